@@ -1,0 +1,52 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/cdktf.out', '**/.nx', '**/coverage', '**/.local'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            // Apps are shells around the libraries; no app imports another app.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing'] },
+            // Adapters implement the domain's ports.
+            { sourceTag: 'type:adapters', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:testing'] },
+            // The domain depends on nothing of ours but itself.
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/domain/**/*.ts'],
+    rules: {
+      // The domain knows nothing of AWS or logging (conventions.md).
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*', 'pino', 'pino-*', 'aws-lambda'], message: 'The domain must not depend on AWS or logging.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/tests/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

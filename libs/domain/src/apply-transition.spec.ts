@@ -1,0 +1,86 @@
+import { aJob, anEntry } from '../tests/helpers/job-factory';
+import { FakeClock } from '../tests/helpers/fake-clock';
+import { InMemoryJobRepository } from '../tests/helpers/in-memory-job-repository';
+import { applyTransition } from './apply-transition';
+import { JobConflictError } from './errors';
+import { applyChange } from './job-change';
+import { cancelTransition, claimTransition, failTransition } from './job-transitions';
+
+const policy = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 };
+
+function setUp() {
+  const repository = new InMemoryJobRepository();
+  const clock = new FakeClock();
+  return { repository, clock, deps: { repository, clock, random: () => 0.5 } };
+}
+
+describe('applyTransition', () => {
+  it('writes on the first try when nobody interferes, without reading when the job was seen', async () => {
+    const { repository, deps, clock } = setUp();
+    const job = aJob();
+    await repository.create(job);
+    const get = jest.spyOn(repository, 'get');
+    const claim = claimTransition({ consumerId: 'a', claimToken: 't', now: clock.now(), leaseExpiresAt: 1 });
+
+    const outcome = await applyTransition(deps, job.id, claim, { seen: job, policy });
+
+    expect(outcome).toMatchObject({ kind: 'written', conflicts: 0 });
+    expect(get).not.toHaveBeenCalled();
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('re-plans a version-conditioned write from the fresh item after a concurrent write, and keeps both', async () => {
+    const { repository, deps, clock } = setUp();
+    const job = aJob();
+    await repository.create(job);
+    let interfered = false;
+    repository.beforeWrite = (id) => {
+      if (interfered) return;
+      interfered = true; // consumer b claims between cancel's read and its write
+      const current = repository.jobs.get(id)!;
+      const change = claimTransition({ consumerId: 'b', claimToken: 'tb', now: clock.now(), leaseExpiresAt: 9e15 }).plan(current);
+      if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
+    };
+
+    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { policy });
+
+    expect(outcome).toMatchObject({ kind: 'written', conflicts: 1 });
+    const stored = repository.jobs.get(job.id)!;
+    expect(stored.version).toBe(3); // the claim's write and the cancel's, neither lost
+    expect(stored.consumers.b.attempts).toBe(1);
+    expect(stored.consumers.b.status).toBe('CANCELLED');
+    expect(clock.sleeps).toEqual([5]); // full jitter: random 0.5 of the 10 ms base
+  });
+
+  it('stops with a reason when the fresh item makes the change pointless', async () => {
+    const { repository, deps, clock } = setUp();
+    const job = aJob();
+    await repository.create({ ...job, consumers: { a: anEntry({ status: 'FAILED' }), b: anEntry() }, version: 2 });
+    const claim = claimTransition({ consumerId: 'a', claimToken: 't', now: clock.now(), leaseExpiresAt: 1 });
+
+    const outcome = await applyTransition(deps, job.id, claim, { seen: job, policy });
+
+    expect(outcome).toMatchObject({ kind: 'stopped', reason: { code: 'ALREADY_FINISHED' }, conflicts: 1 });
+  });
+
+  it('raises JobConflictError when every attempt loses, never swallowing the conflict', async () => {
+    const { repository, deps, clock } = setUp();
+    const job = aJob();
+    await repository.create(job);
+    repository.beforeWrite = (id) => {
+      const current = repository.jobs.get(id)!;
+      repository.jobs.set(id, { ...current, version: current.version + 1 });
+    };
+
+    await expect(applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { policy })).rejects.toBeInstanceOf(JobConflictError);
+    expect(repository.writes).toBe(0);
+    expect(clock.sleeps).toHaveLength(policy.maxAttempts - 1);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(policy.maxDelayMs);
+  });
+
+  it('reports a job that does not exist as a stop, not an error', async () => {
+    const { deps, clock } = setUp();
+    const outcome = await applyTransition(deps, 'missing', failTransition({ consumerId: 'a', reason: { code: 'X', message: 'x' }, now: clock.now() }));
+    expect(outcome).toMatchObject({ kind: 'stopped', reason: { code: 'JOB_NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,53 @@
+import { JobConflictError } from './errors';
+import type { Job } from './job';
+import type { StopReason, Transition } from './job-transitions';
+import type { Clock } from './ports/clock';
+import type { JobRepository } from './ports/job-repository';
+
+export interface ConflictRetryPolicy {
+  /** Writes attempted before giving up with JobConflictError. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultConflictRetryPolicy: ConflictRetryPolicy = { maxAttempts: 8, baseDelayMs: 10, maxDelayMs: 400 };
+
+export type TransitionOutcome =
+  | { kind: 'written'; job: Job; conflicts: number }
+  | { kind: 'stopped'; reason: StopReason; job: Job | undefined; conflicts: number };
+
+/**
+ * Runs a transition under optimistic locking: plan from the job as last seen (a stream image, or
+ * a read when none is given), write conditionally, and on a lost condition plan again from the item
+ * the store returned. Re-applies while the change still makes sense, with full-jitter backoff, and
+ * throws JobConflictError once attempts run out: a conflict is either retried, refused with a
+ * reason, or raised; never swallowed.
+ */
+export async function applyTransition(
+  deps: { repository: JobRepository; clock: Clock; random?: () => number },
+  jobId: string,
+  transition: Transition,
+  options: { seen?: Job; policy?: ConflictRetryPolicy } = {},
+): Promise<TransitionOutcome> {
+  const policy = options.policy ?? defaultConflictRetryPolicy;
+  const random = deps.random ?? Math.random;
+  let current = options.seen ?? (await deps.repository.get(jobId));
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const decision = transition.plan(current);
+    if (decision.kind === 'stop') return { kind: 'stopped', reason: decision.reason, job: current, conflicts: attempt - 1 };
+    if (attempt > 1) await deps.clock.sleep(backoffMs(policy, attempt - 1, random));
+    const result = await deps.repository.applyChange(jobId, decision.change);
+    if (result.applied) return { kind: 'written', job: result.job, conflicts: attempt - 1 };
+    current = result.current;
+  }
+  // One last look: the final conflict may have made the change pointless rather than impossible.
+  const last = transition.plan(current);
+  if (last.kind === 'stop') return { kind: 'stopped', reason: last.reason, job: current, conflicts: policy.maxAttempts };
+  throw new JobConflictError(jobId, transition.name, policy.maxAttempts);
+}
+
+function backoffMs(policy: ConflictRetryPolicy, retry: number, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,82 @@
+import type { ConsumerEntry, Job, JobStatus } from './job';
+
+/**
+ * A single conditional write to a job, described without any storage vocabulary: what the writer
+ * expects of the item (the condition) and what it changes. The repository turns it into one
+ * conditional update and always increments `version`.
+ */
+export interface JobChange {
+  expect: JobExpectation;
+  entries: Record<string, EntryPatch>;
+  cancelledAt?: string;
+  updatedAt: string;
+}
+
+export interface JobExpectation {
+  /** The version the change was derived from, when the change replaces data read earlier. */
+  version?: number;
+  /** Per consumer: what the writer expects of the entry it changes. */
+  entries: Record<string, EntryExpectation>;
+}
+
+export type EntryExpectation =
+  | { kind: 'status-in'; statuses: readonly JobStatus[] }
+  /** PENDING, or RUNNING under a lease that expired before `now` (epoch ms). */
+  | { kind: 'claimable'; now: number }
+  /** RUNNING under exactly this claim. */
+  | { kind: 'held-by'; claimToken: string };
+
+export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'result' | 'error' | 'lastError';
+
+export interface EntryPatch {
+  set: Partial<Omit<ConsumerEntry, 'attempts'>>;
+  remove?: readonly RemovableEntryField[];
+  /** Adds one to `attempts` atomically, so a claim needs no read of the count. */
+  incrementAttempts?: boolean;
+}
+
+/** Whether `job` meets what the change expects; the same rule the store's condition enforces. */
+export function meetsExpectation(job: Job | undefined, expect: JobExpectation): job is Job {
+  if (!job) return false;
+  if (expect.version !== undefined && job.version !== expect.version) return false;
+  return Object.entries(expect.entries).every(([consumerId, expectation]) => {
+    const entry = job.consumers[consumerId];
+    return entry !== undefined && entryMeets(entry, expectation);
+  });
+}
+
+function entryMeets(entry: ConsumerEntry, expectation: EntryExpectation): boolean {
+  switch (expectation.kind) {
+    case 'status-in':
+      return expectation.statuses.includes(entry.status);
+    case 'claimable':
+      return (
+        entry.status === 'PENDING' ||
+        (entry.status === 'RUNNING' && entry.leaseExpiresAt !== undefined && entry.leaseExpiresAt < expectation.now)
+      );
+    case 'held-by':
+      return entry.status === 'RUNNING' && entry.claimToken === expectation.claimToken;
+  }
+}
+
+/** The job as it is after `change`; what the store computes, for tests and in-memory stores. */
+export function applyChange(job: Job, change: JobChange): Job {
+  const consumers = { ...job.consumers };
+  for (const [consumerId, patch] of Object.entries(change.entries)) {
+    const entry: ConsumerEntry = { ...consumers[consumerId], ...definedOnly(patch.set) } as ConsumerEntry;
+    for (const field of patch.remove ?? []) delete entry[field];
+    if (patch.incrementAttempts) entry.attempts += 1;
+    consumers[consumerId] = entry;
+  }
+  return {
+    ...job,
+    consumers,
+    version: job.version + 1,
+    updatedAt: change.updatedAt,
+    ...(change.cancelledAt ? { cancelledAt: change.cancelledAt } : {}),
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

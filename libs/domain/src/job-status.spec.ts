@@ -1,0 +1,59 @@
+import { aJob, anEntry } from '../tests/helpers/job-factory';
+import { canTransition, deriveJobStatus } from './job-status';
+
+describe('deriveJobStatus', () => {
+  it('is PENDING while no consumer has started', () => {
+    expect(deriveJobStatus(aJob())).toBe('PENDING');
+  });
+
+  it('is RUNNING while any consumer runs', () => {
+    expect(deriveJobStatus(aJob({ consumers: { a: anEntry({ status: 'RUNNING', attempts: 1 }), b: anEntry() } }))).toBe('RUNNING');
+  });
+
+  it('is RUNNING while a released claim waits for its retry, so retrying is visible', () => {
+    expect(deriveJobStatus(aJob({ consumers: { a: anEntry({ attempts: 1 }), b: anEntry() } }))).toBe('RUNNING');
+  });
+
+  it('is RUNNING when one consumer failed and the other is still working', () => {
+    const job = aJob({ consumers: { a: anEntry({ status: 'FAILED' }), b: anEntry({ status: 'RUNNING', attempts: 1 }) } });
+    expect(deriveJobStatus(job)).toBe('RUNNING');
+  });
+
+  it('is SUCCEEDED only when every consumer succeeded', () => {
+    const half = aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'RUNNING', attempts: 1 }) } });
+    const all = aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } });
+    expect(deriveJobStatus(half)).toBe('RUNNING');
+    expect(deriveJobStatus(all)).toBe('SUCCEEDED');
+  });
+
+  it('is FAILED when all finished and any failed', () => {
+    const job = aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'FAILED' }) } });
+    expect(deriveJobStatus(job)).toBe('FAILED');
+  });
+
+  it('is CANCELLED once the job is cancelled, whatever the entries say', () => {
+    const job = aJob({ cancelledAt: '2026-01-01T00:00:01.000Z', consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'CANCELLED' }) } });
+    expect(deriveJobStatus(job)).toBe('CANCELLED');
+  });
+});
+
+describe('canTransition', () => {
+  it('lets a claim run, release, finish or be cancelled', () => {
+    expect(canTransition('PENDING', 'RUNNING')).toBe(true);
+    expect(canTransition('RUNNING', 'PENDING')).toBe(true);
+    expect(canTransition('RUNNING', 'SUCCEEDED')).toBe(true);
+    expect(canTransition('PENDING', 'CANCELLED')).toBe(true);
+  });
+
+  it('never leaves a terminal status', () => {
+    for (const terminal of ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
+      for (const next of ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
+        expect(canTransition(terminal, next)).toBe(false);
+      }
+    }
+  });
+
+  it('does not jump from PENDING straight to SUCCEEDED', () => {
+    expect(canTransition('PENDING', 'SUCCEEDED')).toBe(false);
+  });
+});

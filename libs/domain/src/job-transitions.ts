@@ -1,0 +1,223 @@
+import type { JobChange } from './job-change';
+import { deriveJobStatus, isTerminal } from './job-status';
+import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
+
+/**
+ * The writes of the locking protocol, as pure decisions over the job as last seen. Each returns
+ * either the one conditional change to make or the reason it no longer makes sense. The same
+ * planner runs again on the fresh item after a lost condition, which is how a conflict is re-applied
+ * or turned into a decision to stop.
+ */
+export type Decision = { kind: 'write'; change: JobChange } | { kind: 'stop'; reason: StopReason };
+
+export type StopCode =
+  | 'JOB_NOT_FOUND'
+  | 'UNKNOWN_CONSUMER'
+  | 'ALREADY_FINISHED'
+  | 'ALREADY_FAILED'
+  | 'ALREADY_CANCELLED'
+  | 'CANCELLED'
+  | 'CLAIM_HELD'
+  | 'STALE_CLAIM';
+
+export interface StopReason {
+  code: StopCode;
+  message: string;
+  /** The entry's status when the decision was taken, when there is one. */
+  status?: string;
+}
+
+export interface Transition {
+  /** Names the operation in logs and conflict errors. */
+  readonly name: string;
+  plan(job: Job | undefined): Decision;
+}
+
+const stop = (code: StopCode, message: string, status?: string): Decision => ({
+  kind: 'stop',
+  reason: { code, message, ...(status ? { status } : {}) },
+});
+
+/** The consumer's entry, or the decision to stop because there is none. */
+function entryOf(job: Job | undefined, consumerId: string): ConsumerEntry | Decision {
+  if (!job) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
+  return job.consumers[consumerId] ?? stop('UNKNOWN_CONSUMER', `the job was not created for consumer ${consumerId}`);
+}
+
+const isDecision = (value: ConsumerEntry | Decision): value is Decision => 'kind' in value;
+
+/** PENDING → RUNNING (or a takeover of an expired lease), with a fresh claim token. */
+export function claimTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  now: Date;
+  leaseExpiresAt: number;
+}): Transition {
+  const { consumerId, claimToken, now, leaseExpiresAt } = args;
+  return {
+    name: 'claim',
+    plan(job) {
+      const entry = entryOf(job, consumerId);
+      if (isDecision(entry)) return entry;
+      if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled', entry.status);
+      if (isTerminal(entry.status)) {
+        return stop('ALREADY_FINISHED', `this consumer already finished the job (${entry.status})`, entry.status);
+      }
+      if (entry.status === 'RUNNING' && (entry.leaseExpiresAt ?? 0) >= now.getTime()) {
+        return stop('CLAIM_HELD', 'another run holds an unexpired claim on the job', entry.status);
+      }
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'claimable', now: now.getTime() } } },
+          entries: {
+            [consumerId]: {
+              set: { status: 'RUNNING', claimToken, leaseExpiresAt, startedAt: now.toISOString(), updatedAt: now.toISOString() },
+              incrementAttempts: true,
+            },
+          },
+          updatedAt: now.toISOString(),
+        },
+      };
+    },
+  };
+}
+
+/** Stops unless the entry is still RUNNING under our claim: a stale run must not overwrite a newer one. */
+function heldOrStop(job: Job | undefined, consumerId: string, claimToken: string): Decision | undefined {
+  const entry = entryOf(job, consumerId);
+  if (isDecision(entry)) return entry;
+  if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled while it ran', entry.status);
+  if (entry.status !== 'RUNNING' || entry.claimToken !== claimToken) {
+    return stop('STALE_CLAIM', `the claim was lost; the entry is ${entry.status} under another run`, entry.status);
+  }
+  return undefined;
+}
+
+/** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
+export function completeTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  result: JsonValue;
+  now: Date;
+}): Transition {
+  const { consumerId, claimToken, result, now } = args;
+  return {
+    name: 'complete',
+    plan(job) {
+      const stopped = heldOrStop(job, consumerId, claimToken);
+      if (stopped) return stopped;
+      const at = now.toISOString();
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
+          entries: {
+            [consumerId]: {
+              set: { status: 'SUCCEEDED', result, finishedAt: at, updatedAt: at },
+              remove: ['claimToken', 'leaseExpiresAt', 'lastError'],
+            },
+          },
+          updatedAt: at,
+        },
+      };
+    },
+  };
+}
+
+/** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
+export function releaseTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  lastError: FailureReason;
+  now: Date;
+}): Transition {
+  const { consumerId, claimToken, lastError, now } = args;
+  return {
+    name: 'release',
+    plan(job) {
+      const stopped = heldOrStop(job, consumerId, claimToken);
+      if (stopped) return stopped;
+      const at = now.toISOString();
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
+          entries: {
+            [consumerId]: {
+              set: { status: 'PENDING', lastError, updatedAt: at },
+              remove: ['claimToken', 'leaseExpiresAt'],
+            },
+          },
+          updatedAt: at,
+        },
+      };
+    },
+  };
+}
+
+/**
+ * PENDING or RUNNING → FAILED with the reason, as the error handler records it. Idempotent: an entry
+ * already FAILED stops with ALREADY_FAILED; a finished entry is never overwritten.
+ */
+export function failTransition(args: { consumerId: string; reason: FailureReason; now: Date }): Transition {
+  const { consumerId, reason, now } = args;
+  return {
+    name: 'fail',
+    plan(job) {
+      const entry = entryOf(job, consumerId);
+      if (isDecision(entry)) return entry;
+      if (entry.status === 'FAILED') return stop('ALREADY_FAILED', 'the failure is already recorded', entry.status);
+      if (isTerminal(entry.status)) {
+        return stop('ALREADY_FINISHED', `the entry already finished as ${entry.status}`, entry.status);
+      }
+      const at = now.toISOString();
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'status-in', statuses: ['PENDING', 'RUNNING'] } } },
+          entries: {
+            [consumerId]: {
+              set: { status: 'FAILED', error: reason, finishedAt: at, updatedAt: at },
+              remove: ['claimToken', 'leaseExpiresAt'],
+            },
+          },
+          updatedAt: at,
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Every unfinished entry → CANCELLED, in one write conditional on the version read: the set of
+ * entries it touches comes from that read, so any write in between makes it re-plan.
+ */
+export function cancelTransition(args: { now: Date }): Transition {
+  const at = args.now.toISOString();
+  return {
+    name: 'cancel',
+    plan(job) {
+      if (!job) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
+      if (job.cancelledAt) return stop('ALREADY_CANCELLED', 'the job is already cancelled', 'CANCELLED');
+      const status = deriveJobStatus(job);
+      if (isTerminal(status)) return stop('ALREADY_FINISHED', `the job already finished as ${status}`, status);
+      const reason = { code: 'CANCELLED', message: 'cancelled by request' };
+      const entries = Object.fromEntries(
+        Object.entries(job.consumers)
+          .filter(([, entry]) => !isTerminal(entry.status))
+          .map(([consumerId]) => [
+            consumerId,
+            {
+              set: { status: 'CANCELLED' as const, error: reason, finishedAt: at, updatedAt: at },
+              remove: ['claimToken', 'leaseExpiresAt'] as const,
+            },
+          ]),
+      );
+      return {
+        kind: 'write',
+        change: { expect: { version: job.version, entries: {} }, entries, cancelledAt: at, updatedAt: at },
+      };
+    },
+  };
+}

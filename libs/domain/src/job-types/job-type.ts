@@ -1,0 +1,33 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { JsonValue } from '../job';
+import type { Clock } from '../ports/clock';
+
+export interface JobRunContext {
+  jobId: string;
+  consumerId: string;
+  /** 1 for the first claim, counting every retry. */
+  attempt: number;
+  clock: Clock;
+}
+
+/**
+ * A kind of work the product runs. Its input schema is the one source for the API Gateway model,
+ * the handler's validation, the job run's second validation and the TypeScript input type.
+ */
+export interface JobType<S extends TObject = TObject> {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: S;
+  /** Claims allowed before a retryable failure becomes permanent. */
+  readonly maxAttempts: number;
+  /**
+   * Throw PermanentJobError for failures that retrying cannot fix; anything else thrown is retried
+   * until `maxAttempts` is used up.
+   */
+  run(input: Static<S>, context: JobRunContext): Promise<JsonValue>;
+}
+
+/** Declares a job type with its input type inferred from its schema. */
+export function defineJobType<S extends TObject>(definition: JobType<S>): JobType<S> {
+  return definition;
+}

@@ -1,0 +1,40 @@
+import { Type } from '@sinclair/typebox';
+import { PermanentJobError } from '../errors';
+import { defineJobType } from './job-type';
+
+/** The largest `seconds` the API accepts at all; beyond the processor's limit the job fails, as the reference's does. */
+export const SLEEP_SECONDS_CEILING = 3600;
+
+export const sleepInputSchema = Type.Object(
+  {
+    seconds: Type.Integer({
+      minimum: 1,
+      maximum: SLEEP_SECONDS_CEILING,
+      description: 'How long the job works, in whole seconds.',
+    }),
+  },
+  { additionalProperties: false, title: 'SleepJobInput' },
+);
+
+/**
+ * The reference product's built-in job: it sleeps `seconds`, and fails for good when that exceeds
+ * what one processor run may take (`maxSeconds`, the processor's timeout in the reference).
+ */
+export function createSleepJobType(options: { maxSeconds: number }) {
+  return defineJobType({
+    name: 'sleep',
+    description: 'Sleeps for the given number of seconds and reports how long it slept.',
+    inputSchema: sleepInputSchema,
+    maxAttempts: 3,
+    async run({ seconds }, { clock }) {
+      if (seconds > options.maxSeconds) {
+        throw new PermanentJobError(
+          'SLEEP_TOO_LONG',
+          `A sleep of ${seconds}s exceeds the maximum of ${options.maxSeconds}s that one run may take`,
+        );
+      }
+      await clock.sleep(seconds * 1000);
+      return { sleptSeconds: seconds };
+    },
+  });
+}

@@ -1,0 +1,45 @@
+/** Status of one consumer's run of a job, and (derived) of the job as a whole. */
+export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Why a run failed or was stopped: a stable code and a sentence for people. */
+export interface FailureReason {
+  code: string;
+  message: string;
+}
+
+/** One consumer's view of the job: every consumer runs every job, independently. */
+export interface ConsumerEntry {
+  status: JobStatus;
+  /** How many times this consumer has claimed the job. */
+  attempts: number;
+  updatedAt: string;
+  /** Identifies the run that holds the claim; completions must present it. */
+  claimToken?: string;
+  /** Epoch milliseconds after which another delivery may take the claim over. */
+  leaseExpiresAt?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: JsonValue;
+  /** The terminal failure (FAILED) or the reason for CANCELLED. */
+  error?: FailureReason;
+  /** The last retryable failure, kept while the job is retried so that retrying is visible. */
+  lastError?: FailureReason;
+}
+
+export interface Job {
+  id: string;
+  type: string;
+  input: JsonObject;
+  consumers: Record<string, ConsumerEntry>;
+  /** Incremented by every write; writes that replace data derived from a read are conditional on it. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Epoch seconds; DynamoDB's TTL removes the item some time after this. */
+  expiresAt: number;
+  cancelledAt?: string;
+}

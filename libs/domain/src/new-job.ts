@@ -1,0 +1,25 @@
+import type { Job } from './job';
+import type { JobRequest } from './schemas/submit-job-request';
+
+/** A freshly submitted job: version 1, every consumer PENDING, expiring `retentionDays` after creation. */
+export function newJob(args: {
+  id: string;
+  request: JobRequest;
+  consumers: readonly string[];
+  now: Date;
+  retentionDays: number;
+}): Job {
+  const at = args.now.toISOString();
+  return {
+    id: args.id,
+    type: args.request.type,
+    input: args.request.input,
+    consumers: Object.fromEntries(args.consumers.map((c) => [c, { status: 'PENDING' as const, attempts: 0, updatedAt: at }])),
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    // Set at creation so that no consumer has to decide when the job is "finished" (which would
+    // make independent consumers conflict); retention is far longer than any run may last.
+    expiresAt: Math.floor(args.now.getTime() / 1000) + args.retentionDays * 86_400,
+  };
+}

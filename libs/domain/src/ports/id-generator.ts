@@ -1,0 +1,4 @@
+export interface IdGenerator {
+  newJobId(): string;
+  newClaimToken(): string;
+}

@@ -1,0 +1,133 @@
+import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
+import { JobsError, PermanentJobError } from '../errors';
+import type { FailureReason, Job, JsonValue } from '../job';
+import type { JobType } from '../job-types/job-type';
+import type { JobTypeRegistry } from '../job-types/job-type-registry';
+import { claimTransition, completeTransition, releaseTransition, type StopReason } from '../job-transitions';
+import type { Clock } from '../ports/clock';
+import type { FailurePublisher } from '../ports/failure-publisher';
+import type { IdGenerator } from '../ports/id-generator';
+import type { JobRepository } from '../ports/job-repository';
+import { validateJobInput } from '../schemas/submit-job-request';
+
+/** Results are stored on the job item, whose size DynamoDB caps at 400 KB. */
+export const MAX_RESULT_BYTES = 64 * 1024;
+
+export interface ProcessJobDeps {
+  repository: JobRepository;
+  registry: JobTypeRegistry;
+  publisher: FailurePublisher;
+  ids: IdGenerator;
+  clock: Clock;
+  conflictPolicy?: ConflictRetryPolicy;
+}
+
+export type ProcessOutcome =
+  | { kind: 'succeeded'; attempt: number; job: Job }
+  /** Nothing to do: a duplicate or stale delivery, a cancelled or vanished job. */
+  | { kind: 'skipped'; stage: 'claim' | 'complete'; reason: StopReason }
+  /** Try again later: report the record as a batch item failure. */
+  | { kind: 'retry'; reason: FailureReason; attempt?: number }
+  /** Failed for good and handed to the error topic. */
+  | { kind: 'failed'; reason: FailureReason; attempt: number };
+
+/**
+ * One consumer's handling of one job: claim it, run its type, record the result. Retryable
+ * failures release the claim so the redelivery can claim again; permanent ones (bad input found at
+ * this second validation, attempts used up) go to the failure publisher.
+ */
+export async function processJob(
+  deps: ProcessJobDeps,
+  args: { job: Job; consumerId: string; leaseExpiresAt: number },
+): Promise<ProcessOutcome> {
+  const { job, consumerId } = args;
+  const claimToken = deps.ids.newClaimToken();
+  const claim = await applyTransition(
+    deps,
+    job.id,
+    claimTransition({ consumerId, claimToken, now: deps.clock.now(), leaseExpiresAt: args.leaseExpiresAt }),
+    { seen: job, policy: deps.conflictPolicy },
+  );
+  if (claim.kind === 'stopped') {
+    if (claim.reason.code === 'CLAIM_HELD') return { kind: 'retry', reason: { code: 'CLAIM_HELD', message: claim.reason.message } };
+    return { kind: 'skipped', stage: 'claim', reason: claim.reason };
+  }
+  const claimed = claim.job;
+  const attempt = claimed.consumers[consumerId].attempts;
+  let type: JobType | undefined;
+  let result: JsonValue;
+  try {
+    type = deps.registry.get(claimed.type);
+    if (attempt > type.maxAttempts) {
+      throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
+    }
+    validateJobInput(deps.registry, claimed.type, claimed.input);
+    result = await type.run(claimed.input, { jobId: job.id, consumerId, attempt, clock: deps.clock });
+    assertStorable(result);
+  } catch (error) {
+    return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type });
+  }
+  const completion = await applyTransition(
+    deps,
+    job.id,
+    completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }),
+    { seen: claimed, policy: deps.conflictPolicy },
+  );
+  if (completion.kind === 'stopped') return { kind: 'skipped', stage: 'complete', reason: completion.reason };
+  return { kind: 'succeeded', attempt, job: completion.job };
+}
+
+async function handleRunFailure(
+  deps: ProcessJobDeps,
+  run: { job: Job; consumerId: string; claimToken: string; attempt: number; error: unknown; type: JobType | undefined },
+): Promise<ProcessOutcome> {
+  const { job, consumerId, claimToken, attempt, type } = run;
+  let reason = failureReasonOf(run.error);
+  const permanent = run.error instanceof JobsError && !run.error.retryable;
+  const lastAttempt = type !== undefined && attempt >= type.maxAttempts;
+  const release = (lastError: FailureReason) =>
+    applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now: deps.clock.now() }), {
+      seen: job,
+      policy: deps.conflictPolicy,
+    });
+
+  if (!permanent && !lastAttempt) {
+    await release(reason);
+    return { kind: 'retry', reason, attempt };
+  }
+  if (!permanent) {
+    reason = { code: 'ATTEMPTS_EXHAUSTED', message: `Attempt ${attempt} of ${attempt} failed: ${reason.code}: ${reason.message}` };
+  }
+  try {
+    await deps.publisher.publishFailure({
+      kind: 'JobFailed',
+      jobId: job.id,
+      consumerId,
+      reason,
+      attempt,
+      occurredAt: deps.clock.now().toISOString(),
+    });
+  } catch (publishError) {
+    // Without the notice nobody would record the failure: hand the job back for redelivery instead.
+    const notPublished = { code: 'FAILURE_NOT_PUBLISHED', message: `${reason.code}: ${failureReasonOf(publishError).message}` };
+    await release(reason);
+    return { kind: 'retry', reason: notPublished, attempt };
+  }
+  return { kind: 'failed', reason, attempt };
+}
+
+const MAX_MESSAGE_LENGTH = 500;
+
+/** The code and a bounded message of anything thrown; never a stack or a payload. */
+export function failureReasonOf(error: unknown): FailureReason {
+  if (error instanceof JobsError) return { code: error.code, message: error.message.slice(0, MAX_MESSAGE_LENGTH) };
+  if (error instanceof Error) return { code: 'JOB_RUN_ERROR', message: error.message.slice(0, MAX_MESSAGE_LENGTH) };
+  return { code: 'JOB_RUN_ERROR', message: String(error).slice(0, MAX_MESSAGE_LENGTH) };
+}
+
+function assertStorable(result: JsonValue): void {
+  const bytes = Buffer.byteLength(JSON.stringify(result ?? null), 'utf8');
+  if (bytes > MAX_RESULT_BYTES) {
+    throw new PermanentJobError('RESULT_TOO_LARGE', `The result is ${bytes} bytes; at most ${MAX_RESULT_BYTES} are stored`);
+  }
+}

@@ -1,0 +1,34 @@
+import type { Job } from '../job';
+import type { JobTypeRegistry } from '../job-types/job-type-registry';
+import { newJob } from '../new-job';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/id-generator';
+import type { JobRepository } from '../ports/job-repository';
+import { parseSubmitJobRequest } from '../schemas/submit-job-request';
+
+export interface SubmitJobDeps {
+  repository: JobRepository;
+  registry: JobTypeRegistry;
+  ids: IdGenerator;
+  clock: Clock;
+  /** Every consumer that will run the job; each gets a PENDING entry. */
+  consumers: readonly string[];
+  retentionDays: number;
+}
+
+/**
+ * Validates a submit request and stores the new job (a conditional put: an id is never reused).
+ * @throws ValidationError, UnknownJobTypeError before anything is written.
+ */
+export async function submitJob(deps: SubmitJobDeps, body: unknown): Promise<Job> {
+  const request = parseSubmitJobRequest(body, deps.registry);
+  const job = newJob({
+    id: deps.ids.newJobId(),
+    request,
+    consumers: deps.consumers,
+    now: deps.clock.now(),
+    retentionDays: deps.retentionDays,
+  });
+  await deps.repository.create(job);
+  return job;
+}
