@@ -1,0 +1,132 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  applyChange,
+  claimTransition,
+  completeTransition,
+  JobAlreadyExistsError,
+  StoreUnavailableError,
+  type Decision,
+  type JobChange,
+} from '@async-jobs/domain';
+import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
+import { DynamoDbJobRepository } from './dynamodb-job-repository';
+
+function change(decision: Decision): JobChange {
+  if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.reason.code}`);
+  return decision.change;
+}
+
+describe('DynamoDbJobRepository against DynamoDB Local', () => {
+  let table: TestTable;
+  let repository: DynamoDbJobRepository;
+  const now = new Date();
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  });
+  afterAll(() => table.drop());
+
+  it('stores and reads back a job exactly', async () => {
+    const job = aSubmittedJob({ input: { seconds: 2 } });
+    await repository.create(job);
+    expect(await repository.get(job.id)).toEqual(job);
+  });
+
+  it('never overwrites an existing job id', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    await expect(repository.create({ ...job, type: 'other' })).rejects.toBeInstanceOf(JobAlreadyExistsError);
+    expect((await repository.get(job.id))?.type).toBe('sleep');
+  });
+
+  it('returns undefined for an unknown id', async () => {
+    expect(await repository.get('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+  });
+
+  it('applies a change as the domain computes it, incrementing the version', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const claim = change(claimTransition({ consumerId: 'a', claimToken: 't1', now, leaseExpiresAt: now.getTime() + 60_000 }).plan(job));
+
+    const result = await repository.applyChange(job.id, claim);
+
+    expect(result).toEqual({ applied: true, job: applyChange(job, claim) });
+    expect(await repository.get(job.id)).toEqual(applyChange(job, claim));
+  });
+
+  it('stores nested JSON results and removes the claim fields on completion', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const claim = change(claimTransition({ consumerId: 'a', claimToken: 't1', now, leaseExpiresAt: now.getTime() + 60_000 }).plan(job));
+    const claimed = await repository.applyChange(job.id, claim);
+    if (!claimed.applied) throw new Error('claim lost');
+    const result = { rows: [1, 2.5, 'three', null, { deep: [true] }], empty: {} };
+
+    const done = await repository.applyChange(job.id, change(completeTransition({ consumerId: 'a', claimToken: 't1', result, now }).plan(claimed.job)));
+
+    expect(done.applied && done.job.consumers.a).toEqual({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      result,
+      startedAt: now.toISOString(),
+      finishedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+  });
+
+  it('refuses a change whose expectation no longer holds and returns the item as it stands', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const claimA = claimTransition({ consumerId: 'a', claimToken: 'first', now, leaseExpiresAt: now.getTime() + 60_000 });
+    await repository.applyChange(job.id, change(claimA.plan(job)));
+    const second = claimTransition({ consumerId: 'a', claimToken: 'second', now, leaseExpiresAt: now.getTime() + 60_000 });
+
+    const result = await repository.applyChange(job.id, change(second.plan(job))); // planned from the stale image
+
+    expect(result.applied).toBe(false);
+    expect(!result.applied && result.current?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'first' });
+    expect((await repository.get(job.id))?.version).toBe(2);
+  });
+
+  it('lets a claim take over a RUNNING entry only once its lease has expired', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const first = await repository.applyChange(job.id, change(claimTransition({ consumerId: 'a', claimToken: 'old', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)));
+    if (!first.applied) throw new Error('claim lost');
+    const takeover = (at: number) =>
+      claimTransition({ consumerId: 'a', claimToken: 'new', now: new Date(at), leaseExpiresAt: at + 60_000 }).plan({
+        ...first.job,
+        consumers: { ...first.job.consumers, a: { ...first.job.consumers.a, leaseExpiresAt: 0 } }, // a stale view that believes the lease expired
+      });
+
+    expect((await repository.applyChange(job.id, change(takeover(now.getTime() + 500)))).applied).toBe(false);
+    const later = await repository.applyChange(job.id, change(takeover(now.getTime() + 1001)));
+    expect(later.applied && later.job.consumers.a).toMatchObject({ claimToken: 'new', attempts: 2 });
+  });
+
+  it('refuses a version-conditioned change after any other write', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    await repository.applyChange(job.id, change(claimTransition({ consumerId: 'b', claimToken: 't', now, leaseExpiresAt: 1 }).plan(job)));
+    const stale: JobChange = { expect: { version: 1, entries: {} }, entries: {}, cancelledAt: now.toISOString(), updatedAt: now.toISOString() };
+
+    expect((await repository.applyChange(job.id, stale)).applied).toBe(false);
+    expect((await repository.get(job.id))?.cancelledAt).toBeUndefined();
+  });
+
+  it('reports a change to a job that does not exist with no current item, creating nothing', async () => {
+    const ghost = aSubmittedJob();
+    const result = await repository.applyChange(ghost.id, change(claimTransition({ consumerId: 'a', claimToken: 't', now, leaseExpiresAt: 1 }).plan(ghost)));
+    expect(result).toEqual({ applied: false, current: undefined });
+    expect(await repository.get(ghost.id)).toBeUndefined();
+  });
+
+  it('reports an unreachable store as StoreUnavailableError, which callers retry', async () => {
+    const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const unreachable = new DynamoDbJobRepository(down, table.tableName);
+    await expect(unreachable.get(aSubmittedJob().id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(unreachable.create(aSubmittedJob())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+    down.destroy();
+  });
+});

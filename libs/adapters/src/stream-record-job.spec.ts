@@ -1,0 +1,24 @@
+import { CorruptJobError } from '@async-jobs/domain';
+import { aSubmittedJob, anInsertRecord } from '@async-jobs/testing';
+import { jobFromStreamRecord, jobIdOfStreamRecord } from './stream-record-job';
+
+describe('reading jobs from stream records', () => {
+  it('unmarshals the new image into the job that was written', () => {
+    const job = aSubmittedJob({ input: { seconds: 3 } });
+    expect(jobFromStreamRecord(anInsertRecord(job))).toEqual(job);
+  });
+
+  it('refuses records that are not jobs, naming what is wrong, while the id stays readable', () => {
+    const job = aSubmittedJob();
+    const noImage = anInsertRecord(job, { dynamodb: { Keys: anInsertRecord(job).dynamodb?.Keys } });
+    expect(() => jobFromStreamRecord(noImage)).toThrow(/no new image/);
+    expect(jobIdOfStreamRecord(noImage)).toBe(job.id);
+
+    const badEntry = anInsertRecord({ ...job, consumers: { a: { status: 'EXPLODED' } } } as never);
+    expect(() => jobFromStreamRecord(badEntry)).toThrow(CorruptJobError);
+    expect(() => jobFromStreamRecord(badEntry)).toThrow(/consumer a is malformed/);
+
+    const noVersion = anInsertRecord({ ...job, version: 'one' } as never);
+    expect(() => jobFromStreamRecord(noVersion)).toThrow(/version is not a number/);
+  });
+});

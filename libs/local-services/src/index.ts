@@ -1,0 +1,5 @@
+export * from './free-port';
+export * from './managed-process';
+export * from './dynamodb-local';
+export * from './moto-server';
+export * from './wait-until-ready';

@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './metrics';
+export * from './resource-names';
+export * from './environment-settings';

@@ -1,0 +1,5 @@
+export * from './test-table';
+export * from './topic-capture';
+export * from './lambda-events';
+export * from './captured-logs';
+export * from './job-factory';
