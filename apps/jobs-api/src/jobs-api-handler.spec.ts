@@ -1,0 +1,165 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
+import { builtInJobTypes, systemClock } from '@async-jobs/domain';
+import { createLogger } from '@async-jobs/platform';
+import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
+import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
+
+const UNKNOWN_ID = '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21';
+
+describe('jobs-api handler, against DynamoDB Local', () => {
+  let table: TestTable;
+  let logs: CapturedLogs;
+  let handle: ReturnType<typeof createJobsApiHandler>;
+  let deps: JobsApiDeps;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    logs = new CapturedLogs();
+    deps = {
+      logger: createLogger({ service: 'jobs-api', destination: logs, level: 'debug' }),
+      repository: new DynamoDbJobRepository(table.client, table.tableName),
+      registry: builtInJobTypes({ sleepMaxSeconds: 300 }),
+      ids: cryptoIdGenerator,
+      clock: systemClock,
+      consumers: ['a', 'b'],
+      retentionDays: 30,
+      maxBodyBytes: 1024,
+    };
+    handle = createJobsApiHandler(deps);
+  });
+  afterAll(() => table.drop());
+
+  const post = (body: string | null, headers?: Record<string, string>) => handle(anApiRequest({ method: 'POST', path: '/jobs', body, headers }), aLambdaContext());
+  const get = (jobId: string) =>
+    handle(anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId } }), aLambdaContext());
+
+  describe('POST /jobs', () => {
+    it("accepts the reference sample's body with 202, the job id under jobId and id, and a Location", async () => {
+      const response = await post('{"seconds": 2}');
+
+      expect(response.statusCode).toBe(202);
+      const body = JSON.parse(response.body);
+      expect(body).toEqual({ jobId: expect.any(String), id: body.jobId, type: 'sleep', status: 'PENDING', links: { self: `/test/jobs/${body.jobId}` } });
+      expect(response.headers).toMatchObject({ Location: `/test/jobs/${body.jobId}`, 'Content-Type': 'application/json' });
+      const stored = (await table.items()).find((item) => item['id'] === body.jobId);
+      expect(stored).toMatchObject({ type: 'sleep', input: { seconds: 2 }, version: 1, consumers: { a: { status: 'PENDING' }, b: { status: 'PENDING' } } });
+    });
+
+    it('accepts the general form with a type and input', async () => {
+      const response = await post(JSON.stringify({ type: 'sleep', input: { seconds: 1 } }), { 'content-type': 'application/json; charset=utf-8' });
+      expect(response.statusCode).toBe(202);
+    });
+
+    it("accepts a JSON body sent with curl's default form content type", async () => {
+      expect((await post('{"seconds":1}', { 'Content-Type': 'application/x-www-form-urlencoded' })).statusCode).toBe(202);
+    });
+
+    it('logs the submission with the job id and request id, never the body', async () => {
+      const response = await post('{"seconds": 7}');
+      const { jobId } = JSON.parse(response.body);
+      const line = logs.find('job submitted').find((l) => l['jobId'] === jobId);
+      expect(line).toMatchObject({ requestId: expect.any(String), jobType: 'sleep', to: 'PENDING' });
+      expect(JSON.stringify(logs.lines.filter((l) => l['jobId'] === jobId))).not.toContain('"seconds"');
+    });
+  });
+
+  describe('bad input: a specific 4xx with a stable code, and nothing written', () => {
+    const cases: [string, () => ReturnType<typeof post>, number, string, string?][] = [
+      ['malformed JSON', () => post('{"seconds": '), 400, 'MALFORMED_JSON'],
+      ['truncated JSON', () => post('{"seconds": 1'), 400, 'MALFORMED_JSON'],
+      ['an empty body', () => post(''), 400, 'MISSING_BODY'],
+      ['no body', () => post(null), 400, 'MISSING_BODY'],
+      ['an array', () => post('[1]'), 400, 'VALIDATION_FAILED', ''],
+      ['a scalar', () => post('5'), 400, 'VALIDATION_FAILED', ''],
+      ['JSON null', () => post('null'), 400, 'VALIDATION_FAILED', ''],
+      ['an empty object', () => post('{}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['seconds 0', () => post('{"seconds":0}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['seconds -1', () => post('{"seconds":-1}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['seconds 1.5', () => post('{"seconds":1.5}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['seconds "5"', () => post('{"seconds":"5"}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['a huge number', () => post('{"seconds":1e400}'), 400, 'VALIDATION_FAILED', '/seconds'],
+      ['an extra field', () => post('{"seconds":1,"priority":9}'), 400, 'VALIDATION_FAILED', '/priority'],
+      ['an unknown job type', () => post('{"type":"resize","input":{}}'), 400, 'UNKNOWN_JOB_TYPE', '/type'],
+      ['a type without input', () => post('{"type":"sleep"}'), 400, 'VALIDATION_FAILED', '/input'],
+      ['input of the wrong shape', () => post('{"type":"sleep","input":{"seconds":"x"}}'), 400, 'VALIDATION_FAILED', '/input/seconds'],
+      ['an oversized body', () => post(JSON.stringify({ seconds: 1, pad: 'x'.repeat(2000) })), 413, 'PAYLOAD_TOO_LARGE'],
+      ['a non-JSON content type', () => post('{"seconds":1}', { 'Content-Type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['XML', () => post('<seconds>1</seconds>', { 'Content-Type': 'application/xml' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['a form body that is not JSON', () => post('seconds=1', { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['no content type', () => post('{"seconds":1}', {}), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      ['an unknown route', () => handle(anApiRequest({ method: 'POST', path: '/jobz', body: '{}' }), aLambdaContext()), 404, 'ROUTE_NOT_FOUND'],
+      ['a nested unknown route', () => handle(anApiRequest({ method: 'GET', path: '/jobs/a/b' }), aLambdaContext()), 404, 'ROUTE_NOT_FOUND'],
+      ['a wrong method', () => handle(anApiRequest({ method: 'DELETE', path: '/jobs', body: '{}' }), aLambdaContext()), 405, 'METHOD_NOT_ALLOWED'],
+      ['a stray query parameter', () => handle({ ...anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), queryStringParameters: { wait: 'true' } }, aLambdaContext()), 400, 'VALIDATION_FAILED', '?wait'],
+    ];
+
+    const rows = cases.map(([name, send, status, code, field]) => ({ name, send, status, code, field }));
+
+    it.each(rows)('refuses $name', async ({ send, status, code, field }) => {
+      const before = (await table.items()).length;
+
+      const response = await send();
+
+      expect(response.statusCode).toBe(status);
+      const body = JSON.parse(response.body);
+      expect(body.error).toMatchObject({ code, message: expect.any(String) });
+      if (field !== undefined) expect(body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+      expect((await table.items()).length).toBe(before);
+    });
+
+    it('names the allowed methods on 405', async () => {
+      const response = await handle(anApiRequest({ method: 'PUT', path: '/jobs/x', resource: '/jobs/{jobId}', pathParameters: { jobId: 'x' } }), aLambdaContext());
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.['Allow']).toBe('GET');
+    });
+  });
+
+  describe('GET /jobs/{jobId}', () => {
+    it('returns the job view with per-consumer status and the derived status', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+
+      const response = await get(jobId);
+
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({
+        jobId,
+        id: jobId,
+        type: 'sleep',
+        status: 'PENDING',
+        input: { seconds: 3 },
+        consumers: { a: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) }, b: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) } },
+        version: 1,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+    });
+
+    it('answers 404 with an error body for an unknown id', async () => {
+      const response = await get(UNKNOWN_ID);
+      expect(response.statusCode).toBe(404);
+      expect(JSON.parse(response.body)).toEqual({ error: { code: 'JOB_NOT_FOUND', message: `No job with id ${UNKNOWN_ID}` } });
+    });
+
+    it.each(['abc', 'x'.repeat(300), '..%2F..%2Fetc', '%E0%A4%A', UNKNOWN_ID.toUpperCase(), `${UNKNOWN_ID}0`])('answers 400 INVALID_JOB_ID for %s', async (jobId) => {
+      const response = await get(jobId);
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error).toMatchObject({ code: 'INVALID_JOB_ID', details: [{ field: 'jobId', code: 'INVALID_FORMAT' }] });
+    });
+  });
+
+  describe('when the store is down', () => {
+    it('answers 503 with a retry hint, not 500, and logs the failure', async () => {
+      const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+      const broken = createJobsApiHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
+
+      const response = await broken(anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), aLambdaContext());
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers?.['Retry-After']).toBe('1');
+      expect(JSON.parse(response.body).error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(logs.find('request failed').at(-1)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', level: 'error' });
+      down.destroy();
+    });
+  });
+});

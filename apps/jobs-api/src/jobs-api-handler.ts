@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { getJob, submitJob, toJobView, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import { emitMetric, type Logger } from '@async-jobs/platform';
+import { errorResponse, isClientError } from './error-response';
+import { HttpRequestError } from './http-request-error';
+import { jsonResponse } from './http-response';
+import { readJsonBody } from './request-body';
+import { matchRoute } from './routes';
+
+export interface JobsApiDeps extends SubmitJobDeps {
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+/**
+ * The jobs API as an API Gateway REST proxy handler: routes, reads the request, calls one use case
+ * and maps the outcome. `POST /jobs` answers 202 at once; the work happens downstream.
+ */
+export function createJobsApiHandler(deps: JobsApiDeps) {
+  return async (event: APIGatewayProxyEvent, context: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> => {
+    const started = Date.now();
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    let logger = deps.logger.child({ requestId, awsRequestId: context.awsRequestId });
+    let route = 'unmatched';
+    let response: APIGatewayProxyResult;
+    try {
+      const matched = matchRoute(event);
+      route = matched.name;
+      refuseQueryParameters(event);
+      if (matched.name === 'submitJob') {
+        const job = await submitJob(deps, readJsonBody(event, deps.maxBodyBytes));
+        logger = logger.child({ jobId: job.id });
+        logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
+        response = accepted(job, basePath(event));
+      } else {
+        const job = await getJob(deps, matched.params['jobId'] ?? '');
+        response = jsonResponse(200, toJobView(job));
+      }
+    } catch (error) {
+      response = errorResponse(error);
+      if (isClientError(response)) logger.warn({ code: codeOf(response) }, 'request refused');
+      else {
+        logger.error({ err: error, code: codeOf(response) }, 'request failed');
+        emitMetric(logger, { name: 'ApiErrors', value: 1, dimensions: { route } });
+      }
+    }
+    response.headers = { ...response.headers, 'X-Request-Id': requestId };
+    logger.info({ method: event.httpMethod, route, status: response.statusCode, durationMs: Date.now() - started }, 'request handled');
+    return response;
+  };
+}
+
+function accepted(job: Job, base: string) {
+  const location = `${base}/jobs/${job.id}`;
+  return jsonResponse(202, { jobId: job.id, id: job.id, type: job.type, status: 'PENDING', links: { self: location } }, { Location: location });
+}
+
+/** The stage prefix callers used (`/prod`), so that Location works through API Gateway's default URL. */
+function basePath(event: APIGatewayProxyEvent): string {
+  const full = event.requestContext?.path ?? event.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+}
+
+/** None of these routes takes a query parameter; a stray one is refused rather than ignored. */
+function refuseQueryParameters(event: APIGatewayProxyEvent): void {
+  const names = Object.keys(event.multiValueQueryStringParameters ?? event.queryStringParameters ?? {});
+  if (names.length === 0) return;
+  throw new HttpRequestError(
+    400,
+    'VALIDATION_FAILED',
+    `This route takes no query parameters: ${names.join(', ')}`,
+    names.map((name) => ({ field: `?${name}`, code: 'UNEXPECTED_FIELD' as const, message: 'Unexpected query parameter' })),
+  );
+}
+
+function codeOf(response: APIGatewayProxyResult): string | undefined {
+  try {
+    return (JSON.parse(response.body) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
+import { builtInJobTypes, systemClock } from '@async-jobs/domain';
+import { createLogger } from '@async-jobs/platform';
+import { loadJobsApiConfig } from './jobs-api-config';
+import { createJobsApiHandler } from './jobs-api-handler';
+
+let handle: ReturnType<typeof createJobsApiHandler> | undefined;
+
+/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+function wire(): ReturnType<typeof createJobsApiHandler> {
+  const config = loadJobsApiConfig(process.env);
+  return createJobsApiHandler({
+    logger: createLogger({ service: 'jobs-api', level: config.logLevel }),
+    repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
+    registry: builtInJobTypes({ sleepMaxSeconds: config.sleepMaxSeconds }),
+    ids: cryptoIdGenerator,
+    clock: systemClock,
+    consumers: config.consumers,
+    retentionDays: config.retentionDays,
+    maxBodyBytes: config.maxBodyBytes,
+  });
+}
+
+export const handler = (event: APIGatewayProxyEvent, context: Context) => (handle ??= wire())(event, context);
