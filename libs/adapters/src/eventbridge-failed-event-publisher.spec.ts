@@ -1,24 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { UnrecordedFailure } from '@async-jobs/domain';
+import { createBusCapture, type BusCapture } from '@async-jobs/testing';
 import { EventBridgeFailedEventPublisher, FAILED_EVENT_DETAIL_TYPE, FAILED_EVENT_SOURCE } from './eventbridge-failed-event-publisher';
 
 describe('EventBridgeFailedEventPublisher against moto', () => {
-  const events = new EventBridgeClient({});
-  const sqs = new SQSClient({});
-  afterAll(() => {
-    events.destroy();
-    sqs.destroy();
-  });
+  let bus: BusCapture;
+  beforeAll(async () => (bus = await createBusCapture()));
+  afterAll(() => bus.close());
 
   it('puts a self-contained event on the bus that a rule can route', async () => {
-    const name = `test-${randomUUID().slice(0, 8)}`;
-    await events.send(new CreateEventBusCommand({ Name: name }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await events.send(new PutRuleCommand({ Name: name, EventBusName: name, EventPattern: JSON.stringify({ source: [FAILED_EVENT_SOURCE] }) }));
-    await events.send(new PutTargetsCommand({ Rule: name, EventBusName: name, Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }] }));
     const failure: UnrecordedFailure = {
       kind: 'JobFailureUnrecorded',
       jobId: '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21',
@@ -29,10 +18,15 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new EventBridgeFailedEventPublisher(events, name).publishUnrecordedFailure(failure);
+    await new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName).publishUnrecordedFailure(failure);
 
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
-    const event = JSON.parse(Messages[0]?.Body ?? '{}');
-    expect(event).toMatchObject({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure });
+    expect(await bus.received()).toEqual([expect.objectContaining({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure })]);
+  });
+
+  it('fails loudly when the bus does not exist', async () => {
+    const publisher = new EventBridgeFailedEventPublisher(bus.events, 'no-such-bus');
+    await expect(
+      publisher.publishUnrecordedFailure({ kind: 'JobFailureUnrecorded', jobId: 'j', consumerId: 'a', reason: { code: 'X', message: 'x' }, attempt: 1, cause: 'c', occurredAt: '' }),
+    ).rejects.toThrow();
   });
 });

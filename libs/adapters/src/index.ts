@@ -1,4 +1,3 @@
-export * from './jobs-table-definition';
 export * from './store-error';
 export * from './job-item';
 export * from './job-change-expression';

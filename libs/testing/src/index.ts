@@ -3,3 +3,5 @@ export * from './topic-capture';
 export * from './lambda-events';
 export * from './captured-logs';
 export * from './job-factory';
+export * from './bus-capture';
+export * from './stream-records';

@@ -11,3 +11,9 @@ export function aSubmittedJob(options: { type?: string; input?: JsonObject; cons
     retentionDays: 7,
   });
 }
+
+/** A clock whose sleeps return at once while counting them: job runs without the wait. */
+export function anInstantClock(): { now(): Date; sleep(ms: number): Promise<void>; slept: number[] } {
+  const slept: number[] = [];
+  return { now: () => new Date(), sleep: async (ms: number) => void slept.push(ms), slept };
+}

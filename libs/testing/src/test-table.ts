@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { jobsTableDefinition } from '@async-jobs/adapters';
+import { jobsTableDefinition } from '@async-jobs/platform';
 
 export interface TestTable {
   client: DynamoDBClient;

@@ -38,7 +38,13 @@ export type ProcessOutcome =
  */
 export async function processJob(
   deps: ProcessJobDeps,
-  args: { job: Job; consumerId: string; leaseExpiresAt: number },
+  args: {
+    job: Job;
+    consumerId: string;
+    leaseExpiresAt: number;
+    /** Told when the claim is taken, before the job runs: the PENDING → RUNNING line of the job's story. */
+    onClaimed?: (claimed: { attempt: number }) => void;
+  },
 ): Promise<ProcessOutcome> {
   const { job, consumerId } = args;
   const claimToken = deps.ids.newClaimToken();
@@ -54,6 +60,7 @@ export async function processJob(
   }
   const claimed = claim.job;
   const attempt = claimed.consumers[consumerId].attempts;
+  args.onClaimed?.({ attempt });
   let type: JobType | undefined;
   let result: JsonValue;
   try {

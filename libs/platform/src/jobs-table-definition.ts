@@ -1,3 +1,4 @@
+// Type-only: the definition is data, shared by infra, the local runtime and the tests.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /** The attribute DynamoDB's TTL reads: epoch seconds after which a job may be deleted. */

@@ -1,0 +1,21 @@
+import { EnvironmentSettings } from '@async-jobs/platform';
+
+export interface ErrorHandlerConfig {
+  tableName: string;
+  failedEventsBusName: string;
+  /** The deployment's environment, which names the consumer functions (`async-jobs-<env>-processor-<id>`). */
+  environment: string;
+  consumers: string[];
+  logLevel: string;
+}
+
+export function loadErrorHandlerConfig(env: Record<string, string | undefined>): ErrorHandlerConfig {
+  const settings = new EnvironmentSettings(env);
+  return {
+    tableName: settings.string('JOBS_TABLE_NAME'),
+    failedEventsBusName: settings.string('FAILED_EVENTS_BUS_NAME'),
+    environment: settings.string('ENVIRONMENT'),
+    consumers: settings.idList('CONSUMERS'),
+    logLevel: settings.string('LOG_LEVEL', 'info'),
+  };
+}

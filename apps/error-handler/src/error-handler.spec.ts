@@ -1,0 +1,171 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
+import { systemClock, type Job, type JobFailureNotice } from '@async-jobs/domain';
+import { consumerFunctionName, createLogger } from '@async-jobs/platform';
+import {
+  aDestinationFailureEvent,
+  aLambdaContext,
+  anOnFailureRecord,
+  anSnsEvent,
+  aSubmittedJob,
+  CapturedLogs,
+  createBusCapture,
+  createTestTable,
+  readStreamRecords,
+  type BusCapture,
+  type TestTable,
+} from '@async-jobs/testing';
+import { createErrorHandler, FailuresNotRecordedError, type ErrorHandlerDeps } from './error-handler';
+
+const processorArn = (consumerId: string) => `arn:aws:lambda:us-east-1:123456789012:function:${consumerFunctionName('test', consumerId)}`;
+
+describe('error handler, against DynamoDB Local (table and stream) and moto EventBridge', () => {
+  let table: TestTable;
+  let bus: BusCapture;
+  let logs: CapturedLogs;
+  let repository: DynamoDbJobRepository;
+  let deps: ErrorHandlerDeps;
+  let handle: ReturnType<typeof createErrorHandler>;
+  const streams = new DynamoDBStreamsClient({});
+
+  beforeAll(async () => {
+    [table, bus] = await Promise.all([createTestTable(), createBusCapture()]);
+    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  });
+  beforeEach(() => {
+    logs = new CapturedLogs();
+    deps = {
+      logger: createLogger({ service: 'error-handler', destination: logs }),
+      repository,
+      clock: systemClock,
+      streamReader: new DynamoDbStreamBatchReader(streams),
+      failedEvents: new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName),
+      naming: { environment: 'test', consumers: ['a', 'b'] },
+    };
+    handle = createErrorHandler(deps);
+  });
+  afterAll(async () => {
+    streams.destroy();
+    bus.close();
+    await table.drop();
+  });
+
+  async function submitted(): Promise<Job> {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    return job;
+  }
+  const notice = (job: Job, consumerId = 'a'): JobFailureNotice => ({
+    kind: 'JobFailed',
+    jobId: job.id,
+    consumerId,
+    reason: { code: 'SLEEP_TOO_LONG', message: 'A sleep of 301s exceeds the maximum of 300s' },
+    attempt: 1,
+    occurredAt: new Date().toISOString(),
+  });
+
+  it("records a processor's failure notice on that consumer's entry", async () => {
+    const job = await submitted();
+
+    await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
+
+    const stored = await repository.get(job.id);
+    expect(stored?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
+    expect(stored?.consumers.b.status).toBe('PENDING');
+    expect(logs.find('failure recorded')[0]).toMatchObject({ jobId: job.id, consumerId: 'a', to: 'FAILED', requestId: expect.any(String) });
+  });
+
+  it('is idempotent: the same notice twice records once', async () => {
+    const job = await submitted();
+    await handle(anSnsEvent([notice(job)]), aLambdaContext());
+    const version = (await repository.get(job.id))?.version;
+
+    await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
+
+    expect((await repository.get(job.id))?.version).toBe(version);
+    expect(logs.find('failure already recorded: duplicate ignored')).toHaveLength(1);
+  });
+
+  it("reads an event source mapping's on-failure record back from the stream and fails the consumer it names", async () => {
+    const jobs = [await submitted(), await submitted()];
+    const shards = await readStreamRecords(table.streamArn);
+    const shard = shards.find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === jobs[0].id))!;
+    const batch = shard.records.filter((r) => jobs.some((job) => r.dynamodb?.Keys?.['id']?.S === job.id));
+    const onFailure = anOnFailureRecord({ functionArn: `${processorArn('b')}:live`, streamArn: table.streamArn, shardId: shard.shardId, records: batch });
+
+    await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 2 });
+
+    for (const job of jobs) {
+      const stored = await repository.get(job.id);
+      expect(stored?.consumers.b).toMatchObject({ status: 'FAILED', error: { code: 'RETRIES_EXHAUSTED', message: expect.stringContaining('after 3 invocations') } });
+      expect(stored?.consumers.a.status).toBe('PENDING');
+    }
+  });
+
+  it('accepts a replayed Lambda on-failure destination envelope around the SNS event', async () => {
+    const job = await submitted();
+    const replayed = aDestinationFailureEvent(anSnsEvent([notice(job, 'b')]), 'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-test-error-handler', 'replay-1');
+
+    await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    expect((await repository.get(job.id))?.consumers.b.status).toBe('FAILED');
+  });
+
+  it('accepts its own replayed self-contained event', async () => {
+    const job = await submitted();
+    const replayed = {
+      version: '0',
+      'detail-type': 'JobFailureUnrecorded',
+      source: 'async-jobs.error-handler',
+      'replay-name': 'replay-2',
+      detail: { ...notice(job), kind: 'JobFailureUnrecorded', cause: 'STORE_UNAVAILABLE' },
+    };
+
+    await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    expect((await repository.get(job.id))?.consumers.a.status).toBe('FAILED');
+  });
+
+  it('keeps a failure it cannot record on the failed-events bus, self-contained, then fails the invocation', async () => {
+    const job = await submitted();
+    const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const broken = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
+
+    await expect(broken(anSnsEvent([notice(job)]), aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
+
+    const kept = (await bus.received()).filter((e) => (e['detail'] as { jobId?: string }).jobId === job.id);
+    expect(kept).toEqual([
+      expect.objectContaining({
+        source: 'async-jobs.error-handler',
+        'detail-type': 'JobFailureUnrecorded',
+        detail: expect.objectContaining({ kind: 'JobFailureUnrecorded', jobId: job.id, consumerId: 'a', reason: notice(job).reason, attempt: 1, cause: expect.stringContaining('STORE_UNAVAILABLE') }),
+      }),
+    ]);
+    // Replaying that event once the store is back records the failure.
+    await expect(handle(kept[0], aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    expect((await repository.get(job.id))?.consumers.a.status).toBe('FAILED');
+    down.destroy();
+  });
+
+  it('does not overwrite a consumer that already succeeded, and says so', async () => {
+    const job = await submitted();
+    await repository.applyChange(job.id, {
+      expect: { entries: { a: { kind: 'status-in', statuses: ['PENDING'] } } },
+      entries: { a: { set: { status: 'SUCCEEDED', result: 1 } } },
+      updatedAt: new Date().toISOString(),
+    });
+
+    await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
+    expect((await repository.get(job.id))?.consumers.a.status).toBe('SUCCEEDED');
+    expect(logs.find('failure not recordable')[0]).toMatchObject({ stop: { code: 'ALREADY_FINISHED' } });
+  });
+
+  it.each([
+    ['a message that is not JSON', anSnsEvent(['not json'])],
+    ['a notice without a job id', anSnsEvent([{ kind: 'JobFailed', consumerId: 'a' }])],
+    ['an on-failure record from an unknown function', anSnsEvent([{ DDBStreamBatchInfo: {}, requestContext: { functionArn: processorArn('z') } }])],
+    ['something else entirely', { hello: 'world' }],
+  ])('fails loudly on %s, so that it is retried and archived rather than dropped', async (_name, event) => {
+    await expect(handle(event, aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
+    expect(logs.find('unrecognised failure message')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,101 @@
+import type { Context } from 'aws-lambda';
+import { jobIdOfStreamRecord, type DynamoDbStreamBatchReader } from '@async-jobs/adapters';
+import {
+  failureReasonOf,
+  recordFailure,
+  type Clock,
+  type FailedEventPublisher,
+  type FailureToRecord,
+  type JobRepository,
+} from '@async-jobs/domain';
+import { emitMetric, type Logger } from '@async-jobs/platform';
+import { failureSourcesOf, type ConsumerNaming } from './failure-sources';
+
+export interface ErrorHandlerDeps {
+  logger: Logger;
+  repository: JobRepository;
+  clock: Clock;
+  streamReader: Pick<DynamoDbStreamBatchReader, 'readBatch'>;
+  failedEvents: FailedEventPublisher;
+  naming: ConsumerNaming;
+}
+
+/** Raised after everything that could be done was done, so that Lambda's retries and on-failure destination take over. */
+export class FailuresNotRecordedError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Not every failure could be recorded: ${problems.join('; ')}`);
+    this.name = 'FailuresNotRecordedError';
+  }
+}
+
+/**
+ * Records failures on their jobs: the consumer's entry becomes FAILED with the reason, idempotently.
+ * A failure it cannot record is put, self-contained, on the failed-events bus (archived for replay)
+ * and the invocation then fails, so nothing is dropped silently.
+ */
+export function createErrorHandler(deps: ErrorHandlerDeps) {
+  return async (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> => {
+    const logger = deps.logger.child({ requestId: context.awsRequestId });
+    const problems: string[] = [];
+    let recorded = 0;
+
+    const record = async (failure: FailureToRecord, attempt: number) => {
+      const jobLogger = logger.child({ jobId: failure.jobId, consumerId: failure.consumerId });
+      try {
+        const outcome = await recordFailure(deps, failure);
+        if (outcome.kind === 'recorded') {
+          recorded += 1;
+          jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
+          emitMetric(jobLogger, { name: 'FailuresRecorded', value: 1, dimensions: { consumer: failure.consumerId } });
+        } else if (outcome.kind === 'already-recorded') {
+          jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
+        } else {
+          jobLogger.warn({ stop: outcome.reason, reason: failure.reason }, 'failure not recordable');
+        }
+      } catch (error) {
+        jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
+        problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
+        await keepForReplay(deps, jobLogger, failure, attempt, error);
+      }
+    };
+
+    for (const source of failureSourcesOf(event, deps.naming)) {
+      if (source.kind === 'failure') {
+        await record(source.failure, source.attempt);
+      } else if (source.kind === 'stream-batch') {
+        // Throws when the records are gone or unreachable: the whole event is then retried and,
+        // finally, archived with its pointer through the on-failure destination.
+        const records = await deps.streamReader.readBatch(source.pointer);
+        for (const streamRecord of records) {
+          const jobId = jobIdOfStreamRecord(streamRecord);
+          if (streamRecord.eventName !== 'INSERT' || !jobId) continue;
+          await record({ jobId, consumerId: source.consumerId, reason: source.reason }, source.attempt);
+        }
+      } else {
+        logger.error({ description: source.description }, 'unrecognised failure message');
+        emitMetric(logger, { name: 'FailureMessagesUnrecognised', value: 1 });
+        problems.push(`unrecognised: ${source.description}`);
+      }
+    }
+    if (problems.length) throw new FailuresNotRecordedError(problems);
+    return { recorded };
+  };
+}
+
+async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: FailureToRecord, attempt: number, error: unknown): Promise<void> {
+  const cause = failureReasonOf(error);
+  try {
+    await deps.failedEvents.publishUnrecordedFailure({
+      kind: 'JobFailureUnrecorded',
+      ...failure,
+      attempt,
+      cause: `${cause.code}: ${cause.message}`,
+      occurredAt: deps.clock.now().toISOString(),
+    });
+    logger.warn({ cause: cause.code }, 'failure kept on the failed-events bus for replay');
+    emitMetric(logger, { name: 'FailuresArchived', value: 1, dimensions: { consumer: failure.consumerId } });
+  } catch (busError) {
+    // The invocation fails next; Lambda's on-failure destination is the last resort.
+    logger.error({ err: busError }, 'failure could not be put on the failed-events bus');
+  }
+}

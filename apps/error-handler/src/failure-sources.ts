@@ -1,0 +1,103 @@
+import type { StreamBatchPointer } from '@async-jobs/adapters';
+import type { FailureReason, FailureToRecord } from '@async-jobs/domain';
+import { consumerOfFunction } from '@async-jobs/platform';
+
+/** What one incoming message says failed, once its envelope is taken off. */
+export type FailureSource =
+  /** A processor's JobFailed notice, or an unrecorded failure replayed from the archive. */
+  | { kind: 'failure'; failure: FailureToRecord; attempt: number }
+  /** An event source mapping's on-failure record: a pointer into the stream, to be read back. */
+  | { kind: 'stream-batch'; pointer: StreamBatchPointer; consumerId: string; reason: FailureReason; attempt: number }
+  | { kind: 'unrecognised'; description: string };
+
+export interface ConsumerNaming {
+  environment: string;
+  consumers: readonly string[];
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * Takes apart everything the error handler can be invoked with: an SNS event (from the error topic),
+ * an EventBridge event (a replay from the archive), and either of them inside a Lambda on-failure
+ * destination envelope (`requestPayload`).
+ */
+export function failureSourcesOf(event: unknown, naming: ConsumerNaming): FailureSource[] {
+  if (!isObject(event)) return [{ kind: 'unrecognised', description: 'the event is not an object' }];
+  if (Array.isArray(event['Records'])) {
+    return event['Records'].flatMap((record: unknown) => {
+      const sns = isObject(record) ? record['Sns'] : undefined;
+      if (!isObject(sns) || typeof sns['Message'] !== 'string') return [{ kind: 'unrecognised' as const, description: 'a record that is not an SNS notification' }];
+      try {
+        return [messageSource(JSON.parse(sns['Message']), naming)];
+      } catch {
+        return [{ kind: 'unrecognised' as const, description: 'an SNS message that is not JSON' }];
+      }
+    });
+  }
+  if (isString(event['detail-type']) && isObject(event['detail'])) {
+    const detail = event['detail'];
+    if (event['detail-type'] === 'JobFailureUnrecorded') return [messageSource(detail, naming)];
+    if ('requestPayload' in detail) return failureSourcesOf(detail['requestPayload'], naming);
+    return [{ kind: 'unrecognised', description: `an EventBridge event of type ${event['detail-type']}` }];
+  }
+  if ('requestPayload' in event) return failureSourcesOf(event['requestPayload'], naming);
+  return [{ kind: 'unrecognised', description: 'an event that is neither SNS nor EventBridge' }];
+}
+
+function messageSource(message: unknown, naming: ConsumerNaming): FailureSource {
+  if (!isObject(message)) return { kind: 'unrecognised', description: 'a message that is not an object' };
+  if (message['kind'] === 'JobFailed' || message['kind'] === 'JobFailureUnrecorded') return noticeSource(message);
+  if (isObject(message['DDBStreamBatchInfo'])) return streamBatchSource(message, naming);
+  return { kind: 'unrecognised', description: 'a message that is neither a failure notice nor an on-failure record' };
+}
+
+function noticeSource(message: Json): FailureSource {
+  const reason = message['reason'];
+  if (!isString(message['jobId']) || !isString(message['consumerId']) || !isObject(reason) || !isString(reason['code']) || typeof reason['message'] !== 'string') {
+    return { kind: 'unrecognised', description: `a ${String(message['kind'])} notice without jobId, consumerId and reason` };
+  }
+  return {
+    kind: 'failure',
+    failure: { jobId: message['jobId'], consumerId: message['consumerId'], reason: { code: reason['code'], message: reason['message'] } },
+    attempt: typeof message['attempt'] === 'number' ? message['attempt'] : 0,
+  };
+}
+
+const CONDITION_CODES: Record<string, string> = {
+  RetryAttemptsExhausted: 'RETRIES_EXHAUSTED',
+  MaximumRecordAgeExceeded: 'RECORD_TOO_OLD',
+};
+
+function streamBatchSource(message: Json, naming: ConsumerNaming): FailureSource {
+  const info = message['DDBStreamBatchInfo'] as Json;
+  const request = isObject(message['requestContext']) ? message['requestContext'] : {};
+  const response = isObject(message['responseContext']) ? message['responseContext'] : {};
+  const functionArn = request['functionArn'];
+  const consumerId = isString(functionArn) ? consumerOfFunction(naming.environment, naming.consumers, functionArn) : undefined;
+  if (!consumerId) return { kind: 'unrecognised', description: `an on-failure record from a function that is no consumer here: ${String(functionArn)}` };
+  for (const key of ['streamArn', 'shardId', 'startSequenceNumber', 'endSequenceNumber']) {
+    if (!isString(info[key])) return { kind: 'unrecognised', description: `an on-failure record without ${key}` };
+  }
+  const condition = String(request['condition'] ?? 'unknown');
+  const invocations = Number(request['approximateInvokeCount'] ?? 0);
+  const functionError = isString(response['functionError']) ? `; last error: ${response['functionError']}` : '';
+  return {
+    kind: 'stream-batch',
+    consumerId,
+    attempt: invocations,
+    pointer: {
+      streamArn: info['streamArn'] as string,
+      shardId: info['shardId'] as string,
+      startSequenceNumber: info['startSequenceNumber'] as string,
+      endSequenceNumber: info['endSequenceNumber'] as string,
+      batchSize: Number(info['batchSize'] ?? 1),
+    },
+    reason: {
+      code: CONDITION_CODES[condition] ?? 'PROCESSING_GAVE_UP',
+      message: `The stream processor gave up on the job (${condition}) after ${invocations} invocations${functionError}`,
+    },
+  };
+}

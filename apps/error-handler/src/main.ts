@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Context } from 'aws-lambda';
+import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
+import { systemClock } from '@async-jobs/domain';
+import { createLogger } from '@async-jobs/platform';
+import { loadErrorHandlerConfig } from './error-handler-config';
+import { createErrorHandler } from './error-handler';
+
+let handle: ReturnType<typeof createErrorHandler> | undefined;
+
+/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+function wire(): ReturnType<typeof createErrorHandler> {
+  const config = loadErrorHandlerConfig(process.env);
+  return createErrorHandler({
+    logger: createLogger({ service: 'error-handler', level: config.logLevel }),
+    repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
+    clock: systemClock,
+    streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient({})),
+    failedEvents: new EventBridgeFailedEventPublisher(new EventBridgeClient({}), config.failedEventsBusName),
+    naming: { environment: config.environment, consumers: config.consumers },
+  });
+}
+
+export const handler = (event: unknown, context: Context) => (handle ??= wire())(event, context);

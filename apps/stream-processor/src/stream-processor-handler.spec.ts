@@ -1,0 +1,183 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Type } from '@sinclair/typebox';
+import { cryptoIdGenerator, DynamoDbJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
+import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
+import { createLogger } from '@async-jobs/platform';
+import {
+  aLambdaContext,
+  anInsertRecord,
+  anInstantClock,
+  aStreamEvent,
+  aSubmittedJob,
+  CapturedLogs,
+  createTestTable,
+  createTopicCapture,
+  type TestTable,
+  type TopicCapture,
+} from '@async-jobs/testing';
+import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
+
+const flaky = defineJobType({
+  name: 'flaky',
+  description: 'fails retryably',
+  inputSchema: Type.Object({}),
+  maxAttempts: 3,
+  run: async () => {
+    throw new Error('dependency timed out');
+  },
+});
+
+describe('stream-processor handler, against DynamoDB Local and moto SNS', () => {
+  let table: TestTable;
+  let topic: TopicCapture;
+  let logs: CapturedLogs;
+  let deps: StreamProcessorDeps;
+  let clock: ReturnType<typeof anInstantClock>;
+  let handle: ReturnType<typeof createStreamProcessorHandler>;
+  let repository: DynamoDbJobRepository;
+
+  beforeAll(async () => {
+    [table, topic] = await Promise.all([createTestTable(), createTopicCapture()]);
+  });
+  beforeEach(() => {
+    logs = new CapturedLogs();
+    clock = anInstantClock();
+    repository = new DynamoDbJobRepository(table.client, table.tableName);
+    deps = {
+      logger: createLogger({ service: 'stream-processor', destination: logs, level: 'debug' }),
+      consumerId: 'a',
+      leaseMarginMs: 1000,
+      repository,
+      registry: new JobTypeRegistry([createSleepJobType({ maxSeconds: 300 }), flaky]),
+      publisher: new SnsFailurePublisher(topic.sns, topic.topicArn),
+      ids: cryptoIdGenerator,
+      clock,
+    };
+    handle = createStreamProcessorHandler(deps);
+  });
+  afterAll(async () => {
+    topic.close();
+    await table.drop();
+  });
+
+  async function submitted(overrides: Parameters<typeof aSubmittedJob>[0] = {}): Promise<Job> {
+    const job = aSubmittedJob(overrides);
+    await repository.create(job);
+    return job;
+  }
+
+  it("runs every job of the batch on its own consumer's entry only", async () => {
+    const jobs = [await submitted({ input: { seconds: 1 } }), await submitted({ input: { seconds: 2 } })];
+
+    const response = await handle(aStreamEvent(jobs.map((job) => anInsertRecord(job))), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([]);
+    for (const [index, job] of jobs.entries()) {
+      const stored = await repository.get(job.id);
+      expect(stored?.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: index + 1 } });
+      expect(stored?.consumers.b.status).toBe('PENDING');
+      expect(stored?.version).toBe(3); // claim + complete, nothing else
+    }
+    expect(clock.slept.sort()).toEqual([1000, 2000]);
+  });
+
+  it('does not run a job twice when the stream delivers it twice', async () => {
+    const job = await submitted();
+    const record = anInsertRecord(job);
+
+    await handle(aStreamEvent([record]), aLambdaContext());
+    const again = await handle(aStreamEvent([record]), aLambdaContext());
+
+    expect(again.batchItemFailures).toEqual([]);
+    expect(clock.slept).toEqual([1000]);
+    expect(logs.find('delivery skipped')).toEqual([expect.objectContaining({ jobId: job.id, reason: expect.objectContaining({ code: 'ALREADY_FINISHED' }) })]);
+  });
+
+  it('publishes a permanent failure to the error topic and acknowledges the record', async () => {
+    const job = await submitted({ input: { seconds: 301 } });
+
+    const response = await handle(aStreamEvent([anInsertRecord(job)]), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const messages = (await topic.received()).map((m) => JSON.parse(m.Message)).filter((m) => m.jobId === job.id);
+    expect(messages).toEqual([expect.objectContaining({ kind: 'JobFailed', consumerId: 'a', attempt: 1, reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }) })]);
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('reports only the retryable record as a batch item failure, releasing its claim', async () => {
+    const good = await submitted();
+    const bad = await submitted({ type: 'flaky', input: {} });
+    const badRecord = anInsertRecord(bad);
+
+    const response = await handle(aStreamEvent([anInsertRecord(good), badRecord]), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: badRecord.dynamodb?.SequenceNumber }]);
+    expect((await repository.get(good.id))?.consumers.a.status).toBe('SUCCEEDED');
+    expect((await repository.get(bad.id))?.consumers.a).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'JOB_RUN_ERROR', message: 'dependency timed out' } });
+  });
+
+  it('isolates an unreadable record while the rest of the batch completes', async () => {
+    const good = await submitted();
+    const poison = anInsertRecord({ ...aSubmittedJob(), version: 'x' } as never);
+
+    const response = await handle(aStreamEvent([poison, anInsertRecord(good)]), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await repository.get(good.id))?.consumers.a.status).toBe('SUCCEEDED');
+    expect(logs.find('record unreadable: skipped')).toHaveLength(1);
+  });
+
+  it('ignores records other than INSERT', async () => {
+    const job = await submitted();
+    const response = await handle(aStreamEvent([anInsertRecord(job, { eventName: 'MODIFY' })]), aLambdaContext());
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await repository.get(job.id))?.consumers.a.status).toBe('PENDING');
+  });
+
+  it('asks for every record again when the store is down', async () => {
+    const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const broken = createStreamProcessorHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
+    const records = [anInsertRecord(aSubmittedJob()), anInsertRecord(aSubmittedJob())];
+
+    const response = await broken(aStreamEvent(records), aLambdaContext());
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.dynamodb?.SequenceNumber));
+    down.destroy();
+  });
+
+  it('puts the job id, consumer id and request id on every line of a job\'s story', async () => {
+    const job = await submitted();
+    const context = aLambdaContext();
+
+    await handle(aStreamEvent([anInsertRecord(job)]), context);
+
+    const story = logs.lines.filter((line) => line['jobId'] === job.id);
+    expect(story.map((line) => line['message'])).toEqual(expect.arrayContaining(['job claimed', 'job succeeded']));
+    for (const line of story) expect(line).toMatchObject({ consumerId: 'a', requestId: context.awsRequestId, service: 'stream-processor' });
+    expect(logs.find('job claimed')[0]).toMatchObject({ from: 'PENDING', to: 'RUNNING', attempt: 1 });
+  });
+
+  it('leases the claim until the invocation deadline plus the margin', async () => {
+    const job = await submitted({ type: 'flaky', input: {} });
+    const seen: number[] = [];
+    const spying = createStreamProcessorHandler({
+      ...deps,
+      repository: {
+        ...repository,
+        get: (id) => repository.get(id),
+        create: (j) => repository.create(j),
+        applyChange: async (id, change) => {
+          const lease = change.entries['a']?.set.leaseExpiresAt;
+          if (lease) seen.push(lease);
+          return repository.applyChange(id, change);
+        },
+      },
+    });
+    const before = Date.now();
+
+    await spying(aStreamEvent([anInsertRecord(job)]), aLambdaContext({ remainingMs: 60_000 }));
+
+    expect(seen[0]).toBeGreaterThanOrEqual(before + 61_000 - 50);
+    expect(seen[0]).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
+import { CorruptJobError, failureReasonOf, processJob, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
+import { emitMetric, type Logger } from '@async-jobs/platform';
+
+export interface StreamProcessorDeps extends ProcessJobDeps {
+  logger: Logger;
+  consumerId: string;
+  leaseMarginMs: number;
+}
+
+/**
+ * One consumer's DynamoDB Streams batch handler. Records run concurrently (each is a different
+ * job); a record to retry is reported in `batchItemFailures` (ReportBatchItemFailures), so the
+ * mapping retries from it while the rest of the batch is checkpointed.
+ */
+export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
+  return async (event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
+    const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
+    // The claim outlives this invocation by a margin only: a crashed run's job can be taken over soon after.
+    const leaseExpiresAt = Date.now() + context.getRemainingTimeInMillis() + deps.leaseMarginMs;
+    const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, leaseExpiresAt)));
+    const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
+    if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
+    return { batchItemFailures };
+  };
+}
+
+/** Handles one record; returns its sequence number when the mapping must deliver it again. */
+async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, leaseExpiresAt: number): Promise<string | undefined> {
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  let logger = batchLogger.child({ jobId: jobIdOfStreamRecord(record) });
+  if (record.eventName !== 'INSERT') {
+    logger.debug({ eventName: record.eventName }, 'record skipped: not a new job');
+    return undefined;
+  }
+  try {
+    const job = jobFromStreamRecord(record);
+    logger = logger.child({ jobType: job.type });
+    const outcome = await processJob(deps, {
+      job,
+      consumerId: deps.consumerId,
+      leaseExpiresAt,
+      onClaimed: ({ attempt }) => logger.info({ from: 'PENDING', to: 'RUNNING', attempt }, 'job claimed'),
+    });
+    logOutcome(logger, outcome);
+    emitMetric(logger, { name: `Jobs${outcome.kind[0].toUpperCase()}${outcome.kind.slice(1)}`, value: 1, dimensions: { consumer: deps.consumerId, jobType: job.type } });
+    return outcome.kind === 'retry' ? sequenceNumber : undefined;
+  } catch (error) {
+    if (error instanceof CorruptJobError) {
+      // Not a job this code wrote: retrying cannot fix it, so it is reported loudly and skipped.
+      logger.error({ err: error, sequenceNumber }, 'record unreadable: skipped');
+      emitMetric(logger, { name: 'RecordsUnreadable', value: 1, dimensions: { consumer: deps.consumerId } });
+      return undefined;
+    }
+    logger.error({ err: error, reason: failureReasonOf(error) }, 'record failed: will be retried');
+    emitMetric(logger, { name: 'RecordsRetried', value: 1, dimensions: { consumer: deps.consumerId } });
+    return sequenceNumber;
+  }
+}
+
+function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
+  switch (outcome.kind) {
+    case 'succeeded':
+      logger.info({ from: 'RUNNING', to: 'SUCCEEDED', attempt: outcome.attempt }, 'job succeeded');
+      return;
+    case 'failed':
+      logger.warn({ from: 'RUNNING', to: 'FAILED', attempt: outcome.attempt, reason: outcome.reason }, 'job failed: sent to the error topic');
+      return;
+    case 'retry':
+      logger.warn({ attempt: outcome.attempt, reason: outcome.reason }, 'job will be retried');
+      return;
+    case 'skipped':
+      logger.info({ stage: outcome.stage, reason: outcome.reason }, 'delivery skipped');
+      return;
+  }
+}
