@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value, ValueErrorType } from '@sinclair/typebox/value';
+import { Errors, ValueErrorType } from '@sinclair/typebox/errors';
 import type { FieldError, FieldErrorCode } from '../errors';
 
 const CODES: Partial<Record<ValueErrorType, FieldErrorCode>> = {
@@ -34,7 +34,7 @@ const CODES: Partial<Record<ValueErrorType, FieldErrorCode>> = {
  */
 export function validateAgainstSchema(schema: TSchema, value: unknown, prefix = ''): FieldError[] {
   const byField = new Map<string, FieldError>();
-  for (const error of Value.Errors(schema, value)) {
+  for (const error of Errors(schema, value)) {
     const field = `${prefix}${error.path}`;
     if (byField.has(field)) continue;
     byField.set(field, { field, code: CODES[error.type] ?? 'INVALID_VALUE', message: error.message });
