@@ -1,0 +1,123 @@
+import { resourceName } from './resource-names';
+
+export const ENVIRONMENTS = ['local', 'dev', 'staging', 'prod', 'rehearsal'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface FunctionSettings {
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Unset: the account's unreserved pool. */
+  reservedConcurrency?: number;
+}
+
+/**
+ * Everything that differs between environments, in one typed object per environment: infra builds
+ * its stack from it and the local runtime plays AWS's glue with the same numbers.
+ */
+export interface DeploymentSettings {
+  environment: Environment;
+  region: string;
+  /** One stream processor deployment (and event source mapping) per consumer; DynamoDB Streams allows two readers per shard. */
+  consumers: string[];
+  logLevel: 'debug' | 'info' | 'warn';
+  jobs: {
+    retentionDays: number;
+    /** The longest `sleep` one run may take; the processor's timeout leaves a margin above it. */
+    sleepMaxSeconds: number;
+    maxBodyBytes: number;
+  };
+  /** The event source mapping of each consumer. */
+  stream: {
+    batchSize: number;
+    maximumBatchingWindowSeconds: number;
+    parallelizationFactor: number;
+    maximumRetryAttempts: number;
+    maximumRecordAgeSeconds: number;
+    bisectBatchOnFunctionError: boolean;
+  };
+  /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
+  errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
+  functions: { jobsApi: FunctionSettings; streamProcessor: FunctionSettings; errorHandler: FunctionSettings };
+  api: { throttlingRateLimit: number; throttlingBurstLimit: number };
+  logRetentionDays: number;
+  archiveRetentionDays: number;
+  alarms: { iteratorAgeMs: number; apiLatencyP99Ms: number; evaluationPeriods: number };
+  deletionProtection: boolean;
+}
+
+const SLEEP_MAX_SECONDS = 300;
+
+const base: Omit<DeploymentSettings, 'environment'> = {
+  region: 'eu-west-1',
+  consumers: ['a', 'b'],
+  logLevel: 'info',
+  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024 },
+  stream: {
+    batchSize: 10,
+    maximumBatchingWindowSeconds: 1,
+    parallelizationFactor: 2,
+    maximumRetryAttempts: 3,
+    maximumRecordAgeSeconds: 3600,
+    bisectBatchOnFunctionError: true,
+  },
+  errorHandlerAsync: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
+  functions: {
+    jobsApi: { memoryMb: 512, timeoutSeconds: 10 },
+    streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + 30 },
+    errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
+  },
+  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+  logRetentionDays: 30,
+  archiveRetentionDays: 90,
+  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3 },
+  deletionProtection: false,
+};
+
+const SETTINGS: Record<Environment, DeploymentSettings> = {
+  // The laptop: short batching window and retries, so that failures surface in seconds.
+  local: {
+    ...base,
+    environment: 'local',
+    region: 'us-east-1',
+    logLevel: 'info',
+    stream: { ...base.stream, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 2, parallelizationFactor: 1 },
+  },
+  dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },
+  staging: { ...base, environment: 'staging' },
+  prod: {
+    ...base,
+    environment: 'prod',
+    stream: { ...base.stream, parallelizationFactor: 4 },
+    functions: { ...base.functions, errorHandler: { ...base.functions.errorHandler, reservedConcurrency: 10 } },
+    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400 },
+    logRetentionDays: 90,
+    archiveRetentionDays: 365,
+    deletionProtection: true,
+  },
+  // Applied against moto by the rehearsal: the dev shape, in us-east-1.
+  rehearsal: { ...base, environment: 'rehearsal', region: 'us-east-1', logRetentionDays: 1, archiveRetentionDays: 1 },
+};
+
+export function deploymentSettings(environment: string): DeploymentSettings {
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new Error(`Unknown environment "${environment}"; known: ${ENVIRONMENTS.join(', ')}`);
+  }
+  return SETTINGS[environment as Environment];
+}
+
+/** The names of an environment's resources, from the one naming function. */
+export function resourceNames(environment: string) {
+  const name = (resource: string) => resourceName(environment, resource);
+  return {
+    table: name('jobs'),
+    errorTopic: name('job-errors'),
+    alarmTopic: name('alarms'),
+    failedEventsBus: name('failed-events'),
+    failedEventsArchive: name('failed-events-archive'),
+    replayRule: name('replay-to-error-handler'),
+    jobsApiFunction: name('jobs-api'),
+    errorHandlerFunction: name('error-handler'),
+    api: name('api'),
+    invokeRole: name('api-invoke'),
+  };
+}

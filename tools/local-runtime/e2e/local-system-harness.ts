@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '@async-jobs/local-services';
+import type { RuntimeState } from '../src/local-system';
+
+const MAIN = resolve(__dirname, '../../../dist/tools/local-runtime/main.js');
+const REPLAY = resolve(__dirname, '../../../dist/tools/local-runtime/replay.js');
+
+export interface JobView {
+  jobId: string;
+  status: string;
+  version: number;
+  consumers: Record<string, { status: string; attempts: number; result?: unknown; error?: { code: string; message: string } }>;
+}
+
+/**
+ * The local system as `npm start` runs it — the built entry point in a child process — driven
+ * only over HTTP and the AWS SDK, as a user would.
+ */
+export class RunningLocalSystem {
+  output = '';
+  state!: RuntimeState;
+  private child!: ChildProcess;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'async-jobs-e2e-'));
+  ports!: { api: number; dynamodb: number; moto: number };
+
+  static async start(flags: string[] = []): Promise<RunningLocalSystem> {
+    const system = new RunningLocalSystem();
+    await system.launch(flags);
+    return system;
+  }
+
+  get stateFile(): string {
+    return join(this.dir, 'runtime.json');
+  }
+
+  get apiUrl(): string {
+    return this.state.apiUrl;
+  }
+
+  async launch(flags: string[]): Promise<void> {
+    this.ports = { api: await freePort(), dynamodb: await freePort(), moto: await freePort() };
+    this.output = '';
+    this.child = spawn(
+      process.execPath,
+      [MAIN, '--port', String(this.ports.api), '--dynamodb-port', String(this.ports.dynamodb), '--moto-port', String(this.ports.moto), '--state-file', this.stateFile, ...flags],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    const started = Date.now();
+    while (!this.output.includes('is running locally')) {
+      if (this.child.exitCode !== null) throw new Error(`the local system exited: ${this.output}`);
+      if (Date.now() - started > 60_000) throw new Error(`the local system did not start: ${this.output}`);
+      await sleep(100);
+    }
+    this.state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as RuntimeState;
+  }
+
+  /** SIGTERM, as Ctrl-C would, and wait for the process to exit. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.child.kill('SIGTERM');
+    return exited;
+  }
+
+  cleanUp(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const response = await fetch(`${this.apiUrl}${path}`, { method, body, headers: body ? { 'content-type': 'application/json', ...headers } : headers });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  async submit(body: unknown): Promise<string> {
+    const response = await this.request('POST', '/jobs', JSON.stringify(body));
+    if (response.status !== 202) throw new Error(`submit answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body.jobId as string;
+  }
+
+  /** Polls the job until `done` holds, failing with the last view seen after `timeoutMs`. */
+  async waitForJob(jobId: string, done: (job: JobView) => boolean, timeoutMs = 30_000): Promise<JobView> {
+    const deadline = Date.now() + timeoutMs;
+    let last: JobView | undefined;
+    while (Date.now() < deadline) {
+      const response = await this.request('GET', `/jobs/${jobId}`);
+      last = response.body as JobView;
+      if (response.status === 200 && done(last)) return last;
+      await sleep(200);
+    }
+    throw new Error(`job ${jobId} did not get there in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+  }
+
+  async admin(path: string, body: unknown): Promise<unknown> {
+    return (await this.request('POST', `/_local/${path}`, JSON.stringify(body))).body;
+  }
+
+  /** `npm run replay -- --from … --to …` against this system. */
+  replay(from: Date, to: Date): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [REPLAY, '--from', from.toISOString(), '--to', to.toISOString(), '--state-file', this.stateFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`replay exited ${code}: ${out}`))));
+    });
+  }
+
+  /** The functions' JSON log lines printed so far. */
+  logLines(): Record<string, unknown>[] {
+    return this.output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when nothing accepts connections on the port any more. */
+export function portClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}

@@ -1,0 +1,161 @@
+import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../src/node-sha256';
+import { portClosed, RunningLocalSystem, sleep, type JobView } from './local-system-harness';
+
+const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
+
+describe('the local system (npm start), end to end over HTTP and the AWS SDK', () => {
+  let system: RunningLocalSystem;
+
+  beforeAll(async () => {
+    system = await RunningLocalSystem.start(['--faults']);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    system?.cleanUp();
+  });
+
+  it('runs a job on both consumers to SUCCEEDED, answering the submit with 202 at once', async () => {
+    // What the README's quick start does: curl -X POST localhost:3000/jobs -d '{"seconds":1}'
+    const submitted = await system.request('POST', '/jobs', '{"seconds":1}', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(submitted.status).toBe(202);
+    expect(submitted.headers.get('location')).toBe(`/jobs/${submitted.body.jobId}`);
+
+    const job = await system.waitForJob(submitted.body.jobId, (j) => j.status === 'SUCCEEDED');
+
+    expect(job.consumers).toEqual({
+      a: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
+      b: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
+    });
+    const story = system.logLines().filter((line) => line['jobId'] === job.jobId);
+    expect(story.map((line) => `${line['service']}:${line['message']}`)).toEqual(
+      expect.arrayContaining(['jobs-api:job submitted', 'stream-processor:job claimed', 'stream-processor:job succeeded']),
+    );
+  });
+
+  it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {
+    const response = await system.request('POST', '/jobs', '{"seconds":0}');
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: '/seconds', code: 'OUT_OF_RANGE' })] });
+  });
+
+  it('fails a sleep above the maximum through the error topic and the error handler, with the reason', async () => {
+    const jobId = await system.submit({ seconds: 301 });
+
+    const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED');
+
+    for (const consumer of Object.values(job.consumers)) {
+      expect(consumer).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
+    }
+    expect(system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'failure recorded')).toHaveLength(2);
+  });
+
+  it('takes a crashing processor through retries and the on-failure record to FAILED', async () => {
+    await system.admin('faults', { streamProcessor: 'Injected crash' });
+    try {
+      const jobId = await system.submit({ seconds: 1 });
+
+      const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED');
+
+      for (const consumer of Object.values(job.consumers)) {
+        expect(consumer).toMatchObject({ status: 'FAILED', attempts: 0, error: { code: 'RETRIES_EXHAUSTED', message: expect.stringContaining('after 3 invocations') } });
+      }
+    } finally {
+      await system.admin('faults', { streamProcessor: null });
+    }
+  });
+
+  it('archives the event of an error handler that keeps failing, and a replay records the failure', async () => {
+    const events = new EventBridgeClient({ region: system.state.region, endpoint: system.state.motoEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const archived = async () => (await events.send(new DescribeArchiveCommand({ ArchiveName: system.state.resources.archiveName }))).EventCount ?? 0;
+    const before = await archived();
+    const from = new Date(Date.now() - 1000);
+    await system.admin('faults', { errorHandler: 'Injected error handler failure' });
+    const jobId = await system.submit({ seconds: 301 });
+
+    // Two consumers' notices, each tried three times (Lambda's async retries), then put on the bus.
+    for (let i = 0; i < 100 && (await archived()) < before + 2; i++) await sleep(200);
+    expect(await archived()).toBeGreaterThanOrEqual(before + 2);
+    const stuck = await system.waitForJob(jobId, () => true);
+    expect(Object.values(stuck.consumers).map((c) => c.status)).toEqual(['RUNNING', 'RUNNING']);
+
+    await system.admin('faults', { errorHandler: null });
+    await system.replay(from, new Date());
+
+    const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED');
+    for (const consumer of Object.values(job.consumers)) expect(consumer.error?.code).toBe('SLEEP_TOO_LONG');
+    events.destroy();
+  });
+
+  it('does not run a job twice when the stream delivers its record again', async () => {
+    const jobId = await system.submit({ seconds: 1 });
+    const done = await system.waitForJob(jobId, bothConsumers('SUCCEEDED'));
+
+    expect(await system.admin('redeliver', { jobId })).toEqual({ redelivered: [true, true] });
+    for (let i = 0; i < 50 && system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped').length < 2; i++) await sleep(100);
+
+    const after = await system.waitForJob(jobId, () => true);
+    expect(after.version).toBe(done.version);
+    expect(Object.values(after.consumers).map((c) => c.attempts)).toEqual([1, 1]);
+    const skipped = system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped');
+    expect(skipped.map((l) => (l['reason'] as { code: string }).code)).toEqual(['ALREADY_FINISHED', 'ALREADY_FINISHED']);
+  });
+});
+
+describe('the local system with --data-dir and --auth', () => {
+  it('keeps jobs across a restart, requires SigV4, and leaves no process behind', async () => {
+    const system = await RunningLocalSystem.start([]);
+    const dataDir = `${system.stateFile}.data`;
+    await system.stop();
+    await system.launch(['--data-dir', dataDir, '--auth']);
+    try {
+      const unsigned = await system.request('POST', '/jobs', '{"seconds":1}');
+      expect(unsigned.status).toBe(403);
+      expect(unsigned.body.error.code).toBe('MISSING_AUTHENTICATION');
+
+      const credentials = system.state.credentials!;
+      const body = '{"seconds":1}';
+      const url = new URL(`${system.apiUrl}/jobs`);
+      const signed = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials, sha256: NodeSha256 }).sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: '/jobs',
+        headers: { host: url.host, 'content-type': 'application/json' },
+        body,
+      });
+      const submitted = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+      expect(submitted.status).toBe(202);
+      const { jobId } = (await submitted.json()) as { jobId: string };
+
+      const tampered = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: '{"seconds":2}' });
+      expect(tampered.status).toBe(403);
+
+      const signedGet = async () => {
+        const url = new URL(`${system.apiUrl}/jobs/${jobId}`); // the port changes on each launch
+        const request = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials: system.state.credentials!, sha256: NodeSha256 }).sign({
+          method: 'GET',
+          protocol: 'http:',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: `/jobs/${jobId}`,
+          headers: { host: url.host },
+        });
+        return (await (await fetch(`${system.apiUrl}/jobs/${jobId}`, { headers: request.headers as Record<string, string> })).json()) as JobView;
+      };
+      for (let i = 0; i < 100 && (await signedGet()).status !== 'SUCCEEDED'; i++) await sleep(200);
+      expect((await signedGet()).status).toBe('SUCCEEDED');
+
+      await system.stop();
+      await system.launch(['--data-dir', dataDir, '--auth']);
+      const afterRestart = await signedGet();
+      expect(afterRestart).toMatchObject({ jobId, status: 'SUCCEEDED' });
+    } finally {
+      expect(await system.stop()).toBe(0);
+      for (const port of Object.values(system.ports)) expect(await portClosed(port)).toBe(true);
+      system.cleanUp();
+    }
+  });
+});

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FieldError } from '@async-jobs/domain';
+import type { LocalFunction } from './local-function';
+import type { RequestModelValidator } from './request-model-validator';
+import type { RuntimeLog } from './runtime-log';
+import { verifySigV4, type LocalCredentials } from './sigv4-verifier';
+
+/** API Gateway's own payload limit; the handler enforces the product's smaller one. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+const RESOURCES = [
+  { resource: '/jobs', pattern: /^\/jobs\/?$/, params: [] as string[] },
+  { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, params: ['jobId'] },
+];
+
+export interface GatewayOptions {
+  port: number;
+  host: string;
+  stage: string;
+  region: string;
+  jobsApi: LocalFunction;
+  validator: RequestModelValidator;
+  /** When set, every request must carry a valid SigV4 signature made with these credentials. */
+  credentials?: LocalCredentials;
+  /** Extra routes under `/_local/` (fault injection for end-to-end tests), when enabled. */
+  admin?: (path: string, body: unknown) => Promise<unknown>;
+  log: RuntimeLog;
+}
+
+/**
+ * The REST API as API Gateway serves it, locally: IAM (SigV4) authorization when asked, the body
+ * validated against the same model, and the request proxied to jobs-api as a REST proxy event.
+ */
+export function startHttpGateway(options: GatewayOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.log.error(`gateway: ${(error as Error).stack ?? error}`);
+      send(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'The local gateway failed' } }, {});
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}
+
+async function handle(options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const headersOut = { 'x-amzn-RequestId': requestId };
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
+  if (body === undefined) return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
+
+  if (options.admin && url.pathname.startsWith('/_local/')) {
+    return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);
+  }
+  if (options.credentials) {
+    const verdict = await verifySigV4(
+      { method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), headers: req.headers, body },
+      options.credentials,
+      options.region,
+    );
+    if (!verdict.ok) return send(res, 403, gatewayError(verdict.code, verdict.message), headersOut);
+  }
+
+  const matched = RESOURCES.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (matched?.r.resource === '/jobs' && method === 'POST' && JSON_TYPE.test(contentType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return send(res, 400, gatewayError('MALFORMED_JSON', 'The body is not valid JSON'), headersOut);
+    }
+    const details = options.validator.check(parsed);
+    if (details.length) return send(res, 400, gatewayError('VALIDATION_FAILED', 'Invalid request body', details), headersOut);
+  }
+
+  const event = proxyEvent(options, req, url, body, requestId, matched);
+  const result = await options.jobsApi.invoke(event);
+  if (!result.ok) {
+    options.log.error(`jobs-api failed: ${result.errorType}: ${result.errorMessage}`);
+    return send(res, 502, gatewayError('INTERNAL_ERROR', 'Internal server error'), headersOut);
+  }
+  const response = result.result as { statusCode: number; headers?: Record<string, string>; body?: string };
+  res.writeHead(response.statusCode, { ...response.headers, ...headersOut });
+  res.end(response.body ?? '');
+}
+
+function proxyEvent(options: GatewayOptions, req: IncomingMessage, url: URL, body: Buffer, requestId: string, matched: { r: (typeof RESOURCES)[number]; m: RegExpExecArray | null } | undefined) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  const resource = matched?.r.resource ?? '/{proxy+}';
+  const pathParameters = matched
+    ? Object.fromEntries(matched.r.params.map((name, i) => [name, matched.m?.[i + 1] ?? '']))
+    : { proxy: url.pathname.replace(/^\//, '') };
+  const isText = body.length === 0 || /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(String(req.headers['content-type'] ?? ''));
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: (req.method ?? 'GET').toUpperCase(),
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])) : null,
+    multiValueQueryStringParameters: Object.keys(query).length ? query : null,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      resourcePath: resource,
+      httpMethod: (req.method ?? 'GET').toUpperCase(),
+      // Served at the root, as through a custom domain: no stage prefix in the path callers use.
+      path: url.pathname,
+      stage: options.stage,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      protocol: `HTTP/${req.httpVersion}`,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? '') },
+    },
+    body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+function gatewayError(code: string, message: string, details?: FieldError[]) {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function queryOf(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    const existing = query[name];
+    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return query;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

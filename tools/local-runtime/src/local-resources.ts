@@ -1,0 +1,81 @@
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateArchiveCommand, CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+
+export interface LocalResources {
+  tableName: string;
+  streamArn: string;
+  errorTopicArn: string;
+  errorSubscriptionArn: string;
+  /** Stands in for the error handler's Lambda subscription to the topic. */
+  errorQueueUrl: string;
+  failedEventsBus: string;
+  failedEventsBusArn: string;
+  archiveName: string;
+  archiveArn: string;
+  replayRuleArn: string;
+  /** Stands in for the replay rule's Lambda target. */
+  replayQueueUrl: string;
+}
+
+/** Matches only events an archive replays: what the replay rule sends back to the error handler. */
+export const REPLAYED_EVENTS_PATTERN = { 'replay-name': [{ exists: true }] };
+
+/**
+ * Creates the environment's resources with the names and settings infra uses; idempotent, so a
+ * restart on a persisted DynamoDB Local finds its table again.
+ */
+export async function createLocalResources(
+  clients: { dynamodb: DynamoDBClient; sns: SNSClient; sqs: SQSClient; events: EventBridgeClient },
+  settings: DeploymentSettings,
+): Promise<LocalResources> {
+  const names = resourceNames(settings.environment);
+  const { dynamodb, sns, sqs, events } = clients;
+
+  try {
+    await dynamodb.send(new CreateTableCommand(jobsTableDefinition(names.table)));
+    await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { Enabled: true, AttributeName: JOBS_TABLE_TTL_ATTRIBUTE } }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${names.table} has no stream`);
+
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.errorTopic }));
+  const errorQueue = await queue(sqs, `${names.errorTopic}-to-error-handler`);
+  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: errorQueue.arn, ReturnSubscriptionArn: true }));
+
+  const { EventBusArn } = await events.send(new CreateEventBusCommand({ Name: names.failedEventsBus }));
+  const archive = await events
+    .send(new CreateArchiveCommand({ ArchiveName: names.failedEventsArchive, EventSourceArn: EventBusArn, RetentionDays: settings.archiveRetentionDays }))
+    .catch(async (error: Error) => {
+      if (error.name !== 'ResourceAlreadyExistsException') throw error;
+      return { ArchiveArn: EventBusArn?.replace(':event-bus/', ':archive/').replace(names.failedEventsBus, names.failedEventsArchive) };
+    });
+  const replayQueue = await queue(sqs, `${names.replayRule}`);
+  const { RuleArn } = await events.send(new PutRuleCommand({ Name: names.replayRule, EventBusName: names.failedEventsBus, EventPattern: JSON.stringify(REPLAYED_EVENTS_PATTERN) }));
+  await events.send(new PutTargetsCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus, Targets: [{ Id: 'error-handler', Arn: replayQueue.arn }] }));
+
+  return {
+    tableName: names.table,
+    streamArn,
+    errorTopicArn: TopicArn as string,
+    errorSubscriptionArn: SubscriptionArn as string,
+    errorQueueUrl: errorQueue.url,
+    failedEventsBus: names.failedEventsBus,
+    failedEventsBusArn: EventBusArn as string,
+    archiveName: names.failedEventsArchive,
+    archiveArn: archive.ArchiveArn as string,
+    replayRuleArn: RuleArn as string,
+    replayQueueUrl: replayQueue.url,
+  };
+}
+
+async function queue(sqs: SQSClient, name: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl as string, arn: Attributes?.['QueueArn'] as string };
+}

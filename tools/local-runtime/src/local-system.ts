@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { startDynamoDbLocal, startMotoServer, type RunningService } from '@async-jobs/local-services';
+import {
+  consumerFunctionName,
+  deploymentSettings,
+  errorHandlerEnvironment,
+  jobsApiEnvironment,
+  resourceNames,
+  streamProcessorEnvironment,
+  type DeploymentSettings,
+} from '@async-jobs/platform';
+import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
+import { startHttpGateway } from './http-gateway';
+import { LocalFunction } from './local-function';
+import { createLocalResources, type LocalResources } from './local-resources';
+import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
+import { RequestModelValidator } from './request-model-validator';
+import type { RuntimeLog } from './runtime-log';
+import type { LocalCredentials } from './sigv4-verifier';
+import { StreamEventSource } from './stream-event-source';
+
+export const LOCAL_ACCOUNT_ID = '123456789012';
+
+export interface LocalSystemOptions {
+  port: number;
+  host: string;
+  dynamodbPort?: number;
+  motoPort?: number;
+  /** Keep DynamoDB Local's data here across restarts; in memory when unset. */
+  dataDir?: string;
+  /** Require SigV4 on every API request, with credentials generated for this run. */
+  auth: boolean;
+  /** Serve `/_local/faults` and `/_local/redeliver`, for end-to-end tests. */
+  faults: boolean;
+  /** Where to write the running system's endpoints and names (read by `npm run replay`). */
+  stateFile: string;
+  /** The built Lambda bundles (`nx build`). */
+  bundlesDir: string;
+  /** Waits between Lambda's asynchronous retries; AWS waits about 1 and 2 minutes. */
+  asyncRetryDelaysMs: number[];
+  log: RuntimeLog;
+}
+
+export interface RuntimeState {
+  pid: number;
+  apiUrl: string;
+  region: string;
+  dynamodbEndpoint: string;
+  motoEndpoint: string;
+  accountId: string;
+  resources: LocalResources;
+  consumers: string[];
+  credentials?: LocalCredentials;
+}
+
+export interface LocalSystem {
+  state: RuntimeState;
+  settings: DeploymentSettings;
+  stop(): Promise<void>;
+}
+
+/** Brings the whole system up on this machine: AWS's parts, the real handlers, and AWS's glue between them. */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const settings = deploymentSettings('local');
+  const { log } = options;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: Error) => log.error(`while stopping: ${error.message}`));
+  };
+
+  try {
+    const [dynamodb, moto] = await Promise.all([
+      startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir }),
+      startMotoServer({ port: options.motoPort }),
+    ]).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n(the ports are set with --dynamodb-port and --moto-port)`);
+    });
+    stops.push(() => dynamodb.stop(), () => moto.stop());
+
+    const awsEnvironment = awsEndpoints(settings.region, dynamodb, moto);
+    const clientConfig = { region: settings.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const clients = {
+      dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint }),
+      streams: new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodb.endpoint }),
+      sns: new SNSClient({ ...clientConfig, endpoint: moto.endpoint }),
+      sqs: new SQSClient({ ...clientConfig, endpoint: moto.endpoint }),
+      events: new EventBridgeClient({ ...clientConfig, endpoint: moto.endpoint }),
+    };
+    stops.push(async () => Object.values(clients).forEach((client) => client.destroy()));
+    const resources = await createLocalResources(clients, settings);
+    const names = resourceNames('local');
+
+    const fn = (name: string, app: string, environment: Record<string, string>, functionSettings: DeploymentSettings['functions']['jobsApi']) => {
+      const local = new LocalFunction({
+        name,
+        bundle: join(options.bundlesDir, app, 'main.js'),
+        environment: { ...awsEnvironment, ...environment },
+        timeoutSeconds: functionSettings.timeoutSeconds,
+        memoryMb: functionSettings.memoryMb,
+        accountId: LOCAL_ACCOUNT_ID,
+        region: settings.region,
+      });
+      local.start();
+      stops.push(() => local.stop());
+      return local;
+    };
+    const jobsApi = fn(names.jobsApiFunction, 'jobs-api', jobsApiEnvironment(settings), settings.functions.jobsApi);
+    const errorHandler = fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
+    const processors = settings.consumers.map((consumerId) =>
+      fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), settings.functions.streamProcessor),
+    );
+
+    // The error handler's on-failure destination: the failed-events bus, in Lambda's envelope.
+    const toBus = async (envelope: DestinationEnvelope) => {
+      const result = await clients.events.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: resources.failedEventsBus, Source: 'lambda', DetailType: 'Lambda Function Invocation Result - Failure', Resources: [errorHandler.arn], Detail: JSON.stringify(envelope) }],
+        }),
+      );
+      if (result.FailedEntryCount) throw new Error(`the bus refused the envelope: ${result.Entries?.[0]?.ErrorMessage}`);
+      log.warn(`error handler gave up after ${envelope.requestContext.approximateInvokeCount} attempts; the event is on ${resources.failedEventsBus} (archived)`);
+    };
+    const asyncErrorHandler = new AsyncInvoker(
+      errorHandler,
+      { maximumRetryAttempts: settings.errorHandlerAsync.maximumRetryAttempts, retryDelaysMs: options.asyncRetryDelaysMs, maximumEventAgeSeconds: settings.errorHandlerAsync.maximumEventAgeSeconds },
+      toBus,
+      log,
+    );
+    stops.push(() => asyncErrorHandler.idle());
+
+    const drains = [
+      new QueueDrain({ name: 'error topic → error handler', sqs: clients.sqs, queueUrl: resources.errorQueueUrl, log, deliver: (body) => asyncErrorHandler.invoke(snsEventFromQueueBody(body, resources.errorSubscriptionArn)) }),
+      new QueueDrain({ name: 'replay rule → error handler', sqs: clients.sqs, queueUrl: resources.replayQueueUrl, log, deliver: (body) => asyncErrorHandler.invoke(JSON.parse(body)) }),
+    ];
+    for (const drain of drains) {
+      drain.start();
+      stops.push(() => drain.stop());
+    }
+
+    const sources = settings.consumers.map((consumerId, i) => {
+      const source = new StreamEventSource({
+        consumerId,
+        fn: processors[i],
+        streams: clients.streams,
+        streamArn: resources.streamArn,
+        settings: settings.stream,
+        log,
+        onFailure: async (record) => {
+          await clients.sns.send(new PublishCommand({ TopicArn: resources.errorTopicArn, Message: JSON.stringify(record) }));
+        },
+      });
+      source.start();
+      stops.push(() => source.stop());
+      return source;
+    });
+
+    const credentials = options.auth ? { accessKeyId: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') } : undefined;
+    const server: Server = await startHttpGateway({
+      port: options.port,
+      host: options.host,
+      stage: 'local',
+      region: settings.region,
+      jobsApi,
+      validator: new RequestModelValidator(submitJobRequestModel(builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }))),
+      credentials,
+      log,
+      admin: options.faults
+        ? async (path, body) => {
+            const request = body as { streamProcessor?: string | null; errorHandler?: string | null; jobId?: string };
+            if (path === '/_local/faults') {
+              if ('streamProcessor' in request) for (const p of processors) p.fault = request.streamProcessor ?? undefined;
+              if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
+              return { streamProcessor: processors[0]?.fault ?? null, errorHandler: errorHandler.fault ?? null };
+            }
+            if (path === '/_local/redeliver') return { redelivered: sources.map((s) => s.redeliver(request.jobId ?? '')) };
+            return { error: { code: 'ROUTE_NOT_FOUND', message: path } };
+          }
+        : undefined,
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(error.code === 'EADDRINUSE' ? `Port ${options.port} is in use; choose another with --port` : error.message);
+    });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    stops.push(async () => server.closeAllConnections());
+
+    const state: RuntimeState = {
+      pid: process.pid,
+      apiUrl: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
+      region: settings.region,
+      dynamodbEndpoint: dynamodb.endpoint,
+      motoEndpoint: moto.endpoint,
+      accountId: LOCAL_ACCOUNT_ID,
+      resources,
+      consumers: settings.consumers,
+      ...(credentials ? { credentials } : {}),
+    };
+    mkdirSync(dirname(options.stateFile), { recursive: true });
+    writeFileSync(options.stateFile, JSON.stringify(state, null, 2));
+    return { state, settings, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** How the functions' SDK reaches the local parts: the SDK's own endpoint variables, nothing else. */
+function awsEndpoints(region: string, dynamodb: RunningService, moto: RunningService): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
+    AWS_ENDPOINT_URL_SNS: moto.endpoint,
+    AWS_ENDPOINT_URL_SQS: moto.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}

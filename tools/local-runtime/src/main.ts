@@ -1,0 +1,93 @@
+import { resolve } from 'node:path';
+import { parseArguments, portArgument } from './cli-arguments';
+import { startLocalSystem, type LocalSystem } from './local-system';
+import { consoleRuntimeLog } from './runtime-log';
+
+const USAGE = `Usage: npm start -- [options]
+  --port <n>            the API's port (3000)
+  --host <address>      the API's address (127.0.0.1)
+  --dynamodb-port <n>   DynamoDB Local's port (8421)
+  --moto-port <n>       moto_server's port (5421)
+  --data-dir <dir>      keep DynamoDB Local's data in <dir> across restarts (default: in memory)
+  --auth                require SigV4-signed requests, with credentials printed at startup
+  --faults              serve /_local/faults and /_local/redeliver (for end-to-end tests)
+  --state-file <file>   where to write the running system's endpoints (.local/runtime.json)
+  --help`;
+
+async function main(): Promise<void> {
+  // The SDK's notice that its 2027 releases need Node 22 is noise for a local tool (Lambda runs 22).
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const args = parseArguments(process.argv.slice(2), {
+    port: 'value',
+    host: 'value',
+    'dynamodb-port': 'value',
+    'moto-port': 'value',
+    'data-dir': 'value',
+    auth: 'flag',
+    faults: 'flag',
+    'state-file': 'value',
+    help: 'flag',
+  });
+  if (args['help']) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = portArgument(args['port'], 'port', 3000) as number;
+  const started = Date.now();
+  const system = await startLocalSystem({
+    port,
+    host: String(args['host'] ?? '127.0.0.1'),
+    dynamodbPort: portArgument(args['dynamodb-port'], 'dynamodb-port', 8421),
+    motoPort: portArgument(args['moto-port'], 'moto-port', 5421),
+    dataDir: typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined,
+    auth: args['auth'] === true,
+    faults: args['faults'] === true,
+    stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
+    bundlesDir: resolve(__dirname, '..', '..', 'apps'),
+    asyncRetryDelaysMs: [1000, 2000],
+    log: consoleRuntimeLog,
+  });
+  printSummary(system, typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined, Date.now() - started);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    consoleRuntimeLog.info(`${signal}: stopping`);
+    await system.stop();
+    consoleRuntimeLog.info('stopped; no process left running');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printSummary(system: LocalSystem, dataDir: string | undefined, ms: number): void {
+  const { state, settings } = system;
+  const r = state.resources;
+  const s = settings.stream;
+  const lines = [
+    `async-jobs is running locally (environment "local", up in ${(ms / 1000).toFixed(1)} s)`,
+    `  API             ${state.apiUrl}   POST /jobs · GET /jobs/{jobId}`,
+    state.credentials
+      ? `  auth            SigV4 required: access key ${state.credentials.accessKeyId}, secret ${state.credentials.secretAccessKey}, region ${state.region}, service execute-api`
+      : '  auth            off (start with --auth to require SigV4 signatures)',
+    `  DynamoDB Local  ${state.dynamodbEndpoint}   table ${r.tableName} with its stream (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
+    `  moto            ${state.motoEndpoint}   SNS, SQS, EventBridge`,
+    `  consumers       ${state.consumers.join(', ')}   (batch ${s.batchSize}, window ${s.maximumBatchingWindowSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? 'on' : 'off'}, record age ≤ ${s.maximumRecordAgeSeconds} s)`,
+    `  error topic     ${r.errorTopicArn} → error handler`,
+    `  failed events   bus ${r.failedEventsBus}, archive ${r.archiveName}, replayed events → error handler`,
+    '',
+    `  try   curl -X POST ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs -d '{"seconds":1}'`,
+    `        curl ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs/<jobId>`,
+    ...(state.credentials ? [`        (signed: curl --aws-sigv4 "aws:amz:${state.region}:execute-api" --user "${state.credentials.accessKeyId}:${state.credentials.secretAccessKey}" ...)`] : []),
+    '  replay archived failures   npm run replay -- --from <ISO time> --to <ISO time>',
+    '  stop  Ctrl-C',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: Error) => {
+  consoleRuntimeLog.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { deploymentSettings } from '@async-jobs/platform';
+import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
+import type { InvokeResult, LocalFunction } from './local-function';
+import { StreamEventSource, type LambdaStreamRecord, type OnFailureRecord } from './stream-event-source';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const idOf = (record: LambdaStreamRecord) => record.dynamodb.Keys?.['id']?.S ?? '';
+const ok = (result: unknown = {}): InvokeResult => ({ ok: true, result, requestId: 'r' });
+
+describe('StreamEventSource against DynamoDB Local streams', () => {
+  let table: TestTable;
+  const streams = new DynamoDBStreamsClient({});
+  const settings = { ...deploymentSettings('local').stream, batchSize: 4, maximumRetryAttempts: 2, maximumBatchingWindowSeconds: 0 };
+
+  beforeEach(async () => (table = await createTestTable()));
+  afterEach(async () => table.drop());
+  afterAll(() => streams.destroy());
+
+  /** Writes `jobs` jobs, runs the event source with a function double answering `answer`, until `done`. */
+  async function run(jobs: number, answer: (records: LambdaStreamRecord[], call: number) => InvokeResult, done: (calls: string[][], failures: OnFailureRecord[]) => boolean) {
+    const ids: string[] = [];
+    for (let i = 0; i < jobs; i++) {
+      const job = aSubmittedJob();
+      ids.push(job.id);
+      await table.client.send(new PutItemCommand({ TableName: table.tableName, Item: marshall(job) }));
+    }
+    const calls: string[][] = [];
+    const fn = {
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-local-processor-a',
+      name: 'processor',
+      invoke: async (event: { Records: LambdaStreamRecord[] }) => {
+        calls.push(event.Records.map(idOf));
+        return answer(event.Records, calls.length);
+      },
+    } as unknown as LocalFunction;
+    const failures: OnFailureRecord[] = [];
+    const source = new StreamEventSource({ consumerId: 'a', fn, streams, streamArn: table.streamArn, settings, log: quiet, onFailure: async (r) => void failures.push(r) });
+    source.start();
+    for (let i = 0; i < 200 && !done(calls, failures); i++) await new Promise((r) => setTimeout(r, 50));
+    await source.stop();
+    return { ids, calls, failures };
+  }
+
+  it('delivers new jobs in order, in batches of the configured size', async () => {
+    const { ids, calls } = await run(6, () => ok({ batchItemFailures: [] }), (c) => c.flat().length >= 6);
+    expect(calls).toEqual([ids.slice(0, 4), ids.slice(4)]);
+  });
+
+  it('retries from the lowest failed record of a partial batch response, checkpointing the ones before it', async () => {
+    const { ids, calls } = await run(
+      4,
+      (records, call) => ok({ batchItemFailures: call === 1 ? [{ itemIdentifier: records[3].dynamodb.SequenceNumber }, { itemIdentifier: records[2].dynamodb.SequenceNumber }] : [] }),
+      (c) => c.length >= 2,
+    );
+    expect(calls).toEqual([ids, ids.slice(2)]);
+  });
+
+  it('bisects a failing batch, retries the poisoned part to the limit, then sends an on-failure record for it', async () => {
+    let poison = '';
+    const { ids, calls, failures } = await run(
+      4,
+      (records, call) => {
+        if (call === 1) poison = idOf(records[2]);
+        return records.some((r) => idOf(r) === poison) ? { ok: false, errorType: 'Error', errorMessage: 'boom', requestId: 'r' } : ok();
+      },
+      (_c, f) => f.length >= 1,
+    );
+    expect(calls[0]).toEqual(ids);
+    expect(calls).toContainEqual([ids[0], ids[1]]); // the healthy half went through
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining('processor-a') },
+      DDBStreamBatchInfo: { streamArn: table.streamArn, batchSize: 1 },
+    });
+    expect(calls.flat().filter((id) => id === poison).length).toBeGreaterThanOrEqual(3);
+  });
+});
