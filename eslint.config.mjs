@@ -25,6 +25,9 @@ export default [
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing'] },
             // Workspace tools (the local runtime, service starters) run the apps' bundles, never import the apps.
+            // Infra builds from the apps' bundles (files), the settings and names, and the request schemas;
+            // its rehearsal starts moto with the workspace's service starters.
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling', 'type:testing'] },
           ],
         },

@@ -38,7 +38,12 @@ export interface DeploymentSettings {
   /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
   errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   functions: { jobsApi: FunctionSettings; streamProcessor: FunctionSettings; errorHandler: FunctionSettings };
-  api: { throttlingRateLimit: number; throttlingBurstLimit: number };
+  api: {
+    throttlingRateLimit: number;
+    throttlingBurstLimit: number;
+    /** API Gateway's account-wide CloudWatch role (needed for access logs): let one stack per account and region own it. */
+    manageAccountLoggingRole: boolean;
+  };
   logRetentionDays: number;
   archiveRetentionDays: number;
   alarms: { iteratorAgeMs: number; apiLatencyP99Ms: number; evaluationPeriods: number };
@@ -66,7 +71,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + 30 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
   },
-  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
   alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3 },
@@ -89,7 +94,7 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     environment: 'prod',
     stream: { ...base.stream, parallelizationFactor: 4 },
     functions: { ...base.functions, errorHandler: { ...base.functions.errorHandler, reservedConcurrency: 10 } },
-    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400 },
+    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, manageAccountLoggingRole: true },
     logRetentionDays: 90,
     archiveRetentionDays: 365,
     deletionProtection: true,

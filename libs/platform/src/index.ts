@@ -5,3 +5,4 @@ export * from './environment-settings';
 export * from './jobs-table-definition';
 export * from './deployment-settings';
 export * from './function-environment';
+export * from './replayed-events-pattern';

@@ -2,7 +2,7 @@ import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, Updat
 import { CreateArchiveCommand, CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE, REPLAYED_EVENTS_PATTERN, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 
 export interface LocalResources {
   tableName: string;
@@ -19,9 +19,6 @@ export interface LocalResources {
   /** Stands in for the replay rule's Lambda target. */
   replayQueueUrl: string;
 }
-
-/** Matches only events an archive replays: what the replay rule sends back to the error handler. */
-export const REPLAYED_EVENTS_PATTERN = { 'replay-name': [{ exists: true }] };
 
 /**
  * Creates the environment's resources with the names and settings infra uses; idempotent, so a

@@ -1,0 +1,92 @@
+import { APIGatewayClient, GetMethodCommand, GetModelsCommand, GetRequestValidatorsCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeArchiveCommand, DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { consumerFunctionName, deploymentSettings, resourceNames } from '@async-jobs/platform';
+
+/**
+ * Looks at what `terraform apply` created, through the AWS SDK, and returns what it checked. Throws
+ * on the first property that is not what the stack declares.
+ */
+export async function verifyRehearsalStack(endpoint: string, outputs: Record<string, { value: string }>): Promise<string[]> {
+  const settings = deploymentSettings('rehearsal');
+  const names = resourceNames('rehearsal');
+  const config = { region: settings.region, endpoint, credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' } };
+  const dynamodb = new DynamoDBClient(config);
+  const lambda = new LambdaClient(config);
+  const events = new EventBridgeClient(config);
+  const sns = new SNSClient(config);
+  const apigateway = new APIGatewayClient(config);
+  const checks: string[] = [];
+  const check = (what: string, ok: boolean, seen: unknown) => {
+    if (!ok) throw new Error(`rehearsal check failed: ${what}; saw ${JSON.stringify(seen)}`);
+    checks.push(what);
+  };
+
+  try {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
+    check('the table has a NEW_IMAGE stream', Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE', Table?.StreamSpecification);
+    check('the table is encrypted with the customer key', Table?.SSEDescription?.SSEType === 'KMS' && Boolean(Table.SSEDescription.KMSMasterKeyArn), Table?.SSEDescription);
+    const { TimeToLiveDescription } = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.table }));
+    check('TTL is on expiresAt', TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === 'expiresAt', TimeToLiveDescription);
+    const { ContinuousBackupsDescription } = await dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: names.table }));
+    check('point-in-time recovery is on', ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED', ContinuousBackupsDescription);
+
+    const { EventSourceMappings: allMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({}));
+    for (const consumerId of settings.consumers) {
+      const functionName = consumerFunctionName('rehearsal', consumerId);
+      const EventSourceMappings = allMappings.filter((m) => m.FunctionArn?.endsWith(`:function:${functionName}`));
+      const mapping = EventSourceMappings[0];
+      check(`consumer ${consumerId}: one mapping on the table's stream`, EventSourceMappings.length === 1 && mapping?.EventSourceArn === Table?.LatestStreamArn, EventSourceMappings);
+      check(`consumer ${consumerId}: the mapping filters INSERT`, JSON.parse(mapping?.FilterCriteria?.Filters?.[0]?.Pattern ?? '{}').eventName?.[0] === 'INSERT', mapping?.FilterCriteria);
+      check(`consumer ${consumerId}: failures go to the error topic`, mapping?.DestinationConfig?.OnFailure?.Destination === outputs['error_topic_arn']?.value, mapping?.DestinationConfig);
+      check(
+        `consumer ${consumerId}: batch ${settings.stream.batchSize}, ${settings.stream.maximumRetryAttempts} retries, bisect, partial batch responses`,
+        mapping?.BatchSize === settings.stream.batchSize &&
+          mapping.MaximumRetryAttempts === settings.stream.maximumRetryAttempts &&
+          mapping.BisectBatchOnFunctionError === true &&
+          (mapping.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+        mapping,
+      );
+      const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
+      check(`consumer ${consumerId}: Node 22 on arm64 with its consumer id`, Configuration?.Runtime === 'nodejs22.x' && Configuration.Architectures?.[0] === 'arm64' && Configuration.Environment?.Variables?.['CONSUMER_ID'] === consumerId, Configuration);
+    }
+
+    const invokeConfig = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: names.errorHandlerFunction }));
+    check("the error handler's failures go to the failed-events bus", invokeConfig.DestinationConfig?.OnFailure?.Destination?.endsWith(`:event-bus/${names.failedEventsBus}`) === true, invokeConfig.DestinationConfig);
+    check(`the error handler retries ${settings.errorHandlerAsync.maximumRetryAttempts} times`, invokeConfig.MaximumRetryAttempts === settings.errorHandlerAsync.maximumRetryAttempts, invokeConfig);
+
+    const bus = await events.send(new DescribeEventBusCommand({ Name: names.failedEventsBus }));
+    const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: names.failedEventsArchive }));
+    check('the archive keeps the failed-events bus', archive.EventSourceArn === bus.Arn && archive.RetentionDays === settings.archiveRetentionDays, archive);
+    const { Rules = [] } = await events.send(new ListRulesCommand({ EventBusName: names.failedEventsBus, NamePrefix: names.replayRule }));
+    check('the replay rule matches only replayed events', JSON.parse(Rules[0]?.EventPattern ?? '{}')['replay-name']?.[0]?.exists === true, Rules);
+    const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus }));
+    check('the replay rule targets the error handler', Targets[0]?.Arn?.endsWith(`:function:${names.errorHandlerFunction}`) === true, Targets);
+
+    const topic = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs['error_topic_arn']?.value }));
+    check('the error topic is encrypted', Boolean(topic.Attributes?.['KmsMasterKeyId']), topic.Attributes);
+
+    const { items: apis = [] } = await apigateway.send(new GetRestApisCommand({}));
+    const api = apis.find((a) => a.name === names.api);
+    const { items: resources = [] } = await apigateway.send(new GetResourcesCommand({ restApiId: api?.id }));
+    let methods = 0;
+    for (const resource of resources) {
+      for (const httpMethod of Object.keys(resource.resourceMethods ?? {})) {
+        const method = await apigateway.send(new GetMethodCommand({ restApiId: api?.id, resourceId: resource.id, httpMethod }));
+        check(`${httpMethod} ${resource.path} requires IAM auth`, method.authorizationType === 'AWS_IAM', method.authorizationType);
+        methods += 1;
+      }
+    }
+    check('the API has its five methods', methods === 5, methods);
+    const { items: models = [] } = await apigateway.send(new GetModelsCommand({ restApiId: api?.id }));
+    check('the request model is the draft-04 schema from the domain', JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#', models);
+    const { items: validators = [] } = await apigateway.send(new GetRequestValidatorsCommand({ restApiId: api?.id }));
+    check('a validator checks request bodies', validators.some((v) => v.validateRequestBody), validators);
+    check('the outputs name the API URL and the invoke role', Boolean(outputs['api_url']?.value) && /:role\//.test(outputs['invoke_role_arn']?.value ?? ''), outputs);
+  } finally {
+    for (const client of [dynamodb, lambda, events, sns, apigateway]) client.destroy();
+  }
+  return checks;
+}

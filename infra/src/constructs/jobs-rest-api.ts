@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayModel } from '@cdktf/provider-aws/lib/api-gateway-model';
+import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-request-validator';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { JsonSchemaDocument } from '@async-jobs/domain';
+import { resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import type { JobsFunction } from './jobs-function';
+import { leastPrivilegePolicy } from './least-privilege-policy';
+
+/** API Gateway's own refusals, in the product's error body. */
+const GATEWAY_RESPONSES: { type: string; status: string; code: string }[] = [
+  { type: 'BAD_REQUEST_BODY', status: '400', code: 'VALIDATION_FAILED' },
+  { type: 'MISSING_AUTHENTICATION_TOKEN', status: '403', code: 'MISSING_AUTHENTICATION' },
+  { type: 'INVALID_SIGNATURE', status: '403', code: 'INVALID_SIGNATURE' },
+  { type: 'EXPIRED_TOKEN', status: '403', code: 'SIGNATURE_EXPIRED' },
+  { type: 'ACCESS_DENIED', status: '403', code: 'FORBIDDEN' },
+  { type: 'THROTTLED', status: '429', code: 'THROTTLED' },
+  { type: 'REQUEST_TOO_LARGE', status: '413', code: 'PAYLOAD_TOO_LARGE' },
+  { type: 'DEFAULT_4XX', status: '400', code: 'BAD_REQUEST' },
+  { type: 'DEFAULT_5XX', status: '502', code: 'INTERNAL_ERROR' },
+];
+
+/**
+ * The REST API: `/jobs` and `/jobs/{jobId}` (and a `{proxy+}` catch-all, so that unknown routes
+ * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
+ * generated from the domain's schemas with a body validator, a stage with JSON access logs to an
+ * encrypted log group, throttling and X-Ray, and a deployment redeployed whenever any of it changes.
+ */
+export class JobsRestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly invokeRole: IamRole;
+  readonly methods: ApiGatewayMethod[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string },
+  ) {
+    super(scope, id);
+    const { settings, handler } = props;
+    const names = resourceNames(settings.environment);
+    const stageName = settings.environment;
+    this.api = new ApiGatewayRestApi(this, 'api', { name: names.api, description: 'async-jobs: submit jobs, read their status', endpointConfiguration: { types: ['REGIONAL'] } });
+    const restApiId = this.api.id;
+    const model = new ApiGatewayModel(this, 'submit-model', { restApiId, name: 'SubmitJobRequest', contentType: 'application/json', schema: JSON.stringify(props.requestModel) });
+    const validator = new ApiGatewayRequestValidator(this, 'validator', { restApiId, name: 'body-and-parameters', validateRequestBody: true, validateRequestParameters: true });
+
+    const jobs = new ApiGatewayResource(this, 'jobs', { restApiId, parentId: this.api.rootResourceId, pathPart: 'jobs' });
+    const job = new ApiGatewayResource(this, 'job', { restApiId, parentId: jobs.id, pathPart: '{jobId}' });
+    const proxy = new ApiGatewayResource(this, 'proxy', { restApiId, parentId: this.api.rootResourceId, pathPart: '{proxy+}' });
+
+    const integrations: ApiGatewayIntegration[] = [];
+    const route = (name: string, resource: ApiGatewayResource, httpMethod: string, extra: Partial<ConstructorParameters<typeof ApiGatewayMethod>[2]> = {}) => {
+      const method = new ApiGatewayMethod(this, `${name}-method`, { restApiId, resourceId: resource.id, httpMethod, authorization: 'AWS_IAM', ...extra });
+      this.methods.push(method);
+      integrations.push(
+        new ApiGatewayIntegration(this, `${name}-integration`, {
+          restApiId,
+          resourceId: resource.id,
+          httpMethod: method.httpMethod,
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri: handler.fn.invokeArn,
+        }),
+      );
+    };
+    route('submit-job', jobs, 'POST', { requestValidatorId: validator.id, requestModels: { 'application/json': model.name } });
+    route('jobs-other', jobs, 'ANY');
+    route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
+    route('job-other', job, 'ANY');
+    route('unknown-route', proxy, 'ANY');
+
+    const responses = GATEWAY_RESPONSES.map(
+      (r) =>
+        new ApiGatewayGatewayResponse(this, `response-${r.type.toLowerCase()}`, {
+          restApiId,
+          responseType: r.type,
+          statusCode: r.status,
+          responseTemplates: { 'application/json': `{"error":{"code":"${r.code}","message":$context.error.messageString}}` },
+        }),
+    );
+
+    new LambdaPermission(this, 'api-may-invoke', {
+      statementId: 'AllowRestApi',
+      action: 'lambda:InvokeFunction',
+      functionName: handler.fn.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.api.executionArn}/${stageName}/*`,
+    });
+
+    // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .digest('hex');
+    const deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId,
+      triggers: { redeployment: fingerprint },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [...this.methods, ...integrations, ...responses, model, validator],
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/apigateway/${names.api}`, retentionInDays: settings.logRetentionDays, kmsKeyId: props.key.arn });
+    const account = settings.api.manageAccountLoggingRole ? this.accountLoggingRole(names.api, settings.region, props.accountId) : undefined;
+    this.stage = new ApiGatewayStage(this, 'stage', {
+      restApiId,
+      deploymentId: deployment.id,
+      stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: {
+        destinationArn: accessLogs.arn,
+        format: JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          caller: '$context.identity.caller',
+          user: '$context.identity.userArn',
+          requestTime: '$context.requestTime',
+          httpMethod: '$context.httpMethod',
+          resourcePath: '$context.resourcePath',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          integrationLatency: '$context.integrationLatency',
+          errorMessage: '$context.error.message',
+        }),
+      },
+      dependsOn: account ? [account] : [],
+    });
+    new ApiGatewayMethodSettings(this, 'throttling', {
+      restApiId,
+      stageName: this.stage.stageName,
+      methodPath: '*/*',
+      settings: { throttlingRateLimit: settings.api.throttlingRateLimit, throttlingBurstLimit: settings.api.throttlingBurstLimit, metricsEnabled: true },
+    });
+
+    // Who may call the API: this role, allowed exactly the product's methods on this stage.
+    this.invokeRole = new IamRole(this, 'invoke-role', {
+      name: names.invokeRole,
+      description: 'Assume to call the async-jobs API (SigV4)',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const invoke = leastPrivilegePolicy(this, 'invoke-policy', [
+      {
+        sid: 'CallTheJobsApi',
+        actions: ['execute-api:Invoke'],
+        resources: [`${this.api.executionArn}/${stageName}/POST/jobs`, `${this.api.executionArn}/${stageName}/GET/jobs/*`],
+      },
+    ]);
+    new IamRolePolicy(this, 'invoke-role-policy', { name: 'invoke-jobs-api', role: this.invokeRole.id, policy: invoke.json });
+  }
+
+  /** API Gateway writes access logs with an account-wide role; one stack per account and region should own it. */
+  private accountLoggingRole(apiName: string, region: string, accountId: string): ApiGatewayAccount {
+    const role = new IamRole(this, 'account-logging-role', {
+      name: `${apiName}-cloudwatch`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    // What AWS's AmazonAPIGatewayPushToCloudWatchLogs grants, limited to this account's log groups in this region.
+    const policy = leastPrivilegePolicy(this, 'account-logging-policy', [
+      {
+        sid: 'WriteApiGatewayLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+        resources: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
+      },
+    ]);
+    const rolePolicy = new IamRolePolicy(this, 'account-logging-role-policy', { name: 'push-api-gateway-logs', role: role.id, policy: policy.json });
+    return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn, dependsOn: [rolePolicy] });
+  }
+}

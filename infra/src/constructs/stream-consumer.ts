@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { consumerFunctionName, streamProcessorEnvironment, type DeploymentSettings } from '@async-jobs/platform';
+import { JobsFunction } from './jobs-function';
+
+/**
+ * One consumer: the stream processor deployed under its own name and consumer id, and its event
+ * source mapping on the table's stream with every setting explicit.
+ */
+export class StreamConsumer extends Construct {
+  readonly function: JobsFunction;
+  readonly mapping: LambdaEventSourceMapping;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { consumerId: string; settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; errorTopic: SnsTopic; key: KmsKey; emulated?: boolean },
+  ) {
+    super(scope, id);
+    const { settings, table, errorTopic, key } = props;
+    const streamArn = `${table.arn}/stream/*`;
+    this.function = new JobsFunction(this, 'processor', {
+      name: consumerFunctionName(settings.environment, props.consumerId),
+      bundleDir: props.bundleDir,
+      settings: settings.functions.streamProcessor,
+      environment: streamProcessorEnvironment(settings, props.consumerId, errorTopic.arn),
+      logRetentionDays: settings.logRetentionDays,
+      key,
+      emulated: props.emulated,
+      grants: [
+        { sid: 'ClaimAndCompleteJobs', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.arn] },
+        { sid: 'ReadTheJobsStream', actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], resources: [streamArn] },
+        // Both the processor's own failure notices and the mapping's on-failure records (sent with this role).
+        { sid: 'PublishFailures', actions: ['sns:Publish'], resources: [errorTopic.arn] },
+        { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
+      ],
+    });
+    const s = settings.stream;
+    this.mapping = new LambdaEventSourceMapping(this, 'mapping', {
+      eventSourceArn: table.streamArn,
+      functionName: this.function.fn.arn,
+      startingPosition: 'TRIM_HORIZON',
+      filterCriteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      batchSize: s.batchSize,
+      maximumBatchingWindowInSeconds: s.maximumBatchingWindowSeconds,
+      parallelizationFactor: s.parallelizationFactor,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      bisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
+      maximumRetryAttempts: s.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: s.maximumRecordAgeSeconds,
+      destinationConfig: { onFailure: { destinationArn: errorTopic.arn } },
+    });
+  }
+}

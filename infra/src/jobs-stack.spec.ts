@@ -1,0 +1,213 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { consumerFunctionName, deploymentSettings, ENVIRONMENTS, resourceNames, type Environment } from '@async-jobs/platform';
+import { JobsStack } from './jobs-stack';
+
+type Resources = Record<string, Record<string, Record<string, any>>>;
+interface Synthesized {
+  resource: Resources;
+  data: Resources;
+  output: Record<string, { value: string }>;
+}
+
+let bundlesDir: string;
+const synthesized = new Map<Environment, Synthesized>();
+
+beforeAll(() => {
+  // Stand-ins for the `nx build` bundles: the stack only zips the folders.
+  bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
+  for (const app of ['jobs-api', 'stream-processor', 'error-handler']) {
+    mkdirSync(join(bundlesDir, app));
+    writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
+  }
+  for (const environment of ENVIRONMENTS) {
+    const stack = new JobsStack(Testing.app(), `jobs-${environment}`, { settings: deploymentSettings(environment), bundlesDir });
+    synthesized.set(environment, JSON.parse(Testing.synth(stack)) as Synthesized);
+  }
+});
+afterAll(() => rmSync(bundlesDir, { recursive: true, force: true }));
+
+const all = (environment: Environment, type: string) => Object.values(synthesized.get(environment)?.resource[type] ?? {});
+const one = (environment: Environment, type: string) => {
+  const found = all(environment, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+};
+const policyDocuments = (environment: Environment) => Object.values(synthesized.get(environment)?.data['aws_iam_policy_document'] ?? {});
+
+describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
+  const settings = deploymentSettings(environment);
+  const names = resourceNames(environment);
+
+  it('has a jobs table with its stream, TTL, point-in-time recovery and our key', () => {
+    expect(one(environment, 'aws_dynamodb_table')).toMatchObject({
+      name: names.table,
+      hash_key: 'id',
+      billing_mode: 'PAY_PER_REQUEST',
+      stream_enabled: true,
+      stream_view_type: 'NEW_IMAGE',
+      ttl: { enabled: true, attribute_name: 'expiresAt' },
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('aws_kms_key.') },
+      deletion_protection_enabled: settings.deletionProtection,
+    });
+    expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
+  });
+
+  it('runs the four functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
+    const functions = all(environment, 'aws_lambda_function');
+    expect(functions.map((f) => f.function_name).sort()).toEqual(
+      [names.jobsApiFunction, names.errorHandlerFunction, ...settings.consumers.map((c) => consumerFunctionName(environment, c))].sort(),
+    );
+    for (const f of functions) {
+      expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'main.handler', tracing_config: { mode: 'Active' }, logging_config: { log_format: 'JSON' } });
+    }
+    const processor = functions.find((f) => f.function_name === consumerFunctionName(environment, settings.consumers[0]));
+    expect(processor).toMatchObject({
+      memory_size: settings.functions.streamProcessor.memoryMb,
+      timeout: settings.functions.streamProcessor.timeoutSeconds,
+      environment: { variables: expect.objectContaining({ CONSUMER_ID: settings.consumers[0], JOBS_TABLE_NAME: names.table }) },
+    });
+    const errorHandler = functions.find((f) => f.function_name === names.errorHandlerFunction);
+    expect(errorHandler?.reserved_concurrent_executions).toBe(settings.functions.errorHandler.reservedConcurrency);
+  });
+
+  it('maps the stream to each consumer with every setting explicit', () => {
+    const mappings = all(environment, 'aws_lambda_event_source_mapping');
+    expect(mappings).toHaveLength(settings.consumers.length);
+    for (const mapping of mappings) {
+      expect(mapping).toMatchObject({
+        starting_position: 'TRIM_HORIZON',
+        filter_criteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+        batch_size: settings.stream.batchSize,
+        maximum_batching_window_in_seconds: settings.stream.maximumBatchingWindowSeconds,
+        parallelization_factor: settings.stream.parallelizationFactor,
+        function_response_types: ['ReportBatchItemFailures'],
+        bisect_batch_on_function_error: true,
+        maximum_retry_attempts: settings.stream.maximumRetryAttempts,
+        maximum_record_age_in_seconds: settings.stream.maximumRecordAgeSeconds,
+        destination_config: { on_failure: { destination_arn: expect.stringContaining('aws_sns_topic.error-handling_topic') } },
+      });
+    }
+  });
+
+  it('routes failures: encrypted topic → error handler → failed-events bus with archive and replay rule', () => {
+    expect(all(environment, 'aws_sns_topic').every((t) => String(t.kms_master_key_id).includes('aws_kms_key.'))).toBe(true);
+    expect(one(environment, 'aws_sns_topic_subscription')).toMatchObject({ protocol: 'lambda' });
+    expect(one(environment, 'aws_lambda_function_event_invoke_config')).toMatchObject({
+      maximum_retry_attempts: settings.errorHandlerAsync.maximumRetryAttempts,
+      destination_config: { on_failure: { destination: expect.stringContaining('aws_cloudwatch_event_bus.') } },
+    });
+    expect(one(environment, 'aws_cloudwatch_event_archive')).toMatchObject({ name: names.failedEventsArchive, retention_days: settings.archiveRetentionDays });
+    expect(JSON.parse(one(environment, 'aws_cloudwatch_event_rule').event_pattern)).toEqual({ 'replay-name': [{ exists: true }] });
+    expect(one(environment, 'aws_cloudwatch_event_target').arn).toContain('aws_lambda_function.error-handling_handler');
+  });
+
+  it('serves the API with IAM auth, the domain model, a validator, throttling, access logs and redeployment', () => {
+    const registry = builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    expect(JSON.parse(one(environment, 'aws_api_gateway_model').schema)).toEqual(submitJobRequestModel(registry));
+    expect(one(environment, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true });
+    const post = all(environment, 'aws_api_gateway_method').find((m) => m.http_method === 'POST');
+    expect(post).toMatchObject({ request_models: { 'application/json': expect.stringContaining('aws_api_gateway_model.') }, request_validator_id: expect.any(String) });
+    expect(one(environment, 'aws_api_gateway_deployment').triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
+    expect(one(environment, 'aws_api_gateway_stage')).toMatchObject({ stage_name: environment, xray_tracing_enabled: true, access_log_settings: { destination_arn: expect.any(String) } });
+    expect(one(environment, 'aws_api_gateway_method_settings').settings).toMatchObject({
+      throttling_rate_limit: settings.api.throttlingRateLimit,
+      throttling_burst_limit: settings.api.throttlingBurstLimit,
+    });
+    const validation = all(environment, 'aws_api_gateway_gateway_response').find((r) => r.response_type === 'BAD_REQUEST_BODY');
+    expect(validation?.response_templates['application/json']).toContain('"code":"VALIDATION_FAILED"');
+  });
+
+  it('lets the invoke role call exactly the product methods of this stage', () => {
+    const invoke = policyDocuments(environment).find((d) => d.statement.some((s: any) => s.sid === 'CallTheJobsApi'));
+    expect(invoke?.statement).toEqual([
+      expect.objectContaining({
+        actions: ['execute-api:Invoke'],
+        resources: [expect.stringMatching(new RegExp(`/${environment}/POST/jobs$`)), expect.stringMatching(new RegExp(`/${environment}/GET/jobs/\\*$`))],
+      }),
+    ]);
+  });
+
+  it('alarms on errors, iterator age, archived failures, API 5xx and latency, to the alarm topic', () => {
+    const alarms = all(environment, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(
+      ['Errors', 'Errors', 'Errors', 'Errors', 'IteratorAge', 'IteratorAge', 'FailuresArchived', '5XXError', 'Latency'].sort(),
+    );
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringContaining('aws_sns_topic.operations_alarm-topic')]);
+    expect(one(environment, 'aws_cloudwatch_dashboard').dashboard_name).toBe(`async-jobs-${environment}-dashboard`);
+  });
+
+  it('outputs the API URL, invoke role, table, topic, bus and archive', () => {
+    expect(Object.keys(synthesized.get(environment)?.output ?? {}).sort()).toEqual(
+      ['alarm_topic_arn', 'api_url', 'error_topic_arn', 'failed_events_archive', 'failed_events_bus', 'invoke_role_arn', 'table_name'].sort(),
+    );
+  });
+
+  describe('policy checks', () => {
+    it('grants no wildcard action anywhere, and a "*" resource only where AWS requires it', () => {
+      const statements = policyDocuments(environment).flatMap((d) => d.statement);
+      expect(statements.length).toBeGreaterThan(10);
+      for (const statement of statements) {
+        for (const action of statement.actions) expect([statement.sid, action]).toEqual([statement.sid, expect.not.stringContaining('*')]);
+        if (statement.resources.includes('*')) {
+          // X-Ray has no resource-level permissions; in a key policy "*" is the key itself.
+          expect(['SendTraces', 'AccountAdministersThroughIam', 'CloudWatchLogsEncryptsThisAccountsLogGroups', 'AlarmsAndEventsPublishToEncryptedTopics']).toContain(statement.sid);
+        }
+      }
+      for (const role of all(environment, 'aws_iam_role')) {
+        const assume = JSON.parse(role.assume_role_policy);
+        for (const s of assume.Statement) expect(s.Action).toBe('sts:AssumeRole');
+      }
+    });
+
+    it('encrypts every table, topic and log group, and gives every log group a retention', () => {
+      for (const table of all(environment, 'aws_dynamodb_table')) expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
+      for (const topic of all(environment, 'aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
+      const logGroups = all(environment, 'aws_cloudwatch_log_group');
+      expect(logGroups).toHaveLength(5);
+      for (const group of logGroups) expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
+    });
+
+    it('authorizes every method with IAM', () => {
+      const methods = all(environment, 'aws_api_gateway_method');
+      expect(methods).toHaveLength(5);
+      for (const method of methods) expect(method.authorization).toBe('AWS_IAM');
+    });
+
+    it('bounds every mapping retry and gives it an on-failure destination', () => {
+      for (const mapping of all(environment, 'aws_lambda_event_source_mapping')) {
+        expect(mapping.maximum_retry_attempts).toBeGreaterThanOrEqual(0);
+        expect(mapping.maximum_retry_attempts).toBeLessThanOrEqual(10);
+        expect(mapping.maximum_record_age_in_seconds).toBeGreaterThan(0);
+        expect(mapping.destination_config.on_failure.destination_arn).toEqual(expect.any(String));
+      }
+    });
+
+    it('lets services invoke functions only from the named source', () => {
+      const permissions = all(environment, 'aws_lambda_permission');
+      expect(permissions).toHaveLength(3);
+      for (const permission of permissions) expect(permission.source_arn).toEqual(expect.any(String));
+    });
+  });
+});
+
+describe('environments differ where their settings do', () => {
+  it('protects the prod table from deletion and gives prod more throughput and retention', () => {
+    expect(one('prod', 'aws_dynamodb_table').deletion_protection_enabled).toBe(true);
+    expect(one('dev', 'aws_dynamodb_table').deletion_protection_enabled).toBe(false);
+    expect(all('prod', 'aws_lambda_event_source_mapping')[0].parallelization_factor).toBe(4);
+    expect(one('prod', 'aws_cloudwatch_event_archive').retention_days).toBe(365);
+  });
+
+  it('points the rehearsal provider at the emulator only when asked', () => {
+    const stack = new JobsStack(Testing.app(), 'jobs-rehearsal', { settings: deploymentSettings('rehearsal'), bundlesDir, awsEndpoint: 'http://127.0.0.1:5000', localStatePath: 'terraform.tfstate' });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, endpoints: [expect.objectContaining({ dynamodb: 'http://127.0.0.1:5000', lambda: 'http://127.0.0.1:5000' })] });
+    expect(json.terraform.backend.local.path).toBe('terraform.tfstate');
+    expect(synthesized.get('dev') && JSON.stringify(synthesized.get('dev'))).not.toContain('127.0.0.1');
+  });
+});

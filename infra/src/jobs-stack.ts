@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { jobsApiEnvironment, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { EncryptionKey } from './constructs/encryption-key';
+import { ErrorHandling } from './constructs/error-handling';
+import { JobsFunction } from './constructs/jobs-function';
+import { JobsRestApi } from './constructs/jobs-rest-api';
+import { JobsTable } from './constructs/jobs-table';
+import { Operations } from './constructs/operations';
+import { StreamConsumer } from './constructs/stream-consumer';
+import { configureStateBackend } from './state-backend';
+
+export interface JobsStackOptions {
+  settings: DeploymentSettings;
+  /** `dist/apps`: the `nx build` output of the three apps. */
+  bundlesDir: string;
+  /** Point every AWS API at one endpoint (moto, for the rehearsal) with dummy credentials. */
+  awsEndpoint?: string;
+  /** Environment variables that choose the state backend. */
+  backendEnv?: Record<string, string | undefined>;
+  /** Local state at this path relative to the stack's folder, instead of cdktf's default beside cdktf.json. */
+  localStatePath?: string;
+}
+
+const ENDPOINT_SERVICES = ['apigateway', 'cloudwatch', 'logs', 'dynamodb', 'events', 'iam', 'kms', 'lambda', 'sns', 'sqs', 'sts', 'xray'] as const;
+
+/** One environment of async-jobs: `jobs-<env>`, built from that environment's settings. */
+export class JobsStack extends TerraformStack {
+  readonly table: JobsTable;
+  readonly errorHandling: ErrorHandling;
+  readonly consumers: StreamConsumer[];
+  readonly jobsApi: JobsFunction;
+  readonly restApi: JobsRestApi;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, options: JobsStackOptions) {
+    super(scope, id);
+    const { settings, bundlesDir } = options;
+    const names = resourceNames(settings.environment);
+    configureStateBackend(this, id, options.backendEnv ?? {}, options.localStatePath);
+    new AwsProvider(this, 'aws', {
+      region: settings.region,
+      defaultTags: [{ tags: { service: 'async-jobs', environment: settings.environment, 'managed-by': 'cdktf' } }],
+      ...(options.awsEndpoint
+        ? {
+            accessKey: 'rehearsal',
+            secretKey: 'rehearsal',
+            skipCredentialsValidation: true,
+            skipRequestingAccountId: true,
+            skipMetadataApiCheck: 'true',
+            endpoints: [Object.fromEntries(ENDPOINT_SERVICES.map((service) => [service, options.awsEndpoint]))],
+          }
+        : {}),
+    });
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const { key } = new EncryptionKey(this, 'encryption', { name: names.table, region: settings.region, account, deletionWindowDays: settings.deletionProtection ? 30 : 7 });
+
+    this.table = new JobsTable(this, 'jobs-table', { name: names.table, key, deletionProtection: settings.deletionProtection });
+    const emulated = options.awsEndpoint !== undefined;
+    this.errorHandling = new ErrorHandling(this, 'error-handling', { settings, bundleDir: join(bundlesDir, 'error-handler'), table: this.table.table, key, emulated });
+    this.consumers = settings.consumers.map(
+      (consumerId) =>
+        new StreamConsumer(this, `consumer-${consumerId}`, {
+          consumerId,
+          settings,
+          bundleDir: join(bundlesDir, 'stream-processor'),
+          table: this.table.table,
+          errorTopic: this.errorHandling.topic,
+          key,
+          emulated,
+        }),
+    );
+    this.jobsApi = new JobsFunction(this, 'jobs-api', {
+      name: names.jobsApiFunction,
+      bundleDir: join(bundlesDir, 'jobs-api'),
+      settings: settings.functions.jobsApi,
+      environment: jobsApiEnvironment(settings),
+      logRetentionDays: settings.logRetentionDays,
+      key,
+      emulated,
+      grants: [
+        // Submit is a conditional put; status reads are strongly consistent gets. Nothing else.
+        { sid: 'SubmitAndReadJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [this.table.table.arn] },
+        { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
+      ],
+    });
+    const registry = builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId });
+    this.operations = new Operations(this, 'operations', {
+      settings,
+      key,
+      functions: [this.jobsApi, this.errorHandling.handler, ...this.consumers.map((c) => c.function)],
+      consumers: this.consumers.map((c, i) => ({ consumerId: settings.consumers[i], fn: c.function })),
+      apiName: names.api,
+      stageName: settings.environment,
+      region: settings.region,
+    });
+
+    new TerraformOutput(this, 'api_url', { value: this.restApi.stage.invokeUrl, description: 'Base URL of the jobs API (SigV4, service execute-api)' });
+    new TerraformOutput(this, 'invoke_role_arn', { value: this.restApi.invokeRole.arn, description: 'Assume this role to call the API' });
+    new TerraformOutput(this, 'table_name', { value: this.table.table.name });
+    new TerraformOutput(this, 'error_topic_arn', { value: this.errorHandling.topic.arn });
+    new TerraformOutput(this, 'failed_events_bus', { value: this.errorHandling.bus.name });
+    new TerraformOutput(this, 'failed_events_archive', { value: this.errorHandling.archive.name });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.operations.alarmTopic.arn });
+  }
+}
