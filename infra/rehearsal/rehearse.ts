@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     step(`moto_server on ${moto.endpoint}`);
 
     const outdir = join(work, 'cdktf.out');
-    await run('node', ['infra/run-typescript.mjs', 'infra/src/main.ts'], { env: { ...env, CDKTF_OUTDIR: outdir, REHEARSAL_AWS_ENDPOINT: moto.endpoint } });
+    await run('node', ['tools/scripts/run-typescript.mjs', 'infra/src/main.ts'], { env: { ...env, CDKTF_OUTDIR: outdir, REHEARSAL_AWS_ENDPOINT: moto.endpoint } });
     stackDir = join(outdir, 'stacks', 'jobs-rehearsal');
     const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
     const expected = Object.entries(synthesized.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));

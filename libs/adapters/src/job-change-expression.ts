@@ -52,6 +52,7 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
 
   const conditions = ['attribute_exists(#id)'];
   if (change.expect.version !== undefined) conditions.push(`#version = ${value(change.expect.version)}`);
+  if (change.expect.notCancelled) conditions.push(`attribute_not_exists(${name('cancelledAt')})`);
   for (const [consumerId, expectation] of Object.entries(change.expect.entries)) {
     conditions.push(entryCondition(consumerPath(consumerId), expectation, name, value));
   }

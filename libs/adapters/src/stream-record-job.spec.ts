@@ -8,6 +8,17 @@ describe('reading jobs from stream records', () => {
     expect(jobFromStreamRecord(anInsertRecord(job))).toEqual(job);
   });
 
+  it('reads empty maps that the Streams SDK client returned as {} (a job with no input)', () => {
+    const job = aSubmittedJob({ type: 'noop', input: {} });
+    const record = anInsertRecord(job);
+    const image = record.dynamodb?.NewImage as Record<string, unknown>;
+    image['input'] = {}; // what GetRecords hands back for {"M": {}}
+    (image['consumers'] as { M: Record<string, { M: Record<string, unknown> }> }).M['a'].M['nested'] = { L: [{}] };
+    const read = jobFromStreamRecord(record);
+    expect(read.input).toEqual({});
+    expect((read.consumers['a'] as unknown as { nested: unknown }).nested).toEqual([{}]);
+  });
+
   it('refuses records that are not jobs, naming what is wrong, while the id stays readable', () => {
     const job = aSubmittedJob();
     const noImage = anInsertRecord(job, { dynamodb: { Keys: anInsertRecord(job).dynamodb?.Keys } });

@@ -17,7 +17,24 @@ export interface StreamRecordLike {
 export function jobFromStreamRecord(record: StreamRecordLike): Job {
   const image = record.dynamodb?.NewImage;
   if (!image) throw new CorruptJobError('the stream record has no new image (is the stream view NEW_IMAGE?)');
-  return jobFromItem(unmarshall(image as Record<string, AttributeValue>));
+  return jobFromItem(unmarshall(restoreEmptyMaps(image) as Record<string, AttributeValue>));
+}
+
+/**
+ * Restores empty maps that arrive as `{}` instead of `{"M": {}}`: the SDK's DynamoDB Streams client
+ * returns them so (seen against DynamoDB Local), and an attribute value with no type at all can
+ * only have been an empty map. Lambda's own events carry `{"M": {}}` and pass through unchanged.
+ */
+export function restoreEmptyMaps<T extends Record<string, unknown>>(image: T): T {
+  const repair = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const attribute = value as Record<string, unknown>;
+    if (Object.keys(attribute).length === 0) return { M: {} };
+    if (attribute['M'] && typeof attribute['M'] === 'object') return { M: restoreEmptyMaps(attribute['M'] as Record<string, unknown>) };
+    if (Array.isArray(attribute['L'])) return { L: attribute['L'].map(repair) };
+    return attribute;
+  };
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repair(value)])) as T;
 }
 
 /** The job id from a record's keys, for logging a record whose image cannot be read. */

@@ -4,7 +4,7 @@ import { InMemoryJobRepository } from '../tests/helpers/in-memory-job-repository
 import { applyTransition } from './apply-transition';
 import { JobConflictError } from './errors';
 import { applyChange } from './job-change';
-import { cancelTransition, claimTransition, failTransition } from './job-transitions';
+import { cancelTransition, claimTransition, completeTransition, failTransition, type Transition } from './job-transitions';
 
 const policy = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 };
 
@@ -29,16 +29,16 @@ describe('applyTransition', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('re-plans a version-conditioned write from the fresh item after a concurrent write, and keeps both', async () => {
+  it('re-plans from the fresh item after a concurrent write that breaks its premise, and keeps both writes', async () => {
     const { repository, deps, clock } = setUp();
-    const job = aJob();
+    const job = aJob({ consumers: { a: anEntry(), b: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'tb', leaseExpiresAt: 9e15 }) } });
     await repository.create(job);
     let interfered = false;
     repository.beforeWrite = (id) => {
       if (interfered) return;
-      interfered = true; // consumer b claims between cancel's read and its write
+      interfered = true; // consumer b completes between cancel's read and its write
       const current = repository.jobs.get(id)!;
-      const change = claimTransition({ consumerId: 'b', claimToken: 'tb', now: clock.now(), leaseExpiresAt: 9e15 }).plan(current);
+      const change = completeTransition({ consumerId: 'b', claimToken: 'tb', result: 'done', now: clock.now() }).plan(current);
       if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
     };
 
@@ -46,10 +46,29 @@ describe('applyTransition', () => {
 
     expect(outcome).toMatchObject({ kind: 'written', conflicts: 1 });
     const stored = repository.jobs.get(job.id)!;
-    expect(stored.version).toBe(3); // the claim's write and the cancel's, neither lost
-    expect(stored.consumers.b.attempts).toBe(1);
-    expect(stored.consumers.b.status).toBe('CANCELLED');
-    expect(clock.sleeps).toEqual([5]); // full jitter: random 0.5 of the 10 ms base
+    expect(stored.version).toBe(3); // the completion's write and the cancel's, neither lost
+    expect(stored.consumers.b).toMatchObject({ status: 'SUCCEEDED', result: 'done' }); // the re-plan left it alone
+    expect(stored.consumers.a.status).toBe('CANCELLED');
+    expect(clock.sleeps).toEqual([]); // the first re-plan goes at once: the refusal brought the fresh item
+  });
+
+  it('does not conflict with writers that leave its premise intact', async () => {
+    const { repository, deps, clock } = setUp();
+    const job = aJob();
+    await repository.create(job);
+    let interfered = false;
+    repository.beforeWrite = (id) => {
+      if (interfered) return;
+      interfered = true; // consumer b claims between cancel's read and its write: b is still unfinished
+      const current = repository.jobs.get(id)!;
+      const change = claimTransition({ consumerId: 'b', claimToken: 'tb', now: clock.now(), leaseExpiresAt: 9e15 }).plan(current);
+      if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
+    };
+
+    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { seen: job, policy });
+
+    expect(outcome).toMatchObject({ kind: 'written', conflicts: 0 });
+    expect(repository.jobs.get(job.id)).toMatchObject({ version: 3, consumers: { b: { status: 'CANCELLED', attempts: 1 } } });
   });
 
   it('stops with a reason when the fresh item makes the change pointless', async () => {
@@ -71,10 +90,16 @@ describe('applyTransition', () => {
       const current = repository.jobs.get(id)!;
       repository.jobs.set(id, { ...current, version: current.version + 1 });
     };
+    // A writer that replaces what it read wholesale, so any other write is a conflict.
+    const rewrite: Transition = {
+      name: 'rewrite',
+      plan: (current) => ({ kind: 'write', change: { expect: { version: current?.version ?? 0, entries: {} }, entries: {}, updatedAt: clock.now().toISOString() } }),
+    };
 
-    await expect(applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { policy })).rejects.toBeInstanceOf(JobConflictError);
+    await expect(applyTransition(deps, job.id, rewrite, { policy })).rejects.toBeInstanceOf(JobConflictError);
     expect(repository.writes).toBe(0);
-    expect(clock.sleeps).toHaveLength(policy.maxAttempts - 1);
+    // At once after the first conflict, then full jitter: half (random 0.5) of 10, 20, … ms.
+    expect(clock.sleeps).toEqual([5, 10]);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(policy.maxDelayMs);
   });
 

@@ -36,7 +36,8 @@ export async function applyTransition(
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const decision = transition.plan(current);
     if (decision.kind === 'stop') return { kind: 'stopped', reason: decision.reason, job: current, conflicts: attempt - 1 };
-    if (attempt > 1) await deps.clock.sleep(backoffMs(policy, attempt - 1, random));
+    const delay = attempt > 1 ? backoffMs(policy, attempt - 1, random) : 0;
+    if (delay > 0) await deps.clock.sleep(delay);
     const result = await deps.repository.applyChange(jobId, decision.change);
     if (result.applied) return { kind: 'written', job: result.job, conflicts: attempt - 1 };
     current = result.current;
@@ -48,6 +49,9 @@ export async function applyTransition(
 }
 
 function backoffMs(policy: ConflictRetryPolicy, retry: number, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  // The refusal brought the fresh item with it, so the first re-plan goes at once; only a writer
+  // that keeps losing backs off, with full jitter, so that competing writers spread out.
+  if (retry === 1) return 0;
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 2));
   return Math.floor(random() * ceiling);
 }

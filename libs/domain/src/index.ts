@@ -13,6 +13,7 @@ export * from './schemas/submit-job-request-model';
 export * from './job-types/job-type';
 export * from './job-types/job-type-registry';
 export * from './job-types/sleep-job';
+export * from './job-types/noop-job';
 export * from './job-types/built-in-job-types';
 export * from './ports/clock';
 export * from './ports/id-generator';

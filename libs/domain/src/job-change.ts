@@ -13,8 +13,10 @@ export interface JobChange {
 }
 
 export interface JobExpectation {
-  /** The version the change was derived from, when the change replaces data read earlier. */
+  /** The version the change was derived from, for a change that replaces the whole of what it read. */
   version?: number;
+  /** The job has not been cancelled. */
+  notCancelled?: boolean;
   /** Per consumer: what the writer expects of the entry it changes. */
   entries: Record<string, EntryExpectation>;
 }
@@ -39,6 +41,7 @@ export interface EntryPatch {
 export function meetsExpectation(job: Job | undefined, expect: JobExpectation): job is Job {
   if (!job) return false;
   if (expect.version !== undefined && job.version !== expect.version) return false;
+  if (expect.notCancelled && job.cancelledAt !== undefined) return false;
   return Object.entries(expect.entries).every(([consumerId, expectation]) => {
     const entry = job.consumers[consumerId];
     return entry !== undefined && entryMeets(entry, expectation);

@@ -109,10 +109,14 @@ describe('fail', () => {
 describe('cancel', () => {
   const cancel = cancelTransition({ now });
 
-  it('cancels only the unfinished entries, conditional on the version it read', () => {
+  it('cancels only the unfinished entries, expecting exactly that they are unfinished and not cancelled', () => {
     const job = aJob({ version: 7, consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: running() } });
     const change = written(cancel.plan(job));
-    expect(change.expect.version).toBe(7);
+    expect(change.expect).toEqual({ notCancelled: true, entries: { b: { kind: 'status-in', statuses: ['PENDING', 'RUNNING'] } } });
+    // A consumer claiming meanwhile does not invalidate it; one finishing meanwhile does.
+    expect(meetsExpectation({ ...job, version: 8, consumers: { ...job.consumers, b: running('t2') } }, change.expect)).toBe(true);
+    expect(meetsExpectation({ ...job, consumers: { ...job.consumers, b: anEntry({ status: 'SUCCEEDED' }) } }, change.expect)).toBe(false);
+    expect(meetsExpectation({ ...job, cancelledAt: now.toISOString() }, change.expect)).toBe(false);
     const next = applyChange(job, change);
     expect(next.consumers.a.status).toBe('SUCCEEDED');
     expect(next.consumers.b).toMatchObject({ status: 'CANCELLED', error: { code: 'CANCELLED' } });

@@ -190,8 +190,10 @@ export function failTransition(args: { consumerId: string; reason: FailureReason
 }
 
 /**
- * Every unfinished entry → CANCELLED, in one write conditional on the version read: the set of
- * entries it touches comes from that read, so any write in between makes it re-plan.
+ * Every unfinished entry → CANCELLED, in one write. Its premise is exactly "these entries are still
+ * unfinished and nobody cancelled": that is the condition, entry by entry, so consumers claiming or
+ * releasing meanwhile do not make it conflict; one finishing meanwhile does, and the re-plan leaves
+ * that entry alone.
  */
 export function cancelTransition(args: { now: Date }): Transition {
   const at = args.now.toISOString();
@@ -203,20 +205,20 @@ export function cancelTransition(args: { now: Date }): Transition {
       const status = deriveJobStatus(job);
       if (isTerminal(status)) return stop('ALREADY_FINISHED', `the job already finished as ${status}`, status);
       const reason = { code: 'CANCELLED', message: 'cancelled by request' };
+      const unfinished = Object.keys(job.consumers).filter((consumerId) => !isTerminal(job.consumers[consumerId].status));
       const entries = Object.fromEntries(
-        Object.entries(job.consumers)
-          .filter(([, entry]) => !isTerminal(entry.status))
-          .map(([consumerId]) => [
-            consumerId,
-            {
-              set: { status: 'CANCELLED' as const, error: reason, finishedAt: at, updatedAt: at },
-              remove: ['claimToken', 'leaseExpiresAt'] as const,
-            },
-          ]),
+        unfinished.map((consumerId) => [
+          consumerId,
+          {
+            set: { status: 'CANCELLED' as const, error: reason, finishedAt: at, updatedAt: at },
+            remove: ['claimToken', 'leaseExpiresAt'] as const,
+          },
+        ]),
       );
+      const expectations = Object.fromEntries(unfinished.map((consumerId) => [consumerId, { kind: 'status-in' as const, statuses: ['PENDING', 'RUNNING'] as const }]));
       return {
         kind: 'write',
-        change: { expect: { version: job.version, entries: {} }, entries, cancelledAt: at, updatedAt: at },
+        change: { expect: { notCancelled: true, entries: expectations }, entries, cancelledAt: at, updatedAt: at },
       };
     },
   };

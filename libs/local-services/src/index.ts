@@ -3,3 +3,5 @@ export * from './managed-process';
 export * from './dynamodb-local';
 export * from './moto-server';
 export * from './wait-until-ready';
+export * from './local-system-state';
+export * from './local-system-process';

@@ -1,7 +1,7 @@
 import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../src/node-sha256';
-import { portClosed, RunningLocalSystem, sleep, type JobView } from './local-system-harness';
+import { portClosed, RunningLocalSystem, sleep, type JobView } from '@async-jobs/local-services';
 
 const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
 

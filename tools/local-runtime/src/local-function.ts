@@ -30,6 +30,8 @@ interface Pending {
 export class LocalFunction {
   readonly arn: string;
   fault: string | undefined;
+  /** Invocations so far, for the benchmarks' invocations-per-job figure. */
+  invocations = 0;
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -69,6 +71,7 @@ export class LocalFunction {
 
   invoke(event: unknown): Promise<InvokeResult> {
     if (!this.worker) this.start();
+    this.invocations += 1;
     const id = this.nextId++;
     const requestId = randomUUID();
     const timeoutMs = this.settings.timeoutSeconds * 1000;

@@ -2,23 +2,9 @@ import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, Updat
 import { CreateArchiveCommand, CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalResources } from '@async-jobs/local-services';
 import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE, REPLAYED_EVENTS_PATTERN, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 
-export interface LocalResources {
-  tableName: string;
-  streamArn: string;
-  errorTopicArn: string;
-  errorSubscriptionArn: string;
-  /** Stands in for the error handler's Lambda subscription to the topic. */
-  errorQueueUrl: string;
-  failedEventsBus: string;
-  failedEventsBusArn: string;
-  archiveName: string;
-  archiveArn: string;
-  replayRuleArn: string;
-  /** Stands in for the replay rule's Lambda target. */
-  replayQueueUrl: string;
-}
 
 /**
  * Creates the environment's resources with the names and settings infra uses; idempotent, so a

@@ -8,7 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
-import { startDynamoDbLocal, startMotoServer, type RunningService } from '@async-jobs/local-services';
+import { startDynamoDbLocal, startMotoServer, type LocalSystemState, type RunningService } from '@async-jobs/local-services';
 import {
   consumerFunctionName,
   deploymentSettings,
@@ -21,11 +21,10 @@ import {
 import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
 import { startHttpGateway } from './http-gateway';
 import { LocalFunction } from './local-function';
-import { createLocalResources, type LocalResources } from './local-resources';
+import { createLocalResources } from './local-resources';
 import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
 import { RequestModelValidator } from './request-model-validator';
 import type { RuntimeLog } from './runtime-log';
-import type { LocalCredentials } from './sigv4-verifier';
 import { StreamEventSource } from './stream-event-source';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
@@ -39,7 +38,7 @@ export interface LocalSystemOptions {
   dataDir?: string;
   /** Require SigV4 on every API request, with credentials generated for this run. */
   auth: boolean;
-  /** Serve `/_local/faults` and `/_local/redeliver`, for end-to-end tests. */
+  /** Serve `/_local/faults`, `/_local/redeliver` and `/_local/stats`, for end-to-end tests and benchmarks. */
   faults: boolean;
   /** Where to write the running system's endpoints and names (read by `npm run replay`). */
   stateFile: string;
@@ -50,17 +49,7 @@ export interface LocalSystemOptions {
   log: RuntimeLog;
 }
 
-export interface RuntimeState {
-  pid: number;
-  apiUrl: string;
-  region: string;
-  dynamodbEndpoint: string;
-  motoEndpoint: string;
-  accountId: string;
-  resources: LocalResources;
-  consumers: string[];
-  credentials?: LocalCredentials;
-}
+export type RuntimeState = LocalSystemState;
 
 export interface LocalSystem {
   state: RuntimeState;
@@ -182,6 +171,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               return { streamProcessor: processors[0]?.fault ?? null, errorHandler: errorHandler.fault ?? null };
             }
             if (path === '/_local/redeliver') return { redelivered: sources.map((s) => s.redeliver(request.jobId ?? '')) };
+            if (path === '/_local/stats') {
+              return { invocations: Object.fromEntries([jobsApi, errorHandler, ...processors].map((f) => [f.name, f.invocations])) };
+            }
             return { error: { code: 'ROUTE_NOT_FOUND', message: path } };
           }
         : undefined,

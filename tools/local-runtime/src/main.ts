@@ -10,7 +10,7 @@ const USAGE = `Usage: npm start -- [options]
   --moto-port <n>       moto_server's port (5421)
   --data-dir <dir>      keep DynamoDB Local's data in <dir> across restarts (default: in memory)
   --auth                require SigV4-signed requests, with credentials printed at startup
-  --faults              serve /_local/faults and /_local/redeliver (for end-to-end tests)
+  --faults              serve /_local/faults, /_local/redeliver and /_local/stats (for tests and benchmarks)
   --state-file <file>   where to write the running system's endpoints (.local/runtime.json)
   --help`;
 

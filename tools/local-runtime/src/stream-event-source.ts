@@ -1,5 +1,6 @@
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { randomUUID } from 'node:crypto';
+import { restoreEmptyMaps } from '@async-jobs/adapters';
 import type { DeploymentSettings } from '@async-jobs/platform';
 import type { LocalFunction } from './local-function';
 import { retryUntil } from './retry-until';
@@ -140,7 +141,14 @@ export class StreamEventSource {
   }
 
   private toLambdaRecord(record: _Record): LambdaStreamRecord {
-    const { ApproximateCreationDateTime, ...dynamodb } = record.dynamodb ?? {};
+    const { ApproximateCreationDateTime, NewImage, OldImage, Keys, ...rest } = record.dynamodb ?? {};
+    // As Lambda's JSON has them: the SDK hands empty maps back as {} (see restoreEmptyMaps).
+    const images = Object.fromEntries(
+      Object.entries({ NewImage, OldImage, Keys })
+        .filter(([, image]) => image !== undefined)
+        .map(([name, image]) => [name, restoreEmptyMaps(image as Record<string, unknown>)]),
+    );
+    const dynamodb = { ...rest, ...images };
     return {
       eventID: record.eventID,
       eventName: record.eventName,

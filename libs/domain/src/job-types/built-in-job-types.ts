@@ -1,4 +1,5 @@
 import { JobTypeRegistry } from './job-type-registry';
+import { noopJobType } from './noop-job';
 import { createSleepJobType } from './sleep-job';
 
 export interface BuiltInJobTypeOptions {
@@ -8,5 +9,5 @@ export interface BuiltInJobTypeOptions {
 
 /** The registry every app builds: the same types, so the API accepts exactly what processors run. */
 export function builtInJobTypes(options: BuiltInJobTypeOptions): JobTypeRegistry {
-  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds })]);
+  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds }), noopJobType]);
 }

@@ -20,6 +20,11 @@ describe('parseSubmitJobRequest', () => {
     expect(parseSubmitJobRequest({ seconds: 5 }, registry)).toEqual({ type: 'sleep', input: { seconds: 5 } });
   });
 
+  it('accepts the noop job, which takes no input', () => {
+    expect(parseSubmitJobRequest({ type: 'noop', input: {} }, registry)).toEqual({ type: 'noop', input: {} });
+    expect(() => parseSubmitJobRequest({ type: 'noop', input: { x: 1 } }, registry)).toThrow(ValidationError);
+  });
+
   it('accepts the general form', () => {
     expect(parseSubmitJobRequest({ type: 'sleep', input: { seconds: 2 } }, registry)).toEqual({ type: 'sleep', input: { seconds: 2 } });
   });
@@ -50,7 +55,7 @@ describe('parseSubmitJobRequest', () => {
 
   it('refuses an unknown job type, listing the known ones', () => {
     expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(UnknownJobTypeError);
-    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(/known types: sleep/);
+    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(/known types: noop, sleep/);
   });
 });
 
@@ -66,6 +71,7 @@ describe('submitJobRequestModel', () => {
   it('comes from the job types: the legacy body and one envelope per type', () => {
     expect(model.anyOf).toEqual([
       { type: 'object', additionalProperties: false, required: ['seconds'], properties: { seconds: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 3600 }) } },
+      expect.objectContaining({ required: ['type', 'input'], properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) } }),
       expect.objectContaining({
         required: ['type', 'input'],
         properties: { type: expect.objectContaining({ enum: ['sleep'] }), input: expect.objectContaining({ required: ['seconds'] }) },

@@ -2,12 +2,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { freePort } from '@async-jobs/local-services';
-import type { RuntimeState } from '../src/local-system';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { freePort } from './free-port';
+import type { LocalSystemState } from './local-system-state';
 
-const MAIN = resolve(__dirname, '../../../dist/tools/local-runtime/main.js');
-const REPLAY = resolve(__dirname, '../../../dist/tools/local-runtime/replay.js');
+/** The workspace's root: the nearest folder above this file that holds nx.json (sources or a bundle alike). */
+function workspaceRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const MAIN = join(workspaceRoot(), 'dist/tools/local-runtime/main.js');
+const REPLAY = join(workspaceRoot(), 'dist/tools/local-runtime/replay.js');
 
 export interface JobView {
   jobId: string;
@@ -17,12 +25,12 @@ export interface JobView {
 }
 
 /**
- * The local system as `npm start` runs it — the built entry point in a child process — driven
+ * The local system as `npm start` runs it (the built entry point, `nx build local-runtime` first) — the built entry point in a child process — driven
  * only over HTTP and the AWS SDK, as a user would.
  */
 export class RunningLocalSystem {
   output = '';
-  state!: RuntimeState;
+  state!: LocalSystemState;
   private child!: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'async-jobs-e2e-'));
   ports!: { api: number; dynamodb: number; moto: number };
@@ -57,7 +65,7 @@ export class RunningLocalSystem {
       if (Date.now() - started > 60_000) throw new Error(`the local system did not start: ${this.output}`);
       await sleep(100);
     }
-    this.state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as RuntimeState;
+    this.state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as LocalSystemState;
   }
 
   /** SIGTERM, as Ctrl-C would, and wait for the process to exit. */
@@ -72,6 +80,7 @@ export class RunningLocalSystem {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers assert on the JSON they expect
   async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await fetch(`${this.apiUrl}${path}`, { method, body, headers: body ? { 'content-type': 'application/json', ...headers } : headers });
     const text = await response.text();

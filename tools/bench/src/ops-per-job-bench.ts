@@ -1,0 +1,68 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
+import { builtInJobTypes, processJob, submitJob, systemClock } from '@async-jobs/domain';
+import { startDynamoDbLocal } from '@async-jobs/local-services';
+import { jobsTableDefinition } from '@async-jobs/platform';
+import type { BenchResult } from './bench-result';
+import { countingDynamoDbClient, READS, sumOf, WRITES } from './counting-dynamodb-client';
+import { round } from './statistics';
+
+const JOBS = 50;
+const CONSUMERS = ['a', 'b'];
+
+/**
+ * DynamoDB requests per job on the happy path, counted at the SDK: the submit use case, then each
+ * consumer's claim → run → complete from the stream image, exactly as the handlers call them.
+ */
+export async function opsPerJobBench(): Promise<BenchResult> {
+  const dynamodb = await startDynamoDbLocal();
+  try {
+    const { client, counts, reset } = countingDynamoDbClient(dynamodb.endpoint);
+    await client.send(new CreateTableCommand(jobsTableDefinition('bench-jobs')));
+    const repository = new DynamoDbJobRepository(client, 'bench-jobs');
+    const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
+    const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30 };
+
+    reset();
+    const jobs = [];
+    for (let i = 0; i < JOBS; i++) jobs.push(await submitJob(deps, { type: 'noop', input: {} }));
+    const submit = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
+
+    const perConsumer: Record<string, { reads: number; writes: number }> = {};
+    for (const consumerId of CONSUMERS) {
+      reset();
+      for (const job of jobs) {
+        const outcome = await processJob(
+          { repository, registry, ids: cryptoIdGenerator, clock: systemClock, publisher: { publishFailure: async () => undefined } },
+          { job, consumerId, leaseExpiresAt: Date.now() + 60_000 },
+        );
+        if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
+      }
+      perConsumer[consumerId] = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
+    }
+    client.destroy();
+
+    const consumerWrites = Math.max(...Object.values(perConsumer).map((c) => c.writes));
+    const consumerReads = Math.max(...Object.values(perConsumer).map((c) => c.reads));
+    const total = submit.writes + submit.reads + Object.values(perConsumer).reduce((sum, c) => sum + c.reads + c.writes, 0);
+    const reference = 1 + CONSUMERS.length * (2 + 2);
+    return {
+      name: 'ops-per-job',
+      figures: {
+        jobs: JOBS,
+        'submit (per job)': submit,
+        ...Object.fromEntries(Object.entries(perConsumer).map(([id, c]) => [`consumer ${id} (per job)`, c])),
+        'requests per job, all consumers': round(total),
+        'reference design, same two consumers': `${reference} (1 write + per consumer 2 reads + 2 writes)`,
+        'ratio to the reference': round(total / reference),
+      },
+      targets: [
+        { name: 'writes', goal: `≤ 1 write to submit + 2 writes per consumer (measured ${submit.writes} + ${consumerWrites})`, met: submit.writes <= 1 && consumerWrites <= 2 },
+        { name: 'reads', goal: `0 reads on the happy path (measured ${submit.reads + consumerReads})`, met: submit.reads + consumerReads === 0 },
+      ],
+      notes: ['Lambda invocations per job per consumer under load are measured by the pipeline benchmark.'],
+    };
+  } finally {
+    await dynamodb.stop();
+  }
+}
