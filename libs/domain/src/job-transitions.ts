@@ -1,4 +1,4 @@
-import type { JobChange } from './job-change';
+import type { JobChange, RemovableEntryField } from './job-change';
 import { deriveJobStatus, isTerminal } from './job-status';
 import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
 
@@ -83,77 +83,47 @@ export function claimTransition(args: {
   };
 }
 
-/** Stops unless the entry is still RUNNING under our claim: a stale run must not overwrite a newer one. */
-function heldOrStop(job: Job | undefined, consumerId: string, claimToken: string): Decision | undefined {
-  const entry = entryOf(job, consumerId);
-  if (isDecision(entry)) return entry;
-  if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled while it ran', entry.status);
-  if (entry.status !== 'RUNNING' || entry.claimToken !== claimToken) {
-    return stop('STALE_CLAIM', `the claim was lost; the entry is ${entry.status} under another run`, entry.status);
-  }
-  return undefined;
+/**
+ * A write by the run that holds the claim: it stops unless the entry is still RUNNING under that
+ * claim (a stale run must not overwrite a newer one), and drops the claim as it changes the entry.
+ */
+function underClaim(
+  name: string,
+  args: { consumerId: string; claimToken: string; now: Date },
+  patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[] },
+): Transition {
+  const { consumerId, claimToken, now } = args;
+  return {
+    name,
+    plan(job) {
+      const entry = entryOf(job, consumerId);
+      if (isDecision(entry)) return entry;
+      if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled while it ran', entry.status);
+      if (entry.status !== 'RUNNING' || entry.claimToken !== claimToken) {
+        return stop('STALE_CLAIM', `the claim was lost; the entry is ${entry.status} under another run`, entry.status);
+      }
+      const at = now.toISOString();
+      const { set, remove } = patch(at);
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
+          entries: { [consumerId]: { set: { ...set, updatedAt: at }, remove: ['claimToken', 'leaseExpiresAt', ...remove] } },
+          updatedAt: at,
+        },
+      };
+    },
+  };
 }
 
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
-export function completeTransition(args: {
-  consumerId: string;
-  claimToken: string;
-  result: JsonValue;
-  now: Date;
-}): Transition {
-  const { consumerId, claimToken, result, now } = args;
-  return {
-    name: 'complete',
-    plan(job) {
-      const stopped = heldOrStop(job, consumerId, claimToken);
-      if (stopped) return stopped;
-      const at = now.toISOString();
-      return {
-        kind: 'write',
-        change: {
-          expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
-          entries: {
-            [consumerId]: {
-              set: { status: 'SUCCEEDED', result, finishedAt: at, updatedAt: at },
-              remove: ['claimToken', 'leaseExpiresAt', 'lastError'],
-            },
-          },
-          updatedAt: at,
-        },
-      };
-    },
-  };
+export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
+  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at }, remove: ['lastError'] }));
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
-export function releaseTransition(args: {
-  consumerId: string;
-  claimToken: string;
-  lastError: FailureReason;
-  now: Date;
-}): Transition {
-  const { consumerId, claimToken, lastError, now } = args;
-  return {
-    name: 'release',
-    plan(job) {
-      const stopped = heldOrStop(job, consumerId, claimToken);
-      if (stopped) return stopped;
-      const at = now.toISOString();
-      return {
-        kind: 'write',
-        change: {
-          expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
-          entries: {
-            [consumerId]: {
-              set: { status: 'PENDING', lastError, updatedAt: at },
-              remove: ['claimToken', 'leaseExpiresAt'],
-            },
-          },
-          updatedAt: at,
-        },
-      };
-    },
-  };
+export function releaseTransition(args: { consumerId: string; claimToken: string; lastError: FailureReason; now: Date }): Transition {
+  return underClaim('release', args, () => ({ set: { status: 'PENDING', lastError: args.lastError }, remove: [] }));
 }
 
 /**

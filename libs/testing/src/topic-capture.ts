@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { drainInto } from './drain-into';
 
 export interface TopicCapture {
   topicArn: string;
@@ -23,16 +24,7 @@ export async function createTopicCapture(): Promise<TopicCapture> {
   return {
     topicArn: TopicArn ?? '',
     sns,
-    async received() {
-      for (;;) {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-        if (Messages.length === 0) return [...seen];
-        for (const message of Messages) {
-          seen.push(JSON.parse(message.Body ?? '{}'));
-          await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
-        }
-      }
-    },
+    received: () => drainInto(sqs, QueueUrl as string, seen),
     close() {
       sns.destroy();
       sqs.destroy();
