@@ -79,7 +79,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
         methods += 1;
       }
     }
-    check('the API has its five methods', methods === 5, methods);
+    check('the API has its seven methods', methods === 7, methods);
     const { items: models = [] } = await apigateway.send(new GetModelsCommand({ restApiId: api?.id }));
     check('the request model is the draft-04 schema from the domain', JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#', models);
     const { items: validators = [] } = await apigateway.send(new GetRequestValidatorsCommand({ restApiId: api?.id }));

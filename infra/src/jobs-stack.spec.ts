@@ -110,7 +110,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     const registry = builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     expect(JSON.parse(one(environment, 'aws_api_gateway_model').schema)).toEqual(submitJobRequestModel(registry));
     expect(one(environment, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true });
-    const post = all(environment, 'aws_api_gateway_method').find((m) => m.http_method === 'POST');
+    const post = all(environment, 'aws_api_gateway_method').find((m) => m.http_method === 'POST' && /aws_api_gateway_resource\.rest-api_jobs_/.test(m.resource_id));
     expect(post).toMatchObject({ request_models: { 'application/json': expect.stringContaining('aws_api_gateway_model.') }, request_validator_id: expect.any(String) });
     expect(one(environment, 'aws_api_gateway_deployment').triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
     expect(one(environment, 'aws_api_gateway_stage')).toMatchObject({ stage_name: environment, xray_tracing_enabled: true, access_log_settings: { destination_arn: expect.any(String) } });
@@ -127,7 +127,12 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(invoke?.statement).toEqual([
       expect.objectContaining({
         actions: ['execute-api:Invoke'],
-        resources: [expect.stringMatching(new RegExp(`/${environment}/POST/jobs$`)), expect.stringMatching(new RegExp(`/${environment}/GET/jobs/\\*$`))],
+        resources: [
+          expect.stringMatching(new RegExp(`/${environment}/POST/jobs$`)),
+          expect.stringMatching(new RegExp(`/${environment}/GET/jobs/\\*$`)),
+          expect.stringMatching(new RegExp(`/${environment}/POST/jobs/\\*/cancel$`)),
+          expect.stringMatching(new RegExp(`/${environment}/GET/openapi\\.json$`)),
+        ],
       }),
     ]);
   });
@@ -174,7 +179,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
     it('authorizes every method with IAM', () => {
       const methods = all(environment, 'aws_api_gateway_method');
-      expect(methods).toHaveLength(5);
+      expect(methods).toHaveLength(7);
       for (const method of methods) expect(method.authorization).toBe('AWS_IAM');
     });
 

@@ -83,8 +83,8 @@ export class JobsStack extends TerraformStack {
       key,
       emulated,
       grants: [
-        // Submit is a conditional put; status reads are strongly consistent gets. Nothing else.
-        { sid: 'SubmitAndReadJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [this.table.table.arn] },
+        // Submit is a conditional put, reads are strongly consistent gets, cancel a conditional update.
+        { sid: 'SubmitReadAndCancelJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.table.table.arn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });

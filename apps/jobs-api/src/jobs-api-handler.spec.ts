@@ -3,7 +3,9 @@ import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, systemClock } from '@async-jobs/domain';
 import { createLogger } from '@async-jobs/platform';
 import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
+import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
+import { JOB_VIEW_SCHEMA } from './openapi-document';
 
 const UNKNOWN_ID = '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21';
 
@@ -145,6 +147,74 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       const response = await get(jobId);
       expect(response.statusCode).toBe(400);
       expect(JSON.parse(response.body).error).toMatchObject({ code: 'INVALID_JOB_ID', details: [{ field: 'jobId', code: 'INVALID_FORMAT' }] });
+    });
+  });
+
+  describe('POST /jobs/{jobId}/cancel', () => {
+    const cancel = (jobId: string) =>
+      handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext());
+
+    it('cancels every unfinished consumer and answers with the job, idempotently', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+
+      const first = await cancel(jobId);
+      const again = await cancel(jobId);
+
+      expect(first.statusCode).toBe(200);
+      expect(JSON.parse(first.body)).toMatchObject({ jobId, status: 'CANCELLED', consumers: { a: { status: 'CANCELLED' }, b: { status: 'CANCELLED' } } });
+      expect(again.statusCode).toBe(200);
+      expect(JSON.parse(again.body).version).toBe(JSON.parse(first.body).version);
+      expect(logs.find('job cancelled').some((l) => l['jobId'] === jobId)).toBe(true);
+    });
+
+    it('refuses to cancel a finished job with 409', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      for (const consumerId of ['a', 'b']) {
+        await deps.repository.applyChange(jobId, { expect: { entries: {} }, entries: { [consumerId]: { set: { status: 'SUCCEEDED' } } }, updatedAt: new Date().toISOString() });
+      }
+      const response = await cancel(jobId);
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body).error.code).toBe('JOB_ALREADY_FINISHED');
+    });
+
+    it('answers 404 for an unknown job and 400 for a malformed id', async () => {
+      expect((await cancel(UNKNOWN_ID)).statusCode).toBe(404);
+      expect((await cancel('nope')).statusCode).toBe(400);
+      expect((await table.items()).some((item) => item['id'] === UNKNOWN_ID)).toBe(false);
+    });
+  });
+
+  describe('ETag and If-None-Match', () => {
+    it('answers 304 while the job is unchanged and 200 with a new ETag once it changed', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      const first = await get(jobId);
+      const etag = first.headers?.['ETag'] as string;
+      expect(etag).toMatch(/^".+\.1"$/);
+
+      const conditional = (tag: string) =>
+        handle(anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId }, headers: { 'If-None-Match': tag } }), aLambdaContext());
+      const unchanged = await conditional(etag);
+      expect(unchanged.statusCode).toBe(304);
+      expect(unchanged.body).toBe('');
+
+      await handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext());
+      const changed = await conditional(etag);
+      expect(changed.statusCode).toBe(200);
+      expect(changed.headers?.['ETag']).not.toBe(etag);
+    });
+  });
+
+  describe('responses match the OpenAPI document', () => {
+    it('serves the document and every job view validates against its JobView schema', async () => {
+      const served = await handle(anApiRequest({ method: 'GET', path: '/openapi.json' }), aLambdaContext());
+      expect(served.statusCode).toBe(200);
+      expect(JSON.parse(served.body).openapi).toBe('3.0.3');
+
+      const validate = new Ajv({ strict: false, validateFormats: false }).compile(JOB_VIEW_SCHEMA);
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      for (const response of [await get(jobId), await handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext())]) {
+        expect([validate(JSON.parse(response.body)), validate.errors]).toEqual([true, null]);
+      }
     });
   });
 

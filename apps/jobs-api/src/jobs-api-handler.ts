@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { getJob, submitJob, toJobView, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import { cancelJob, getJob, submitJob, toJobView, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import { emitMetric, type Logger } from '@async-jobs/platform';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
 import { jsonResponse } from './http-response';
-import { readJsonBody } from './request-body';
+import { openApiDocument } from './openapi-document';
+import { headerValue, readJsonBody } from './request-body';
 import { matchRoute } from './routes';
 
 export interface JobsApiDeps extends SubmitJobDeps {
@@ -22,19 +23,34 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     let logger = deps.logger.child({ requestId, awsRequestId: context.awsRequestId });
     let route = 'unmatched';
-    let response: APIGatewayProxyResult;
+    let response: APIGatewayProxyResult = errorResponse(new Error('no route answered'));
     try {
       const matched = matchRoute(event);
       route = matched.name;
       refuseQueryParameters(event);
-      if (matched.name === 'submitJob') {
-        const job = await submitJob(deps, readJsonBody(event, deps.maxBodyBytes));
-        logger = logger.child({ jobId: job.id });
-        logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
-        response = accepted(job, basePath(event));
-      } else {
-        const job = await getJob(deps, matched.params['jobId'] ?? '');
-        response = jsonResponse(200, toJobView(job));
+      switch (matched.name) {
+        case 'submitJob': {
+          const job = await submitJob(deps, readJsonBody(event, deps.maxBodyBytes));
+          logger = logger.child({ jobId: job.id });
+          logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
+          response = accepted(job, basePath(event));
+          break;
+        }
+        case 'getJob': {
+          const job = await getJob(deps, matched.params['jobId'] ?? '');
+          response = unchanged(event, job) ?? jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
+          break;
+        }
+        case 'cancelJob': {
+          logger = logger.child({ jobId: matched.params['jobId'] });
+          const job = await cancelJob(deps, matched.params['jobId'] ?? '');
+          logger.info({ to: 'CANCELLED', cancelledAt: job.cancelledAt }, 'job cancelled');
+          response = jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
+          break;
+        }
+        case 'getOpenApi':
+          response = jsonResponse(200, openApiDocument(deps.registry), { 'Cache-Control': 'max-age=300' });
+          break;
       }
     } catch (error) {
       response = errorResponse(error);
@@ -48,6 +64,20 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
     logger.info({ method: event.httpMethod, route, status: response.statusCode, durationMs: Date.now() - started }, 'request handled');
     return response;
   };
+}
+
+/** A strong validator from the version, which every write increments. */
+function etagOf(job: Job): string {
+  return `"${job.id}.${job.version}"`;
+}
+
+/** 304 when the caller already has this version of the job. */
+function unchanged(event: APIGatewayProxyEvent, job: Job): APIGatewayProxyResult | undefined {
+  const given = headerValue(event.headers, 'if-none-match');
+  if (!given) return undefined;
+  const tags = given.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (!tags.includes(etagOf(job)) && !tags.includes('*')) return undefined;
+  return { statusCode: 304, headers: { ETag: etagOf(job), 'Cache-Control': 'no-store' }, body: '' };
 }
 
 function accepted(job: Job, base: string) {

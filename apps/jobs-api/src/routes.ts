@@ -1,17 +1,20 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpRequestError } from './http-request-error';
 
-export type RouteName = 'submitJob' | 'getJob';
+export type RouteName = 'submitJob' | 'getJob' | 'cancelJob' | 'getOpenApi';
 
-interface RouteTemplate {
+export interface RouteTemplate {
   resource: string;
   pattern: RegExp;
   methods: Partial<Record<string, RouteName>>;
 }
 
-const ROUTES: RouteTemplate[] = [
+/** Every route the API serves: the OpenAPI document is checked against this list. */
+export const ROUTES: readonly RouteTemplate[] = [
   { resource: '/jobs', pattern: /^\/jobs\/?$/, methods: { POST: 'submitJob' } },
   { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, methods: { GET: 'getJob' } },
+  { resource: '/jobs/{jobId}/cancel', pattern: /^\/jobs\/([^/]+)\/cancel\/?$/, methods: { POST: 'cancelJob' } },
+  { resource: '/openapi.json', pattern: /^\/openapi\.json$/, methods: { GET: 'getOpenApi' } },
 ];
 
 export interface MatchedRoute {

@@ -35,7 +35,7 @@ const GATEWAY_RESPONSES: { type: string; status: string; code: string }[] = [
 ];
 
 /**
- * The REST API: `/jobs` and `/jobs/{jobId}` (and a `{proxy+}` catch-all, so that unknown routes
+ * The REST API: `/jobs`, `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
  * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
  * generated from the domain's schemas with a body validator, a stage with JSON access logs to an
  * encrypted log group, throttling and X-Ray, and a deployment redeployed whenever any of it changes.
@@ -62,6 +62,8 @@ export class JobsRestApi extends Construct {
 
     const jobs = new ApiGatewayResource(this, 'jobs', { restApiId, parentId: this.api.rootResourceId, pathPart: 'jobs' });
     const job = new ApiGatewayResource(this, 'job', { restApiId, parentId: jobs.id, pathPart: '{jobId}' });
+    const cancel = new ApiGatewayResource(this, 'cancel', { restApiId, parentId: job.id, pathPart: 'cancel' });
+    const openapi = new ApiGatewayResource(this, 'openapi', { restApiId, parentId: this.api.rootResourceId, pathPart: 'openapi.json' });
     const proxy = new ApiGatewayResource(this, 'proxy', { restApiId, parentId: this.api.rootResourceId, pathPart: '{proxy+}' });
 
     const integrations: ApiGatewayIntegration[] = [];
@@ -83,6 +85,8 @@ export class JobsRestApi extends Construct {
     route('jobs-other', jobs, 'ANY');
     route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
     route('job-other', job, 'ANY');
+    route('cancel-job', cancel, 'POST', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
+    route('openapi', openapi, 'GET');
     route('unknown-route', proxy, 'ANY');
 
     const responses = GATEWAY_RESPONSES.map(
@@ -105,7 +109,7 @@ export class JobsRestApi extends Construct {
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
@@ -159,7 +163,12 @@ export class JobsRestApi extends Construct {
       {
         sid: 'CallTheJobsApi',
         actions: ['execute-api:Invoke'],
-        resources: [`${this.api.executionArn}/${stageName}/POST/jobs`, `${this.api.executionArn}/${stageName}/GET/jobs/*`],
+        resources: [
+          `${this.api.executionArn}/${stageName}/POST/jobs`,
+          `${this.api.executionArn}/${stageName}/GET/jobs/*`,
+          `${this.api.executionArn}/${stageName}/POST/jobs/*/cancel`,
+          `${this.api.executionArn}/${stageName}/GET/openapi.json`,
+        ],
       },
     ]);
     new IamRolePolicy(this, 'invoke-role-policy', { name: 'invoke-jobs-api', role: this.invokeRole.id, policy: invoke.json });

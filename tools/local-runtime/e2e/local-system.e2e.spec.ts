@@ -88,6 +88,32 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     events.destroy();
   });
 
+  it('cancels a running job, and the late result of its runs is discarded', async () => {
+    const jobId = await system.submit({ seconds: 2 });
+    await system.waitForJob(jobId, bothConsumers('RUNNING'));
+
+    const cancelled = await system.request('POST', `/jobs/${jobId}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+
+    // The runs finish their sleep after the cancel; their completions must not land.
+    for (let i = 0; i < 40 && system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped').length < 2; i++) await sleep(100);
+    const after = await system.waitForJob(jobId, () => true);
+    expect(after.status).toBe('CANCELLED');
+    for (const consumer of Object.values(after.consumers)) expect(consumer).toMatchObject({ status: 'CANCELLED' });
+    expect(Object.values(after.consumers).some((c) => c.result !== undefined)).toBe(false);
+    expect((await system.request('POST', `/jobs/${jobId}/cancel`)).status).toBe(200);
+    const finished = await system.submit({ type: 'noop', input: {} });
+    await system.waitForJob(finished, (j) => j.status === 'SUCCEEDED');
+    expect((await system.request('POST', `/jobs/${finished}/cancel`)).body.error.code).toBe('JOB_ALREADY_FINISHED');
+  });
+
+  it('serves its OpenAPI document', async () => {
+    const response = await system.request('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.paths)).toEqual(['/jobs', '/jobs/{jobId}', '/jobs/{jobId}/cancel', '/openapi.json']);
+  });
+
   it('does not run a job twice when the stream delivers its record again', async () => {
     const jobId = await system.submit({ seconds: 1 });
     const done = await system.waitForJob(jobId, bothConsumers('SUCCEEDED'));

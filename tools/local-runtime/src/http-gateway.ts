@@ -13,6 +13,8 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 const RESOURCES = [
   { resource: '/jobs', pattern: /^\/jobs\/?$/, params: [] as string[] },
   { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, params: ['jobId'] },
+  { resource: '/jobs/{jobId}/cancel', pattern: /^\/jobs\/([^/]+)\/cancel\/?$/, params: ['jobId'] },
+  { resource: '/openapi.json', pattern: /^\/openapi\.json$/, params: [] as string[] },
 ];
 
 export interface GatewayOptions {

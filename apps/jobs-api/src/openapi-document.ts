@@ -1,0 +1,153 @@
+import { JOB_STATUSES, submitJobRequestModel, type JobTypeRegistry, type JsonSchemaDocument } from '@async-jobs/domain';
+
+const failure = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } };
+const status = { type: 'string', enum: [...JOB_STATUSES] };
+
+/** The job view's JSON shape (`toJobView`); the handler tests validate real responses against it. */
+export const JOB_VIEW_SCHEMA: JsonSchemaDocument = {
+  type: 'object',
+  required: ['jobId', 'id', 'type', 'status', 'input', 'consumers', 'version', 'createdAt', 'updatedAt'],
+  additionalProperties: false,
+  properties: {
+    jobId: { type: 'string', format: 'uuid' },
+    id: { type: 'string', format: 'uuid', description: 'Same as jobId, for the reference sample\'s clients.' },
+    type: { type: 'string' },
+    status,
+    input: { type: 'object' },
+    consumers: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['status', 'attempts', 'updatedAt'],
+        additionalProperties: false,
+        properties: {
+          status,
+          attempts: { type: 'integer', minimum: 0 },
+          updatedAt: { type: 'string', format: 'date-time' },
+          startedAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: 'string', format: 'date-time' },
+          result: {},
+          error: failure,
+          lastError: failure,
+        },
+      },
+    },
+    version: { type: 'integer', minimum: 1 },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    cancelledAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', example: 'VALIDATION_FAILED' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: { type: 'object', required: ['field', 'code', 'message'], properties: { field: { type: 'string', example: '/seconds' }, code: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is invalid; `details` names each offending field',
+  403: 'Not signed, or signed by someone not allowed (IAM)',
+  404: 'No such job (or route)',
+  409: 'The job already finished',
+  413: 'The body is too large',
+  415: 'The body is not application/json',
+  503: 'Briefly unavailable; retry after Retry-After seconds',
+};
+const jobId = { name: 'jobId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const view = (description: string, headers?: Record<string, unknown>) => ({ description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: '#/components/schemas/JobView' } } } });
+
+/**
+ * The API's OpenAPI 3 document, generated from the same schemas API Gateway and the handler
+ * validate with (one source): served at `GET /openapi.json` and written to docs/openapi.json.
+ */
+export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
+  const { $schema: _draft, title: _title, ...submitRequest } = submitJobRequestModel(registry);
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'async-jobs',
+      version: '1.0.0',
+      description: 'Submit jobs and read their status. Work happens asynchronously: POST answers 202 at once. Every request is signed with AWS SigV4 (service execute-api).',
+    },
+    security: [{ sigv4: [] }],
+    paths: {
+      '/jobs': {
+        post: {
+          operationId: 'submitJob',
+          summary: 'Submit a job',
+          description: `Job types: ${registry.all().map((t) => `\`${t.name}\` — ${t.description}`).join('; ')}. The body \`{"seconds": n}\` is accepted as a \`sleep\` job.`,
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitJobRequest' } } } },
+          responses: {
+            '202': {
+              description: 'Accepted: the job is stored and will run',
+              headers: { Location: { description: 'The job status URL', schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitAccepted' } } },
+            },
+            ...errors(400, 403, 413, 415, 503),
+          },
+        },
+      },
+      '/jobs/{jobId}': {
+        get: {
+          operationId: 'getJob',
+          summary: "Read a job's status and result",
+          parameters: [jobId, { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from an earlier read: 304 while the job is unchanged' }],
+          responses: {
+            '200': view('The job', { ETag: { description: 'Changes whenever the job does', schema: { type: 'string' } } }),
+            '304': { description: 'Unchanged since the ETag given in If-None-Match' },
+            ...errors(400, 403, 404, 503),
+          },
+        },
+      },
+      '/jobs/{jobId}/cancel': {
+        post: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job that has not finished',
+          description: 'Every unfinished consumer becomes CANCELLED; a running consumer\'s late result is discarded. Cancelling a cancelled job returns it unchanged.',
+          parameters: [jobId],
+          responses: { '200': view('The cancelled job'), ...errors(400, 403, 404, 409, 503) },
+        },
+      },
+      '/openapi.json': {
+        get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 for the service execute-api (IAM auth)' },
+      },
+      schemas: {
+        SubmitJobRequest: submitRequest,
+        SubmitAccepted: {
+          type: 'object',
+          required: ['jobId', 'id', 'type', 'status', 'links'],
+          properties: {
+            jobId: { type: 'string', format: 'uuid' },
+            id: { type: 'string', format: 'uuid' },
+            type: { type: 'string' },
+            status: { type: 'string', enum: ['PENDING'] },
+            links: { type: 'object', required: ['self'], properties: { self: { type: 'string' } } },
+          },
+        },
+        JobView: JOB_VIEW_SCHEMA,
+        Error: ERROR_SCHEMA,
+      },
+    },
+  };
+}
