@@ -28,7 +28,9 @@ export default [
             // Infra builds from the apps' bundles (files), the settings and names, and the request schemas;
             // its rehearsal starts moto with the workspace's service starters.
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:tooling', 'type:testing'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:tooling', 'type:testing', 'type:client'] },
+            // The client is published on its own: it depends on no workspace library (tests use the local services).
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:tooling'] },
           ],
         },
       ],

@@ -27,6 +27,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   try {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
     check('the table has a NEW_IMAGE stream', Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE', Table?.StreamSpecification);
+    check('the table has the listing index, keys only', Table?.GlobalSecondaryIndexes?.[0]?.IndexName === 'by-type-created' && Table.GlobalSecondaryIndexes[0].Projection?.ProjectionType === 'KEYS_ONLY', Table?.GlobalSecondaryIndexes);
     check('the table is encrypted with the customer key', Table?.SSEDescription?.SSEType === 'KMS' && Boolean(Table.SSEDescription.KMSMasterKeyArn), Table?.SSEDescription);
     const { TimeToLiveDescription } = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.table }));
     check('TTL is on expiresAt', TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === 'expiresAt', TimeToLiveDescription);
@@ -79,7 +80,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
         methods += 1;
       }
     }
-    check('the API has its seven methods', methods === 7, methods);
+    check('the API has its eight methods', methods === 8, methods);
     const { items: models = [] } = await apigateway.send(new GetModelsCommand({ restApiId: api?.id }));
     check('the request model is the draft-04 schema from the domain', JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#', models);
     const { items: validators = [] } = await apigateway.send(new GetRequestValidatorsCommand({ restApiId: api?.id }));

@@ -53,6 +53,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('aws_kms_key.') },
       deletion_protection_enabled: settings.deletionProtection,
+      global_secondary_index: [{ name: 'by-type-created', hash_key: 'type', range_key: 'createdSort', projection_type: 'KEYS_ONLY' }],
     });
     expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
@@ -129,6 +130,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         actions: ['execute-api:Invoke'],
         resources: [
           expect.stringMatching(new RegExp(`/${environment}/POST/jobs$`)),
+          expect.stringMatching(new RegExp(`/${environment}/GET/jobs$`)),
           expect.stringMatching(new RegExp(`/${environment}/GET/jobs/\\*$`)),
           expect.stringMatching(new RegExp(`/${environment}/POST/jobs/\\*/cancel$`)),
           expect.stringMatching(new RegExp(`/${environment}/GET/openapi\\.json$`)),
@@ -179,7 +181,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
     it('authorizes every method with IAM', () => {
       const methods = all(environment, 'aws_api_gateway_method');
-      expect(methods).toHaveLength(7);
+      expect(methods).toHaveLength(8);
       for (const method of methods) expect(method.authorization).toBe('AWS_IAM');
     });
 

@@ -4,7 +4,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
-import { jobsApiEnvironment, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
@@ -84,7 +84,8 @@ export class JobsStack extends TerraformStack {
       emulated,
       grants: [
         // Submit is a conditional put, reads are strongly consistent gets, cancel a conditional update.
-        { sid: 'SubmitReadAndCancelJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.table.table.arn] },
+        { sid: 'SubmitReadAndCancelJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], resources: [this.table.table.arn] },
+        { sid: 'ListJobsFromTheIndex', actions: ['dynamodb:Query'], resources: [`${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });

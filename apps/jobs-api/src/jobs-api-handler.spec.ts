@@ -184,6 +184,39 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     });
   });
 
+  describe('GET /jobs', () => {
+    const list = (query: Record<string, string[]>) =>
+      handle({ ...anApiRequest({ method: 'GET', path: '/jobs' }), multiValueQueryStringParameters: query, queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])) }, aLambdaContext());
+
+    it('lists jobs newest first, filtered by type and status, a page at a time', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push(JSON.parse((await post('{"type":"noop","input":{}}')).body).jobId);
+      await handle(anApiRequest({ method: 'POST', path: `/jobs/${ids[1]}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId: ids[1] } }), aLambdaContext());
+
+      const first = await list({ type: ['noop'], limit: ['2'] });
+      expect(first.statusCode).toBe(200);
+      const page = JSON.parse(first.body);
+      expect(page.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([ids[2], ids[1]]);
+      const second = JSON.parse((await list({ type: ['noop'], limit: ['2'], nextToken: [page.nextToken] })).body);
+      expect(second.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([ids[0]]);
+
+      const cancelled = JSON.parse((await list({ type: ['noop'], status: ['CANCELLED'] })).body);
+      expect(cancelled.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([ids[1]]);
+    });
+
+    it.each([
+      [{ status: ['done'] }, '?status'],
+      [{ limit: ['1000'] }, '?limit'],
+      [{ type: ['noop', 'sleep'] }, '?type'],
+      [{ sort: ['asc'] }, '?sort'],
+      [{ nextToken: ['not-ours'] }, '?nextToken'],
+    ])('refuses %j with 400 naming the parameter', async (query, field) => {
+      const response = await list(query);
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+  });
+
   describe('ETag and If-None-Match', () => {
     it('answers 304 while the job is unchanged and 200 with a new ETag once it changed', async () => {
       const { jobId } = JSON.parse((await post('{"seconds":3}')).body);

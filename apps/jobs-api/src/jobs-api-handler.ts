@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { cancelJob, getJob, submitJob, toJobView, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import { cancelJob, getJob, listJobs, submitJob, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import { emitMetric, type Logger } from '@async-jobs/platform';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
 import { jsonResponse } from './http-response';
 import { openApiDocument } from './openapi-document';
 import { headerValue, readJsonBody } from './request-body';
-import { matchRoute } from './routes';
+import { matchRoute, QUERY_PARAMETERS } from './routes';
 
 export interface JobsApiDeps extends SubmitJobDeps {
   logger: Logger;
@@ -27,13 +27,18 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
     try {
       const matched = matchRoute(event);
       route = matched.name;
-      refuseQueryParameters(event);
+      const query = queryOf(event, QUERY_PARAMETERS[matched.name] ?? []);
       switch (matched.name) {
         case 'submitJob': {
           const job = await submitJob(deps, readJsonBody(event, deps.maxBodyBytes));
           logger = logger.child({ jobId: job.id });
           logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
           response = accepted(job, basePath(event));
+          break;
+        }
+        case 'listJobs': {
+          const page = await listJobs(deps, query);
+          response = jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
           break;
         }
         case 'getJob': {
@@ -91,16 +96,18 @@ function basePath(event: APIGatewayProxyEvent): string {
   return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
 }
 
-/** None of these routes takes a query parameter; a stray one is refused rather than ignored. */
-function refuseQueryParameters(event: APIGatewayProxyEvent): void {
-  const names = Object.keys(event.multiValueQueryStringParameters ?? event.queryStringParameters ?? {});
-  if (names.length === 0) return;
-  throw new HttpRequestError(
-    400,
-    'VALIDATION_FAILED',
-    `This route takes no query parameters: ${names.join(', ')}`,
-    names.map((name) => ({ field: `?${name}`, code: 'UNEXPECTED_FIELD' as const, message: 'Unexpected query parameter' })),
-  );
+/** The route's query parameters; a stray or repeated one is refused rather than ignored. */
+function queryOf(event: APIGatewayProxyEvent, allowed: readonly string[]): Record<string, string> {
+  const multi = event.multiValueQueryStringParameters ?? Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, [v ?? '']]));
+  const details: FieldError[] = [];
+  const query: Record<string, string> = {};
+  for (const [name, values] of Object.entries(multi)) {
+    if (!allowed.includes(name)) details.push({ field: `?${name}`, code: 'UNEXPECTED_FIELD', message: allowed.length ? `Expected one of ${allowed.join(', ')}` : 'This route takes no query parameters' });
+    else if ((values ?? []).length !== 1) details.push({ field: `?${name}`, code: 'INVALID_VALUE', message: 'Give this parameter once' });
+    else query[name] = (values ?? [])[0] ?? '';
+  }
+  if (details.length) throw new HttpRequestError(400, 'VALIDATION_FAILED', `The query is invalid: ${details.map((d) => d.field).join(', ')}`, details);
+  return query;
 }
 
 function codeOf(response: APIGatewayProxyResult): string | undefined {

@@ -102,6 +102,21 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
             ...errors(400, 403, 413, 415, 503),
           },
         },
+        get: {
+          operationId: 'listJobs',
+          summary: 'List jobs, newest first',
+          description: 'Filtered by type (from the index) and by status (derived per job): a page may hold fewer than `limit` jobs while `nextToken` continues.',
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: status },
+            { name: 'type', in: 'query', required: false, schema: { type: 'string', enum: registry.names() } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            { name: 'nextToken', in: 'query', required: false, schema: { type: 'string' }, description: 'From the previous page; opaque' },
+          ],
+          responses: {
+            '200': { description: 'A page of jobs', content: { 'application/json': { schema: { $ref: '#/components/schemas/JobsPage' } } } },
+            ...errors(400, 403, 503),
+          },
+        },
       },
       '/jobs/{jobId}': {
         get: {
@@ -146,6 +161,7 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
           },
         },
         JobView: JOB_VIEW_SCHEMA,
+        JobsPage: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/JobView' } }, nextToken: { type: 'string' } } },
         Error: ERROR_SCHEMA,
       },
     },

@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpRequestError } from './http-request-error';
 
-export type RouteName = 'submitJob' | 'getJob' | 'cancelJob' | 'getOpenApi';
+export type RouteName = 'submitJob' | 'listJobs' | 'getJob' | 'cancelJob' | 'getOpenApi';
+
+/** The query parameters each route takes; any other is refused. */
+export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = { listJobs: ['status', 'type', 'limit', 'nextToken'] };
 
 export interface RouteTemplate {
   resource: string;
@@ -11,7 +14,7 @@ export interface RouteTemplate {
 
 /** Every route the API serves: the OpenAPI document is checked against this list. */
 export const ROUTES: readonly RouteTemplate[] = [
-  { resource: '/jobs', pattern: /^\/jobs\/?$/, methods: { POST: 'submitJob' } },
+  { resource: '/jobs', pattern: /^\/jobs\/?$/, methods: { POST: 'submitJob', GET: 'listJobs' } },
   { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, methods: { GET: 'getJob' } },
   { resource: '/jobs/{jobId}/cancel', pattern: /^\/jobs\/([^/]+)\/cancel\/?$/, methods: { POST: 'cancelJob' } },
   { resource: '/openapi.json', pattern: /^\/openapi\.json$/, methods: { GET: 'getOpenApi' } },

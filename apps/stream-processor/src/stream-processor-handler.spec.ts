@@ -166,6 +166,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
         ...repository,
         get: (id) => repository.get(id),
         create: (j) => repository.create(j),
+        listNewest: (query) => repository.listNewest(query),
         applyChange: async (id, change) => {
           const lease = change.entries['a']?.set.leaseExpiresAt;
           if (lease) seen.push(lease);

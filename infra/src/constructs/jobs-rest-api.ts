@@ -35,7 +35,7 @@ const GATEWAY_RESPONSES: { type: string; status: string; code: string }[] = [
 ];
 
 /**
- * The REST API: `/jobs`, `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
+ * The REST API: `/jobs` (submit, list), `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
  * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
  * generated from the domain's schemas with a body validator, a stage with JSON access logs to an
  * encrypted log group, throttling and X-Ray, and a deployment redeployed whenever any of it changes.
@@ -82,6 +82,9 @@ export class JobsRestApi extends Construct {
       );
     };
     route('submit-job', jobs, 'POST', { requestValidatorId: validator.id, requestModels: { 'application/json': model.name } });
+    route('list-jobs', jobs, 'GET', {
+      requestParameters: { 'method.request.querystring.status': false, 'method.request.querystring.type': false, 'method.request.querystring.limit': false, 'method.request.querystring.nextToken': false },
+    });
     route('jobs-other', jobs, 'ANY');
     route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
     route('job-other', job, 'ANY');
@@ -109,7 +112,7 @@ export class JobsRestApi extends Construct {
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
@@ -165,6 +168,7 @@ export class JobsRestApi extends Construct {
         actions: ['execute-api:Invoke'],
         resources: [
           `${this.api.executionArn}/${stageName}/POST/jobs`,
+          `${this.api.executionArn}/${stageName}/GET/jobs`,
           `${this.api.executionArn}/${stageName}/GET/jobs/*`,
           `${this.api.executionArn}/${stageName}/POST/jobs/*/cancel`,
           `${this.api.executionArn}/${stageName}/GET/openapi.json`,

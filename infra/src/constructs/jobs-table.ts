@@ -20,6 +20,12 @@ export class JobsTable extends Construct {
       billingMode: definition.BillingMode,
       hashKey,
       attribute: (definition.AttributeDefinitions ?? []).map((a) => ({ name: a.AttributeName as string, type: a.AttributeType as string })),
+      globalSecondaryIndex: (definition.GlobalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName as string,
+        hashKey: index.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName as string,
+        rangeKey: index.KeySchema?.find((k) => k.KeyType === 'RANGE')?.AttributeName,
+        projectionType: index.Projection?.ProjectionType as string,
+      })),
       streamEnabled: true,
       streamViewType: definition.StreamSpecification?.StreamViewType,
       ttl: { enabled: true, attributeName: JOBS_TABLE_TTL_ATTRIBUTE },

@@ -4,6 +4,7 @@ import {
   claimTransition,
   completeTransition,
   JobAlreadyExistsError,
+  listPosition,
   StoreUnavailableError,
   type Decision,
   type JobChange,
@@ -128,5 +129,43 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     await expect(unreachable.get(aSubmittedJob().id)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(unreachable.create(aSubmittedJob())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
     down.destroy();
+  });
+});
+
+describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
+  let table: TestTable;
+  let repository: DynamoDbJobRepository;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  });
+  afterAll(() => table.drop());
+
+  it('lists jobs of the given types newest first from the index, merging types, and pages by position', async () => {
+    const jobs = [];
+    for (let i = 0; i < 7; i++) {
+      const job = aSubmittedJob({ type: i % 2 ? 'noop' : 'sleep', input: i % 2 ? {} : { seconds: 1 }, now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
+      await repository.create(job);
+      jobs.push(job);
+    }
+    const newestFirst = [...jobs].reverse();
+
+    const first = await repository.listNewest({ types: ['noop', 'sleep'], limit: 4 });
+    expect(first.jobs).toEqual(newestFirst.slice(0, 4));
+    expect(first.more).toBe(true);
+    const second = await repository.listNewest({ types: ['noop', 'sleep'], limit: 4, before: listPosition(first.jobs[3]) });
+    expect(second.jobs).toEqual(newestFirst.slice(4));
+    expect(second.more).toBe(false);
+
+    const onlyNoop = await repository.listNewest({ types: ['noop'], limit: 10 });
+    expect(onlyNoop.jobs.map((j) => j.id)).toEqual(newestFirst.filter((j) => j.type === 'noop').map((j) => j.id));
+  });
+
+  it('keeps the index key out of the job it reads back', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    expect(await repository.get(job.id)).toEqual(job);
+    expect((await table.items()).find((i) => i['id'] === job.id)?.['createdSort']).toBe(listPosition(job));
   });
 });

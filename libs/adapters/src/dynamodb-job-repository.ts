@@ -1,12 +1,17 @@
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
+  type BatchGetItemCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobAlreadyExistsError, type ChangeResult, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { JobAlreadyExistsError, listPosition, type ChangeResult, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { JOBS_BY_TYPE_INDEX } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
@@ -29,7 +34,7 @@ export class DynamoDbJobRepository implements JobRepository {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall(job, MARSHALL),
+          Item: marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': 'id' },
         }),
@@ -47,6 +52,54 @@ export class DynamoDbJobRepository implements JobRepository {
     } catch (error) {
       throw asStoreError(error, 'get');
     }
+  }
+
+  /** One index query per type (newest first, before the position), merged; then the items themselves, read consistently. */
+  async listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
+    try {
+      const { partitionKey, sortKey, name } = JOBS_BY_TYPE_INDEX;
+      const pages = await Promise.all(
+        query.types.map((type) =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: name,
+              KeyConditionExpression: query.before ? '#pk = :type AND #sk < :before' : '#pk = :type',
+              ExpressionAttributeNames: query.before ? { '#pk': partitionKey, '#sk': sortKey } : { '#pk': partitionKey },
+              ExpressionAttributeValues: marshall(query.before ? { ':type': type, ':before': query.before } : { ':type': type }),
+              ScanIndexForward: false,
+              Limit: query.limit + 1, // one more tells whether there is more
+            }),
+          ),
+        ),
+      );
+      const keys = pages
+        .flatMap((page) => page.Items ?? [])
+        .map((item) => unmarshall(item) as { id: string; createdSort: string })
+        .sort((a, b) => (a.createdSort < b.createdSort ? 1 : -1));
+      const chosen = keys.slice(0, query.limit);
+      return { jobs: await this.getMany(chosen.map((k) => k.id)), more: keys.length > query.limit || pages.some((p) => p.LastEvaluatedKey !== undefined) };
+    } catch (error) {
+      throw asStoreError(error, 'list');
+    }
+  }
+
+  /** The items of `ids`, in that order, read consistently (a job expired meanwhile is left out). */
+  private async getMany(ids: string[]): Promise<Job[]> {
+    const found = new Map<string, Job>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, AttributeValue>[] | undefined = ids.slice(i, i + 100).map((id) => marshall({ id }));
+      // BatchGetItem may leave keys unprocessed under load; ask again for those.
+      for (let round = 0; keys?.length && round < 5; round++) {
+        const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const job = jobFromItem(unmarshall(item));
+          found.set(job.id, job);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return ids.map((id) => found.get(id)).filter((job): job is Job => job !== undefined);
   }
 
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {

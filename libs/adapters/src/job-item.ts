@@ -24,7 +24,9 @@ export function jobFromItem(item: Item): Job {
   if (item['cancelledAt'] !== undefined && typeof item['cancelledAt'] !== 'string') {
     throw new CorruptJobError(`job ${id}: cancelledAt is not a string`);
   }
-  return item as unknown as Job;
+  // The listing index's sort key is storage, not part of the job.
+  const { createdSort: _index, ...job } = item;
+  return job as unknown as Job;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -25,3 +25,4 @@ export * from './use-cases/get-job';
 export * from './use-cases/cancel-job';
 export * from './use-cases/record-failure';
 export * from './use-cases/process-job';
+export * from './use-cases/list-jobs';

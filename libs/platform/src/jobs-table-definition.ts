@@ -5,6 +5,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const JOBS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
+ * The listing index: jobs by type, newest first (`createdSort` = createdAt#id). Keys only, so that
+ * the many updates of a job's entries never write to the index: one index write per job.
+ */
+export const JOBS_BY_TYPE_INDEX = { name: 'by-type-created', partitionKey: 'type', sortKey: 'createdSort' } as const;
+
+/**
  * The jobs table's shape, as the local runtime and the tests create it; infra declares the same
  * key, billing and stream view. The stream carries new images: an INSERT record is the whole job,
  * so a consumer's happy path needs no read.
@@ -12,8 +18,22 @@ export const JOBS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 export function jobsTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    AttributeDefinitions: [
+      { AttributeName: 'id', AttributeType: 'S' },
+      { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, AttributeType: 'S' },
+      { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, AttributeType: 'S' },
+    ],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: JOBS_BY_TYPE_INDEX.name,
+        KeySchema: [
+          { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
   };

@@ -1,6 +1,6 @@
 import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../src/node-sha256';
+import { NodeSha256 } from '@async-jobs/client';
 import { portClosed, RunningLocalSystem, sleep, type JobView } from '@async-jobs/local-services';
 
 const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
@@ -32,6 +32,9 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(story.map((line) => `${line['service']}:${line['message']}`)).toEqual(
       expect.arrayContaining(['jobs-api:job submitted', 'stream-processor:job claimed', 'stream-processor:job succeeded']),
     );
+    const listed = await system.request('GET', '/jobs?status=SUCCEEDED&type=sleep&limit=5');
+    expect(listed.status).toBe(200);
+    expect(listed.body.jobs.map((j: { jobId: string }) => j.jobId)).toContain(job.jobId);
   });
 
   it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateArchiveCommand, CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -23,7 +23,19 @@ export async function createLocalResources(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
+  let { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
+  // A table persisted (--data-dir) by an older version may lack the listing index: add it.
+  const definition = jobsTableDefinition(names.table);
+  if (!Table?.GlobalSecondaryIndexes?.length && definition.GlobalSecondaryIndexes?.length) {
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: names.table,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: definition.GlobalSecondaryIndexes.map((index) => ({ Create: index })),
+      }),
+    );
+    ({ Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table })));
+  }
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${names.table} has no stream`);
 

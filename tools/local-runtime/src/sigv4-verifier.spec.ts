@@ -1,5 +1,5 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from './node-sha256';
+import { NodeSha256 } from '@async-jobs/client';
 import { verifySigV4, type IncomingSignedRequest } from './sigv4-verifier';
 
 const credentials = { accessKeyId: 'AKIALOCALTEST', secretAccessKey: 'local-secret' };

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from './node-sha256';
+import { NodeSha256 } from '@async-jobs/client';
 
 export interface LocalCredentials {
   accessKeyId: string;

@@ -16,4 +16,14 @@ export interface JobRepository {
   /** A strongly consistent read. */
   get(jobId: string): Promise<Job | undefined>;
   applyChange(jobId: string, change: JobChange): Promise<ChangeResult>;
+  /**
+   * Up to `limit` jobs of the given types, newest first, created strictly before `before`
+   * (a position from `listPosition`), from an index: never a table scan.
+   */
+  listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }>;
+}
+
+/** A job's place in the newest-first order: creation time, then id to break ties. */
+export function listPosition(job: Pick<Job, 'createdAt' | 'id'>): string {
+  return `${job.createdAt}#${job.id}`;
 }

@@ -1,4 +1,4 @@
-import { applyChange, JobAlreadyExistsError, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository } from '../../src';
+import { applyChange, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository } from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -15,6 +15,13 @@ export class InMemoryJobRepository implements JobRepository {
   async get(jobId: string): Promise<Job | undefined> {
     const job = this.jobs.get(jobId);
     return job && structuredClone(job);
+  }
+
+  async listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
+    const matching = [...this.jobs.values()]
+      .filter((job) => query.types.includes(job.type) && (query.before === undefined || listPosition(job) < query.before))
+      .sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
+    return { jobs: matching.slice(0, query.limit).map((job) => structuredClone(job)), more: matching.length > query.limit };
   }
 
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {

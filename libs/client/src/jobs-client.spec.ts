@@ -1,0 +1,73 @@
+import { RunningLocalSystem } from '@async-jobs/local-services';
+import { JobsApiError, WaitTimeoutError } from './jobs-api-error';
+import { JobsClient } from './jobs-client';
+
+describe('JobsClient against the local system with SigV4 required', () => {
+  let system: RunningLocalSystem;
+  let client: JobsClient;
+
+  beforeAll(async () => {
+    system = await RunningLocalSystem.start(['--auth', '--faults']);
+    client = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: system.state.credentials });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    system?.cleanUp();
+  });
+
+  it('submits signed, waits with progress, and reads the finished job', async () => {
+    const accepted = await client.submitJob({ type: 'sleep', input: { seconds: 1 } });
+    expect(accepted).toMatchObject({ status: 'PENDING', type: 'sleep' });
+    const seen: { status: string; version: number }[] = [];
+
+    const done = await client.waitFor(accepted.jobId, { pollMs: 100, onProgress: (job) => seen.push({ status: job.status, version: job.version }) });
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(seen[seen.length - 1].status).toBe('SUCCEEDED');
+    // Unchanged polls were 304s: each report is a new version of the job.
+    const versions = seen.map((s) => s.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect((await client.getJob(accepted.jobId)).consumers['a'].result).toEqual({ sleptSeconds: 1 });
+  });
+
+  it('lists and cancels', async () => {
+    const { jobId } = await client.submitJob({ seconds: 5 });
+    const cancelled = await client.cancelJob(jobId);
+    expect(cancelled.status).toBe('CANCELLED');
+    const page = await client.listJobs({ status: 'CANCELLED', limit: 10 });
+    expect(page.jobs.map((j) => j.jobId)).toContain(jobId);
+  });
+
+  it('turns error answers into JobsApiError with the code and fields, without retrying them', async () => {
+    const error = await client.submitJob({ seconds: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobsApiError);
+    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', retryable: false, details: [expect.objectContaining({ field: '/seconds' })] });
+    await expect(client.getJob('3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21')).rejects.toMatchObject({ status: 404, code: 'JOB_NOT_FOUND' });
+  });
+
+  it('is refused with wrong credentials', async () => {
+    const stranger = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' }, maxAttempts: 1 });
+    await expect(stranger.listJobs()).rejects.toMatchObject({ status: 403, code: 'INVALID_SIGNATURE' });
+  });
+
+  it('retries answers that say "try again" and gives up after its attempts', async () => {
+    let calls = 0;
+    const flaky = new JobsClient({ endpoint: 'http://127.0.0.1:9', sign: false, maxAttempts: 3, baseDelayMs: 1 });
+    const original = globalThis.fetch;
+    globalThis.fetch = (async () => {
+      calls += 1;
+      return new Response(JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'busy' } }), { status: 503 });
+    }) as typeof fetch;
+    try {
+      await expect(flaky.listJobs()).rejects.toMatchObject({ status: 503, retryable: true });
+      expect(calls).toBe(3);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
+  it('stops waiting when the time runs out', async () => {
+    const { jobId } = await client.submitJob({ seconds: 3 });
+    await expect(client.waitFor(jobId, { timeoutMs: 300, pollMs: 100 })).rejects.toBeInstanceOf(WaitTimeoutError);
+  });
+});

@@ -1,0 +1,68 @@
+import { aJob, anEntry } from '../../tests/helpers/job-factory';
+import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
+import { ValidationError } from '../errors';
+import { builtInJobTypes } from '../job-types/built-in-job-types';
+import { listJobs } from './list-jobs';
+
+async function setUp(count: number) {
+  const repository = new InMemoryJobRepository();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const job = aJob({
+      type: i % 2 ? 'noop' : 'sleep',
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      consumers: i % 3 === 0 ? { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } : { a: anEntry(), b: anEntry() },
+    });
+    await repository.create(job);
+    ids.push(job.id);
+  }
+  return { repository, ids: ids.reverse(), deps: { repository, registry: builtInJobTypes({ sleepMaxSeconds: 300 }) } };
+}
+
+describe('listJobs', () => {
+  it('lists newest first and pages through everything exactly once with the token', async () => {
+    const { deps, ids } = await setUp(7);
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listJobs(deps, { limit: '3', nextToken: token });
+      seen.push(...page.jobs.map((j) => j.id));
+      token = page.nextToken;
+      pages += 1;
+    } while (token);
+    expect(seen).toEqual(ids);
+    expect(pages).toBe(3);
+  });
+
+  it('filters by type and by derived status', async () => {
+    const { deps } = await setUp(9);
+    const noop = await listJobs(deps, { type: 'noop' });
+    expect(noop.jobs.map((j) => j.type)).toEqual(['noop', 'noop', 'noop', 'noop']);
+    const succeeded = await listJobs(deps, { status: 'SUCCEEDED' });
+    expect(succeeded.jobs).toHaveLength(3);
+    expect(succeeded.nextToken).toBeUndefined();
+  });
+
+  it('continues a sparse status filter with a token rather than reading without end', async () => {
+    const { deps } = await setUp(30);
+    const page = await listJobs(deps, { status: 'SUCCEEDED', limit: '10' });
+    expect(page.jobs.length).toBeGreaterThan(0);
+    const rest = page.nextToken ? await listJobs(deps, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken }) : { jobs: [] };
+    expect(page.jobs.length + rest.jobs.length).toBe(10);
+  });
+
+  it.each([
+    [{ status: 'DONE' }, '?status'],
+    [{ type: 'resize' }, '?type'],
+    [{ limit: '0' }, '?limit'],
+    [{ limit: '101' }, '?limit'],
+    [{ limit: '1.5' }, '?limit'],
+    [{ nextToken: 'garbage' }, '?nextToken'],
+    [{ nextToken: Buffer.from('["v1","2026-01-01T00:00:00.000Z#x"]').toString('base64url') }, '?nextToken'],
+  ])('refuses %j naming the parameter', async (query, field) => {
+    const { deps } = await setUp(1);
+    await expect(listJobs(deps, query)).rejects.toBeInstanceOf(ValidationError);
+    await expect(listJobs(deps, query)).rejects.toMatchObject({ details: [expect.objectContaining({ field })] });
+  });
+});

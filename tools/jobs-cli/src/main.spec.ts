@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { RunningLocalSystem } from '@async-jobs/local-services';
+import { EXIT, run } from './main';
+
+describe('the jobs CLI against the local system', () => {
+  let system: RunningLocalSystem;
+  const jobs = async (...args: string[]) => {
+    const lines: string[] = [];
+    const code = await run([...args, '--endpoint', system.apiUrl, '--state-file', system.stateFile], (text) => lines.push(text));
+    return { code, out: lines.join('\n') };
+  };
+
+  beforeAll(async () => {
+    system = await RunningLocalSystem.start(['--auth']);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    system?.cleanUp();
+  });
+
+  it('submits, shows progress while waiting, and ends with the result (exit 0)', async () => {
+    const { code, out } = await jobs('submit', '--seconds', '1', '--wait');
+    expect(code).toBe(EXIT.ok);
+    expect(out).toMatch(/^submitted [0-9a-f-]{36}/);
+    expect(out).toMatch(/RUNNING|SUCCEEDED/);
+    expect(out).toMatch(/a: SUCCEEDED {"sleptSeconds":1}/);
+  });
+
+  it('lists, gets and cancels, with JSON for scripts', async () => {
+    const submitted = JSON.parse((await jobs('submit', '--type', 'sleep', '--input', '{"seconds":5}', '--json')).out);
+    const cancelled = await jobs('cancel', submitted.jobId, '--json');
+    expect(JSON.parse(cancelled.out).status).toBe('CANCELLED');
+    const listed = await jobs('list', '--status', 'CANCELLED', '--json');
+    expect(JSON.parse(listed.out).jobs.map((j: { jobId: string }) => j.jobId)).toContain(submitted.jobId);
+    const got = await jobs('get', submitted.jobId);
+    expect(got.out).toContain(`job ${submitted.jobId} (sleep) CANCELLED`);
+  });
+
+  it('exits 1 when a waited job fails, 3 when the API refuses, 2 on usage errors', async () => {
+    expect((await jobs('submit', '--seconds', '301', '--wait')).code).toBe(EXIT.jobDidNotSucceed);
+    expect((await jobs('get', '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21')).code).toBe(EXIT.api);
+    expect((await jobs('submit', '--seconds', '0')).code).toBe(EXIT.api);
+    expect((await jobs('submit')).code).toBe(EXIT.usage);
+    expect((await jobs('frobnicate')).code).toBe(EXIT.usage);
+  });
+
+  it('exits 4 when a watch times out', async () => {
+    const { jobId } = JSON.parse((await jobs('submit', '--seconds', '3', '--json')).out);
+    expect((await jobs('watch', jobId, '--timeout', '0.3')).code).toBe(EXIT.timeout);
+  });
+
+  it('runs as `npx jobs` from the repository', () => {
+    const out = execFileSync('npx', ['jobs', 'list', '--endpoint', system.apiUrl, '--state-file', system.stateFile, '--json'], { cwd: join(__dirname, '../../..'), encoding: 'utf8' });
+    expect(JSON.parse(out).jobs.length).toBeGreaterThan(0);
+  });
+});

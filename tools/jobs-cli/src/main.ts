@@ -1,0 +1,208 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { EventBridgeClient, StartReplayCommand } from '@aws-sdk/client-eventbridge';
+import { JobsApiError, JobsClient, WaitTimeoutError, type JobView } from '@async-jobs/client';
+import { resourceNames } from '@async-jobs/platform';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, jobDidNotSucceed: 1, usage: 2, api: 3, timeout: 4 } as const;
+
+const USAGE = `Usage: jobs <command> [options]
+  submit --seconds <n> | --type <type> --input '<json>'  [--wait] [--timeout <s>]
+  get <jobId>
+  list [--status <status>] [--type <type>] [--limit <n>] [--next-token <token>]
+  cancel <jobId>
+  watch <jobId> [--timeout <s>]
+  replay --from <ISO time> [--to <ISO time>] [--environment <env> --account <id>]
+Options: --endpoint <url> (or JOBS_API_URL; the running local system by default), --region <region>,
+         --profile <aws profile>, --json (machine-readable output)
+Exit codes: 0 done (a waited job SUCCEEDED), 1 a waited job FAILED or was CANCELLED, 2 usage,
+            3 the API refused or failed, 4 timed out`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  command: string;
+  positional: string[];
+  flags: Record<string, string | true>;
+}
+
+const FLAGS_WITH_VALUES = ['seconds', 'type', 'input', 'timeout', 'status', 'limit', 'next-token', 'from', 'to', 'environment', 'account', 'endpoint', 'region', 'profile', 'state-file'];
+const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
+
+function parse(argv: string[]): Parsed {
+  const [command = 'help', ...rest] = argv;
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const name = arg.slice(2);
+    if (BOOLEAN_FLAGS.includes(name)) flags[name] = true;
+    else if (FLAGS_WITH_VALUES.includes(name)) {
+      const value = rest[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+    } else throw new UsageError(`Unknown option --${name}`);
+  }
+  return { command, positional, flags };
+}
+
+interface LocalState {
+  apiUrl: string;
+  region: string;
+  motoEndpoint: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  resources: { archiveArn: string; failedEventsBusArn: string; replayRuleArn: string };
+}
+
+function localState(flags: Parsed['flags']): LocalState | undefined {
+  const file = resolve(String(flags['state-file'] ?? '.local/runtime.json'));
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalState) : undefined;
+}
+
+function clientFor(flags: Parsed['flags']): JobsClient {
+  const local = localState(flags);
+  const endpoint = String(flags['endpoint'] ?? process.env['JOBS_API_URL'] ?? local?.apiUrl ?? 'http://localhost:3000');
+  const isLocal = /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(endpoint);
+  const region = String(flags['region'] ?? (isLocal ? local?.region : undefined) ?? process.env['AWS_REGION'] ?? 'us-east-1');
+  if (flags['profile']) return new JobsClient({ endpoint, region, credentials: defaultProvider({ profile: String(flags['profile']) }) });
+  if (isLocal) return new JobsClient({ endpoint, region, ...(local?.credentials ? { credentials: local.credentials } : { sign: false }) });
+  return new JobsClient({ endpoint, region });
+}
+
+/** One line per change: the job's status, then each consumer's status and attempts. */
+function progressLine(job: JobView): string {
+  const consumers = Object.entries(job.consumers).map(([id, c]) => `${id}: ${c.status}${c.attempts > 1 ? ` (attempt ${c.attempts})` : ''}`);
+  return `${new Date().toISOString().slice(11, 19)}  ${job.status.padEnd(9)}  ${consumers.join('  ')}`;
+}
+
+function summary(job: JobView): string {
+  const lines = [`job ${job.jobId} (${job.type}) ${job.status}`];
+  for (const [id, c] of Object.entries(job.consumers)) {
+    const outcome = c.error ? `${c.error.code}: ${c.error.message}` : c.result !== undefined ? JSON.stringify(c.result) : c.lastError ? `retrying after ${c.lastError.code}` : '';
+    lines.push(`  ${id}: ${c.status} ${outcome}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+async function watch(client: JobsClient, jobId: string, flags: Parsed['flags'], print: (text: string) => void): Promise<number> {
+  const timeoutMs = flags['timeout'] ? Number(flags['timeout']) * 1000 : undefined;
+  const job = await client.waitFor(jobId, { timeoutMs, pollMs: 500, onProgress: (j) => !flags['json'] && print(progressLine(j)) });
+  print(flags['json'] ? JSON.stringify(job) : summary(job));
+  return job.status === 'SUCCEEDED' ? EXIT.ok : EXIT.jobDidNotSucceed;
+}
+
+export async function run(argv: string[], print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+  try {
+    const { command, positional, flags } = parse(argv);
+    const json = flags['json'] === true;
+    const show = (value: unknown, text: string) => print(json ? JSON.stringify(value) : text);
+    const jobIdArgument = () => {
+      if (positional.length !== 1) throw new UsageError(`${command} takes one job id`);
+      return positional[0];
+    };
+    switch (command) {
+      case 'submit': {
+        let request;
+        if (flags['seconds'] !== undefined) request = { seconds: Number(flags['seconds']) };
+        else if (flags['type'] !== undefined) {
+          let input: unknown;
+          try {
+            input = JSON.parse(String(flags['input'] ?? '{}'));
+          } catch {
+            throw new UsageError('--input must be JSON, e.g. --input \'{"seconds": 5}\'');
+          }
+          request = { type: String(flags['type']), input: input as Record<string, unknown> };
+        } else throw new UsageError('submit needs --seconds <n> or --type <type> [--input <json>]');
+        const client = clientFor(flags);
+        const accepted = await client.submitJob(request);
+        show(accepted, `submitted ${accepted.jobId}`);
+        return flags['wait'] ? await watch(client, accepted.jobId, flags, print) : EXIT.ok;
+      }
+      case 'get': {
+        const job = await clientFor(flags).getJob(jobIdArgument());
+        show(job, summary(job));
+        return EXIT.ok;
+      }
+      case 'list': {
+        const page = await clientFor(flags).listJobs({
+          status: flags['status'] as never,
+          type: flags['type'] as string | undefined,
+          limit: flags['limit'] ? Number(flags['limit']) : undefined,
+          nextToken: flags['next-token'] as string | undefined,
+        });
+        const rows = page.jobs.map((j) => `${j.jobId}  ${j.status.padEnd(9)}  ${j.type.padEnd(8)}  ${j.createdAt}`);
+        show(page, [...rows, ...(page.nextToken ? [`more: --next-token ${page.nextToken}`] : [])].join('\n') || 'no jobs');
+        return EXIT.ok;
+      }
+      case 'cancel': {
+        const job = await clientFor(flags).cancelJob(jobIdArgument());
+        show(job, summary(job));
+        return EXIT.ok;
+      }
+      case 'watch':
+        return await watch(clientFor(flags), jobIdArgument(), flags, print);
+      case 'replay':
+        return await replay(flags, show);
+      case 'help':
+      case '--help':
+        print(USAGE);
+        return EXIT.ok;
+      default:
+        throw new UsageError(`Unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`jobs: ${error.message}\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof WaitTimeoutError) {
+      process.stderr.write(`jobs: ${error.message}\n`);
+      return EXIT.timeout;
+    }
+    if (error instanceof JobsApiError) {
+      const fields = error.details.map((d) => `\n  ${d.field || '(body)'}: ${d.code} ${d.message}`).join('');
+      process.stderr.write(`jobs: ${error.message}${fields}\n`);
+      return EXIT.api;
+    }
+    process.stderr.write(`jobs: ${(error as Error).message}\n`);
+    return EXIT.api;
+  }
+}
+
+/** Replays archived failures: of the running local system, or of an AWS environment (--environment, --account). */
+async function replay(flags: Parsed['flags'], show: (value: unknown, text: string) => void): Promise<number> {
+  const from = new Date(String(flags['from'] ?? ''));
+  const to = flags['to'] ? new Date(String(flags['to'])) : new Date();
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw new UsageError('replay needs --from <ISO time> (and --to, default now) with from before to');
+  let client: EventBridgeClient;
+  let archiveArn: string;
+  let busArn: string;
+  let ruleArn: string;
+  if (flags['environment']) {
+    if (!flags['account']) throw new UsageError('replay --environment needs --account <id>');
+    const env = String(flags['environment']);
+    const region = String(flags['region'] ?? process.env['AWS_REGION'] ?? 'eu-west-1');
+    const names = resourceNames(env);
+    const prefix = `arn:aws:events:${region}:${flags['account']}`;
+    archiveArn = `${prefix}:archive/${names.failedEventsArchive}`;
+    busArn = `${prefix}:event-bus/${names.failedEventsBus}`;
+    ruleArn = `${prefix}:rule/${names.failedEventsBus}/${names.replayRule}`;
+    client = new EventBridgeClient({ region, ...(flags['profile'] ? { credentials: defaultProvider({ profile: String(flags['profile']) }) } : {}) });
+  } else {
+    const local = localState(flags);
+    if (!local) throw new UsageError('No running local system found (.local/runtime.json): start it with npm start, or give --environment and --account');
+    ({ archiveArn, failedEventsBusArn: busArn, replayRuleArn: ruleArn } = local.resources);
+    client = new EventBridgeClient({ region: local.region, endpoint: local.motoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  }
+  const name = `jobs-cli-${Date.now()}`;
+  const started = await client.send(new StartReplayCommand({ ReplayName: name, EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: to, Destination: { Arn: busArn, FilterArns: [ruleArn] } }));
+  client.destroy();
+  show({ replayName: name, state: started.State }, `replay ${name} started (${started.State}): archived failures from ${from.toISOString()} to ${to.toISOString()} go back to the error handler`);
+  return EXIT.ok;
+}
