@@ -50,8 +50,8 @@ describe('the jobs CLI against the local system', () => {
     expect((await jobs('watch', jobId, '--timeout', '0.3')).code).toBe(EXIT.timeout);
   });
 
-  it('runs as `npx jobs` from the repository', () => {
-    const out = execFileSync('npx', ['jobs', 'list', '--endpoint', system.apiUrl, '--state-file', system.stateFile, '--json'], { cwd: join(__dirname, '../../..'), encoding: 'utf8' });
+  it('runs as `npx async-jobs` from the repository', () => {
+    const out = execFileSync('npx', ['async-jobs', 'list', '--endpoint', system.apiUrl, '--state-file', system.stateFile, '--json'], { cwd: join(__dirname, '../../..'), encoding: 'utf8' });
     expect(JSON.parse(out).jobs.length).toBeGreaterThan(0);
   });
 });

@@ -8,7 +8,7 @@ import { resourceNames } from '@async-jobs/platform';
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, jobDidNotSucceed: 1, usage: 2, api: 3, timeout: 4 } as const;
 
-const USAGE = `Usage: jobs <command> [options]
+const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- <command> [options])
   submit --seconds <n> | --type <type> --input '<json>'  [--wait] [--timeout <s>]
   get <jobId>
   list [--status <status>] [--type <type>] [--limit <n>] [--next-token <token>]
