@@ -18,7 +18,11 @@ export default [
           allow: [],
           depConstraints: [
             // Apps are shells around the libraries; no app imports another app.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing', 'type:catalog'] },
+            // The catalog gathers the built-in and the teams' job types.
+            { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:domain', 'type:jobs'] },
+            // A team's job types use the domain only: never another team's library.
+            { sourceTag: 'type:jobs', onlyDependOnLibsWithTags: ['type:domain'] },
             // Adapters implement the domain's ports.
             { sourceTag: 'type:adapters', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:testing'] },
             // The domain depends on nothing of ours but itself.
@@ -28,8 +32,8 @@ export default [
             // Workspace tools (the local runtime, service starters) run the apps' bundles, never import the apps.
             // Infra builds from the apps' bundles (files), the settings and names, and the request schemas;
             // its rehearsal starts moto with the workspace's service starters.
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:tooling', 'type:testing', 'type:client'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling', 'type:catalog'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:tooling', 'type:testing', 'type:client', 'type:catalog'] },
             // The client is published on its own: it depends on no workspace library (tests use the local services).
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:tooling'] },
           ],

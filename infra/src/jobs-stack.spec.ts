@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { submitJobRequestModel } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { consumerFunctionName, deploymentSettings, ENVIRONMENTS, resourceNames, type Environment } from '@async-jobs/platform';
 import { JobsStack } from './jobs-stack';
 
@@ -108,7 +109,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
   });
 
   it('serves the API with IAM auth, the domain model, a validator, throttling, access logs and redeployment', () => {
-    const registry = builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     expect(JSON.parse(one(environment, 'aws_api_gateway_model').schema)).toEqual(submitJobRequestModel(registry));
     expect(one(environment, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true });
     const post = all(environment, 'aws_api_gateway_method').find((m) => m.http_method === 'POST' && /aws_api_gateway_resource\.rest-api_jobs_/.test(m.resource_id));
@@ -208,6 +209,13 @@ describe('environments differ where their settings do', () => {
     expect(one('dev', 'aws_dynamodb_table').deletion_protection_enabled).toBe(false);
     expect(all('prod', 'aws_lambda_event_source_mapping')[0].parallelization_factor).toBe(4);
     expect(one('prod', 'aws_cloudwatch_event_archive').retention_days).toBe(365);
+  });
+
+  it('adds a failure alarm per consumer for each job type a team asked for', () => {
+    const settings = deploymentSettings('dev');
+    const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, alarms: { ...settings.alarms, perJobType: ['word-count'] } }, bundlesDir });
+    const alarms = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_metric_alarm) as { alarm_name: string; dimensions: Record<string, string> }[];
+    expect(alarms.filter((a) => a.dimensions?.['jobType'] === 'word-count').map((a) => a.alarm_name).sort()).toEqual(['async-jobs-dev-word-count-failed-on-a', 'async-jobs-dev-word-count-failed-on-b']);
   });
 
   it('points the rehearsal provider at the emulator only when asked', () => {

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { submitJobRequestModel } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
@@ -89,7 +90,7 @@ export class JobsStack extends TerraformStack {
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
-    const registry = builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId });
     this.operations = new Operations(this, 'operations', {
       settings,

@@ -19,13 +19,21 @@ try {
       if (source === 'domain') problems.push(`the domain depends on ${target}`);
     }
   }
+  // Every team library has an owner in CODEOWNERS (the job-type generator writes it).
+  const owners = readFileSync('.github/CODEOWNERS', 'utf8');
+  for (const [name, node] of Object.entries(graph.nodes)) {
+    const team = (node.data.tags ?? []).find((tag) => tag.startsWith('scope:') && tag !== 'scope:shared');
+    if (team && !owners.split('\n').some((line) => line.startsWith(`/${node.data.root}/ `))) {
+      problems.push(`${name} (${team}) has no line in .github/CODEOWNERS`);
+    }
+  }
   const apps = Object.keys(graph.nodes).filter((name) => type(name) === 'app');
   console.log(`project graph: ${Object.keys(graph.nodes).length} projects, apps ${apps.join(', ')}`);
   if (problems.length) {
     console.error(`project graph violations:\n- ${problems.join('\n- ')}`);
     process.exit(1);
   }
-  console.log('project graph: no app → app edge; the domain depends on no other project');
+  console.log('project graph: no app → app edge; the domain depends on no other project; every team library has an owner');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
-import { builtInJobTypes, systemClock } from '@async-jobs/domain';
+import { systemClock } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger } from '@async-jobs/platform';
 import { loadJobsApiConfig } from './jobs-api-config';
 import { createJobsApiHandler } from './jobs-api-handler';
@@ -14,7 +15,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
   return createJobsApiHandler({
     logger: createLogger({ service: 'jobs-api', level: config.logLevel }),
     repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
-    registry: builtInJobTypes({ sleepMaxSeconds: config.sleepMaxSeconds }),
+    registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     ids: cryptoIdGenerator,
     clock: systemClock,
     consumers: config.consumers,

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { builtInJobTypes } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { deploymentSettings } from '@async-jobs/platform';
 import { openApiDocument } from './openapi-document';
 import { ROUTES } from './routes';
 
-const document = openApiDocument(builtInJobTypes({ sleepMaxSeconds: 300 }));
+const document = openApiDocument(jobCatalog({ sleepMaxSeconds: 300 }));
 const paths = document['paths'] as Record<string, Record<string, { operationId: string }>>;
 
 describe('the OpenAPI document', () => {
@@ -24,7 +24,8 @@ describe('the OpenAPI document', () => {
 
   it('takes the submit request schema from the job types (one source)', () => {
     const schemas = (document['components'] as { schemas: Record<string, { anyOf?: unknown[] }> }).schemas;
-    expect(schemas['SubmitJobRequest'].anyOf).toHaveLength(3); // {"seconds"}, noop, sleep
+    // {"seconds"} and one envelope per served type, the teams' included.
+    expect(schemas['SubmitJobRequest'].anyOf).toHaveLength(1 + jobCatalog({ sleepMaxSeconds: 300 }).names().length);
     expect(JSON.stringify(schemas['SubmitJobRequest'])).toContain('"maximum":3600');
   });
 });
@@ -32,6 +33,6 @@ describe('the OpenAPI document', () => {
 describe('docs/openapi.json', () => {
   it('is the generated document, current (regenerate with: npx nx run jobs-api:openapi)', () => {
     const committed = JSON.parse(readFileSync(join(__dirname, '../../../docs/openapi.json'), 'utf8'));
-    expect(committed).toEqual(openApiDocument(builtInJobTypes({ sleepMaxSeconds: deploymentSettings('dev').jobs.sleepMaxSeconds })));
+    expect(committed).toEqual(openApiDocument(jobCatalog({ sleepMaxSeconds: deploymentSettings('dev').jobs.sleepMaxSeconds })));
   });
 });

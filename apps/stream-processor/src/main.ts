@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
-import { builtInJobTypes, systemClock } from '@async-jobs/domain';
+import { systemClock } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger } from '@async-jobs/platform';
 import { loadStreamProcessorConfig } from './stream-processor-config';
 import { createStreamProcessorHandler } from './stream-processor-handler';
@@ -17,7 +18,7 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     consumerId: config.consumerId,
     leaseMarginMs: config.leaseMarginSeconds * 1000,
     repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
-    registry: builtInJobTypes({ sleepMaxSeconds: config.sleepMaxSeconds }),
+    registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     publisher: new SnsFailurePublisher(new SNSClient({}), config.errorTopicArn),
     ids: cryptoIdGenerator,
     clock: systemClock,

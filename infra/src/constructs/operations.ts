@@ -60,6 +60,19 @@ export class Operations extends Construct {
         alarmDescription: `Consumer ${consumerId} falls behind the jobs stream`,
       });
     }
+    for (const jobType of settings.alarms.perJobType) {
+      for (const { consumerId } of props.consumers) {
+        alarm(`${jobType}-failed-on-${consumerId}`, {
+          namespace: METRICS_NAMESPACE,
+          metricName: 'JobsFailed',
+          dimensions: { consumer: consumerId, jobType },
+          statistic: 'Sum',
+          threshold: 0,
+          comparisonOperator: 'GreaterThanThreshold',
+          alarmDescription: `Jobs of type ${jobType} fail on consumer ${consumerId}`,
+        });
+      }
+    }
     alarm('failures-archived', {
       namespace: METRICS_NAMESPACE,
       metricName: 'FailuresArchived',

@@ -46,7 +46,13 @@ export interface DeploymentSettings {
   };
   logRetentionDays: number;
   archiveRetentionDays: number;
-  alarms: { iteratorAgeMs: number; apiLatencyP99Ms: number; evaluationPeriods: number };
+  alarms: {
+    iteratorAgeMs: number;
+    apiLatencyP99Ms: number;
+    evaluationPeriods: number;
+    /** Job types that get their own failure alarm (per consumer), for teams that want to be paged for theirs. */
+    perJobType: string[];
+  };
   deletionProtection: boolean;
 }
 
@@ -74,7 +80,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
-  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3 },
+  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, perJobType: [] },
   deletionProtection: false,
 };
 

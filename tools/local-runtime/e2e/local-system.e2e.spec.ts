@@ -111,6 +111,14 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect((await system.request('POST', `/jobs/${finished}/cancel`)).body.error.code).toBe('JOB_ALREADY_FINISHED');
   });
 
+  it("runs a team's job type from its library, registered by the generator", async () => {
+    const jobId = await system.submit({ type: 'word-count', input: { message: 'three little words' } });
+    const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED');
+    expect(job.consumers['a'].result).toEqual({ words: 3 });
+    const refused = await system.request('POST', '/jobs', JSON.stringify({ type: 'word-count', input: { message: '' } }));
+    expect(refused.body.error.details[0]).toMatchObject({ field: '/input/message', code: 'OUT_OF_RANGE' });
+  });
+
   it('serves its OpenAPI document', async () => {
     const response = await system.request('GET', '/openapi.json');
     expect(response.status).toBe(200);

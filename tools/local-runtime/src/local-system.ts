@@ -7,7 +7,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { builtInJobTypes, submitJobRequestModel } from '@async-jobs/domain';
+import { submitJobRequestModel } from '@async-jobs/domain';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { startDynamoDbLocal, startMotoServer, type LocalSystemState, type RunningService } from '@async-jobs/local-services';
 import {
   consumerFunctionName,
@@ -159,7 +160,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stage: 'local',
       region: settings.region,
       jobsApi,
-      validator: new RequestModelValidator(submitJobRequestModel(builtInJobTypes({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }))),
+      validator: new RequestModelValidator(submitJobRequestModel(jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }))),
       credentials,
       log,
       admin: options.faults

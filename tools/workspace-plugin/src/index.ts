@@ -1,0 +1,1 @@
+export { default as jobTypeGenerator } from './job-type/generator';
