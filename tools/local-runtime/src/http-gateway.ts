@@ -70,7 +70,8 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const matched = RESOURCES.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
   const method = (req.method ?? 'GET').toUpperCase();
   const contentType = String(req.headers['content-type'] ?? '');
-  if (matched?.r.resource === '/jobs' && method === 'POST' && JSON_TYPE.test(contentType)) {
+  // An empty body goes on to the handler, which answers MISSING_BODY.
+  if (matched?.r.resource === '/jobs' && method === 'POST' && JSON_TYPE.test(contentType) && body.length > 0) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
