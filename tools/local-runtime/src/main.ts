@@ -68,7 +68,7 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
   const s = settings.stream;
   const lines = [
     `async-jobs is running locally (environment "local", up in ${(ms / 1000).toFixed(1)} s)`,
-    `  API             ${state.apiUrl}   POST /jobs · GET /jobs/{jobId}`,
+    `  API             ${state.apiUrl}   POST /jobs · GET /jobs · GET /jobs/{jobId} · POST /jobs/{jobId}/cancel · GET /openapi.json`,
     state.credentials
       ? `  auth            SigV4 required: access key ${state.credentials.accessKeyId}, secret ${state.credentials.secretAccessKey}, region ${state.region}, service execute-api`
       : '  auth            off (start with --auth to require SigV4 signatures)',
