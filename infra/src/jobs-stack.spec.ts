@@ -83,7 +83,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     for (const mapping of mappings) {
       expect(mapping).toMatchObject({
         starting_position: 'TRIM_HORIZON',
-        filter_criteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+        filter_criteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) }] },
         batch_size: settings.stream.batchSize,
         maximum_batching_window_in_seconds: settings.stream.maximumBatchingWindowSeconds,
         parallelization_factor: settings.stream.parallelizationFactor,

@@ -8,7 +8,7 @@ import {
   type FailureToRecord,
   type JobRepository,
 } from '@async-jobs/domain';
-import { emitMetric, type Logger } from '@async-jobs/platform';
+import { emitMetric, matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger } from '@async-jobs/platform';
 import { failureSourcesOf, type ConsumerNaming } from './failure-sources';
 
 export interface ErrorHandlerDeps {
@@ -68,7 +68,8 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
         const records = await deps.streamReader.readBatch(source.pointer);
         for (const streamRecord of records) {
           const jobId = jobIdOfStreamRecord(streamRecord);
-          if (streamRecord.eventName !== 'INSERT' || !jobId) continue;
+          // The batch may hold other records of the table (idempotency keys): only jobs are recorded.
+          if (!jobId || !matchesFilterPattern(streamRecord, NEW_JOBS_FILTER_PATTERN)) continue;
           await record({ jobId, consumerId: source.consumerId, reason: source.reason }, source.attempt);
         }
       } else {

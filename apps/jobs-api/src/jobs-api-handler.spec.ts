@@ -184,6 +184,37 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     });
   });
 
+  describe('POST /jobs with an Idempotency-Key', () => {
+    const postWithKey = (body: string, key: string) => post(body, { 'content-type': 'application/json', 'Idempotency-Key': key });
+
+    it('creates the job once: the same key and body answer 200 with the same job', async () => {
+      const before = (await table.items()).length;
+      const first = await postWithKey('{"seconds":3}', 'order-1001');
+      const again = await postWithKey('{"seconds":3}', 'order-1001');
+
+      expect(first.statusCode).toBe(202);
+      expect(again.statusCode).toBe(200);
+      expect(again.headers?.['Idempotent-Replayed']).toBe('true');
+      expect(JSON.parse(again.body).jobId).toBe(JSON.parse(first.body).jobId);
+      expect((await table.items()).length).toBe(before + 2); // the job and its key, once
+    });
+
+    it('refuses the same key with another body with 409, writing nothing', async () => {
+      await postWithKey('{"seconds":3}', 'order-1002');
+      const before = (await table.items()).length;
+      const response = await postWithKey('{"seconds":4}', 'order-1002');
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect((await table.items()).length).toBe(before);
+    });
+
+    it('refuses a malformed key naming the header', async () => {
+      const response = await postWithKey('{"seconds":3}', 'x'.repeat(200));
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    });
+  });
+
   describe('GET /jobs', () => {
     const list = (query: Record<string, string[]>) =>
       handle({ ...anApiRequest({ method: 'GET', path: '/jobs' }), multiValueQueryStringParameters: query, queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])) }, aLambdaContext());

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { cancelJob, getJob, listJobs, submitJob, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import { cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import { emitMetric, type Logger } from '@async-jobs/platform';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
@@ -30,10 +30,17 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
       const query = queryOf(event, QUERY_PARAMETERS[matched.name] ?? []);
       switch (matched.name) {
         case 'submitJob': {
-          const job = await submitJob(deps, readJsonBody(event, deps.maxBodyBytes));
+          const body = readJsonBody(event, deps.maxBodyBytes);
+          const key = headerValue(event.headers, 'idempotency-key');
+          const { job, replayed } = key === undefined ? { job: await submitJob(deps, body), replayed: false } : await submitJobIdempotently(deps, body, key);
           logger = logger.child({ jobId: job.id });
-          logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
-          response = accepted(job, basePath(event));
+          if (replayed) {
+            logger.info({ jobType: job.type }, 'job submitted again with its idempotency key: same job returned');
+            response = accepted(job, basePath(event), 200);
+          } else {
+            logger.info({ jobType: job.type, to: 'PENDING' }, 'job submitted');
+            response = accepted(job, basePath(event), 202);
+          }
           break;
         }
         case 'listJobs': {
@@ -85,9 +92,11 @@ function unchanged(event: APIGatewayProxyEvent, job: Job): APIGatewayProxyResult
   return { statusCode: 304, headers: { ETag: etagOf(job), 'Cache-Control': 'no-store' }, body: '' };
 }
 
-function accepted(job: Job, base: string) {
+/** 202 for a new job; 200 with the same job (and its current status) when an idempotency key replays it. */
+function accepted(job: Job, base: string, status: 200 | 202) {
   const location = `${base}/jobs/${job.id}`;
-  return jsonResponse(202, { jobId: job.id, id: job.id, type: job.type, status: 'PENDING', links: { self: location } }, { Location: location });
+  const headers: Record<string, string> = { Location: location, ...(status === 200 ? { 'Idempotent-Replayed': 'true' } : {}) };
+  return jsonResponse(status, { jobId: job.id, id: job.id, type: job.type, status: deriveJobStatus(job), links: { self: location } }, headers);
 }
 
 /** The stage prefix callers used (`/prod`), so that Location works through API Gateway's default URL. */

@@ -64,7 +64,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; `details` names each offending field',
   403: 'Not signed, or signed by someone not allowed (IAM)',
   404: 'No such job (or route)',
-  409: 'The job already finished',
+  409: 'The job already finished (cancel), or the Idempotency-Key was used for another request (submit)',
   413: 'The body is too large',
   415: 'The body is not application/json',
   503: 'Briefly unavailable; retry after Retry-After seconds',
@@ -92,14 +92,27 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
           operationId: 'submitJob',
           summary: 'Submit a job',
           description: `Job types: ${registry.all().map((t) => `\`${t.name}\` — ${t.description}`).join('; ')}. The body \`{"seconds": n}\` is accepted as a \`sleep\` job.`,
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', minLength: 1, maxLength: 128 },
+              description: 'Submit at most once: the same key with the same request returns the same job (200); with another request, 409. Keys expire with their job.',
+            },
+          ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitJobRequest' } } } },
           responses: {
+            '200': {
+              description: 'Replayed: the job first submitted with this Idempotency-Key (header Idempotent-Replayed: true)',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitAccepted' } } },
+            },
             '202': {
               description: 'Accepted: the job is stored and will run',
               headers: { Location: { description: 'The job status URL', schema: { type: 'string' } } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitAccepted' } } },
             },
-            ...errors(400, 403, 413, 415, 503),
+            ...errors(400, 403, 409, 413, 415, 503),
           },
         },
         get: {
@@ -156,7 +169,7 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
             jobId: { type: 'string', format: 'uuid' },
             id: { type: 'string', format: 'uuid' },
             type: { type: 'string' },
-            status: { type: 'string', enum: ['PENDING'] },
+            status,
             links: { type: 'object', required: ['self'], properties: { self: { type: 'string' } } },
           },
         },

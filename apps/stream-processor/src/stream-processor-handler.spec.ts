@@ -167,6 +167,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
         get: (id) => repository.get(id),
         create: (j) => repository.create(j),
         listNewest: (query) => repository.listNewest(query),
+        createIdempotent: (j, key) => repository.createIdempotent(j, key),
         applyChange: async (id, change) => {
           const lease = change.entries['a']?.set.leaseExpiresAt;
           if (lease) seen.push(lease);

@@ -3,7 +3,7 @@ import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { consumerFunctionName, streamProcessorEnvironment, type DeploymentSettings } from '@async-jobs/platform';
+import { consumerFunctionName, NEW_JOBS_FILTER_PATTERN, streamProcessorEnvironment, type DeploymentSettings } from '@async-jobs/platform';
 import { JobsFunction } from './jobs-function';
 
 /**
@@ -43,7 +43,7 @@ export class StreamConsumer extends Construct {
       eventSourceArn: table.streamArn,
       functionName: this.function.fn.arn,
       startingPosition: 'TRIM_HORIZON',
-      filterCriteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      filterCriteria: { filter: [{ pattern: JSON.stringify(NEW_JOBS_FILTER_PATTERN) }] },
       batchSize: s.batchSize,
       maximumBatchingWindowInSeconds: s.maximumBatchingWindowSeconds,
       parallelizationFactor: s.parallelizationFactor,

@@ -169,3 +169,36 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
     expect((await table.items()).find((i) => i['id'] === job.id)?.['createdSort']).toBe(listPosition(job));
   });
 });
+
+describe('DynamoDbJobRepository idempotency keys, against DynamoDB Local', () => {
+  let table: TestTable;
+  let repository: DynamoDbJobRepository;
+  beforeAll(async () => {
+    table = await createTestTable();
+    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  });
+  afterAll(() => table.drop());
+
+  it('stores the job and its key together, and refuses a second job with the same key, writing nothing', async () => {
+    const job = aSubmittedJob();
+    expect(await repository.createIdempotent(job, { keyHash: 'k1', requestHash: 'r1' })).toEqual({ created: true });
+    const other = aSubmittedJob();
+
+    expect(await repository.createIdempotent(other, { keyHash: 'k1', requestHash: 'r2' })).toEqual({ created: false, existing: { keyHash: 'k1', requestHash: 'r1', jobId: job.id } });
+
+    expect(await repository.get(job.id)).toEqual(job);
+    expect(await repository.get(other.id)).toBeUndefined();
+    expect((await table.items()).find((i) => i['id'] === 'idempotency#k1')).toMatchObject({ jobId: job.id, expiresAt: job.expiresAt });
+  });
+
+  it('lets exactly one of many concurrent requests with the same key create a job', async () => {
+    const jobs = Array.from({ length: 8 }, () => aSubmittedJob());
+    const outcomes = await Promise.all(jobs.map((job) => repository.createIdempotent(job, { keyHash: 'race', requestHash: 'r' })));
+    const winners = outcomes.filter((o) => o.created);
+    expect(winners).toHaveLength(1);
+    const winnerId = jobs[outcomes.findIndex((o) => o.created)].id;
+    for (const outcome of outcomes) if (!outcome.created) expect(outcome.existing.jobId).toBe(winnerId);
+    const stored = await Promise.all(jobs.map((job) => repository.get(job.id)));
+    expect(stored.filter(Boolean)).toHaveLength(1);
+  });
+});

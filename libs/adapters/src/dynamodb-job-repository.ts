@@ -4,19 +4,23 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobAlreadyExistsError, listPosition, type ChangeResult, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { JobAlreadyExistsError, listPosition, StoreUnavailableError, type ChangeResult, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
 import { JOBS_BY_TYPE_INDEX } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
 
 const MARSHALL = { removeUndefinedValues: true } as const;
+/** Idempotency keys live in the jobs table under this id prefix; they have no `type`, so no processor sees them. */
+export const IDEMPOTENCY_PREFIX = 'idempotency#';
 
 /**
  * Jobs in one DynamoDB table keyed by `id`. Each write is a single conditional request; a lost
@@ -43,6 +47,48 @@ export class DynamoDbJobRepository implements JobRepository {
       if (error instanceof ConditionalCheckFailedException) throw new JobAlreadyExistsError(job.id);
       throw asStoreError(error, 'create');
     }
+  }
+
+  async createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+    const keyId = `${IDEMPOTENCY_PREFIX}${idempotency.keyHash}`;
+    try {
+      // Both or neither: a key never points at a job that was not stored, nor a job lacks its key.
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: marshall({ id: keyId, jobId: job.id, requestHash: idempotency.requestHash, createdAt: job.createdAt, expiresAt: job.expiresAt }),
+                ConditionExpression: 'attribute_not_exists(#id)',
+                ExpressionAttributeNames: { '#id': 'id' },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL),
+                ConditionExpression: 'attribute_not_exists(#id)',
+                ExpressionAttributeNames: { '#id': 'id' },
+              },
+            },
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+      if (reasons[0] !== 'ConditionalCheckFailed') {
+        if (reasons[1] === 'ConditionalCheckFailed') throw new JobAlreadyExistsError(job.id);
+        // Another transaction on the same key at the same instant: the caller's retry will find the winner.
+        if (reasons.includes('TransactionConflict')) throw new StoreUnavailableError('A concurrent request with the same Idempotency-Key is in flight; retry', { cause: error });
+        throw asStoreError(error, 'create');
+      }
+    }
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: keyId }), ConsistentRead: true }));
+    const record = Item ? (unmarshall(Item) as { jobId: string; requestHash: string }) : undefined;
+    if (!record) throw new StoreUnavailableError('The idempotency key vanished between the refusal and the read; retry');
+    return { created: false, existing: { keyHash: idempotency.keyHash, requestHash: record.requestHash, jobId: record.jobId } };
   }
 
   async get(jobId: string): Promise<Job | undefined> {

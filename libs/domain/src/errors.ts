@@ -119,3 +119,11 @@ export class PermanentJobError extends JobsError {
     super(message);
   }
 }
+
+/** The Idempotency-Key was used before with a different request. */
+export class IdempotencyKeyReusedError extends JobsError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly jobId: string) {
+    super(`This Idempotency-Key was used for another request (job ${jobId}); use a new key for a new job`);
+  }
+}

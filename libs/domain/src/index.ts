@@ -26,3 +26,4 @@ export * from './use-cases/cancel-job';
 export * from './use-cases/record-failure';
 export * from './use-cases/process-job';
 export * from './use-cases/list-jobs';
+export * from './use-cases/submit-job-idempotently';

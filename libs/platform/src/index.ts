@@ -6,3 +6,4 @@ export * from './jobs-table-definition';
 export * from './deployment-settings';
 export * from './function-environment';
 export * from './replayed-events-pattern';
+export * from './event-filter';

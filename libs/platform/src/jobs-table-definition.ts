@@ -38,3 +38,10 @@ export function jobsTableDefinition(tableName: string): CreateTableCommandInput 
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
   };
 }
+
+/**
+ * What each consumer's event source mapping lets through: new items that are jobs (they have a
+ * `type`). Other items of the table — idempotency keys — never reach a processor. The local
+ * runtime applies the same pattern.
+ */
+export const NEW_JOBS_FILTER_PATTERN = { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } };

@@ -119,6 +119,17 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(refused.body.error.details[0]).toMatchObject({ field: '/input/message', code: 'OUT_OF_RANGE' });
   });
 
+  it('submits at most once per Idempotency-Key, and the key never reaches a processor', async () => {
+    const send = () => system.request('POST', '/jobs', '{"type":"noop","input":{}}', { 'Idempotency-Key': 'e2e-key-1' });
+    const first = await send();
+    const job = await system.waitForJob(first.body.jobId, (j) => j.status === 'SUCCEEDED');
+    const again = await send();
+
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(again.body).toMatchObject({ jobId: job.jobId, status: 'SUCCEEDED' });
+    expect(system.logLines().filter((l) => l['message'] === 'record unreadable: skipped')).toEqual([]);
+  });
+
   it('serves its OpenAPI document', async () => {
     const response = await system.request('GET', '/openapi.json');
     expect(response.status).toBe(200);

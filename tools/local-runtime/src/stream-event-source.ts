@@ -1,7 +1,7 @@
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { randomUUID } from 'node:crypto';
 import { restoreEmptyMaps } from '@async-jobs/adapters';
-import type { DeploymentSettings } from '@async-jobs/platform';
+import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type DeploymentSettings } from '@async-jobs/platform';
 import type { LocalFunction } from './local-function';
 import { retryUntil } from './retry-until';
 import type { RuntimeLog } from './runtime-log';
@@ -123,9 +123,10 @@ export class StreamEventSource {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       this.iterators.set(shardId, page.NextShardIterator);
       for (const record of page.Records ?? []) {
-        // The mapping's filter: only new jobs reach the function; other records are checkpointed.
-        if (record.eventName !== 'INSERT') continue;
-        const pending = { shardId, record: this.toLambdaRecord(record), arrivedAt: Date.now() };
+        // The mapping's filter (the one infra sets): only new jobs reach the function; other records are checkpointed.
+        const lambdaRecord = this.toLambdaRecord(record);
+        if (!matchesFilterPattern(lambdaRecord, NEW_JOBS_FILTER_PATTERN)) continue;
+        const pending = { shardId, record: lambdaRecord, arrivedAt: Date.now() };
         this.pending.push(pending);
         const jobId = pending.record.dynamodb.Keys?.['id']?.S;
         if (jobId) this.remember(jobId, pending);

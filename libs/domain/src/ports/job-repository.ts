@@ -13,6 +13,11 @@ export type ChangeResult =
 export interface JobRepository {
   /** @throws JobAlreadyExistsError when the id is taken. */
   create(job: Job): Promise<void>;
+  /**
+   * Stores the job and its idempotency key in one transaction, unless the key is taken: then
+   * nothing is written and the key's record is returned.
+   */
+  createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }>;
   /** A strongly consistent read. */
   get(jobId: string): Promise<Job | undefined>;
   applyChange(jobId: string, change: JobChange): Promise<ChangeResult>;
@@ -21,6 +26,13 @@ export interface JobRepository {
    * (a position from `listPosition`), from an index: never a table scan.
    */
   listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }>;
+}
+
+/** What an idempotency key was first used for. */
+export interface IdempotencyRecord {
+  keyHash: string;
+  requestHash: string;
+  jobId: string;
 }
 
 /** A job's place in the newest-first order: creation time, then id to break ties. */

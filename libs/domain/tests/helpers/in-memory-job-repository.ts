@@ -1,4 +1,4 @@
-import { applyChange, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository } from '../../src';
+import { applyChange, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyRecord } from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -10,6 +10,16 @@ export class InMemoryJobRepository implements JobRepository {
   async create(job: Job): Promise<void> {
     if (this.jobs.has(job.id)) throw new JobAlreadyExistsError(job.id);
     this.jobs.set(job.id, structuredClone(job));
+  }
+
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+
+  async createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }) {
+    const existing = this.idempotency.get(idempotency.keyHash);
+    if (existing) return { created: false as const, existing };
+    await this.create(job);
+    this.idempotency.set(idempotency.keyHash, { ...idempotency, jobId: job.id });
+    return { created: true as const };
   }
 
   async get(jobId: string): Promise<Job | undefined> {
