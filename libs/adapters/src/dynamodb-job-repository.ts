@@ -19,6 +19,11 @@ import { jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
 
 const MARSHALL = { removeUndefinedValues: true } as const;
+/** A job as stored: its fields, plus the listing index's sort key. */
+function jobItem(job: Job) {
+  return marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL);
+}
+
 /** Idempotency keys live in the jobs table under this id prefix; they have no `type`, so no processor sees them. */
 export const IDEMPOTENCY_PREFIX = 'idempotency#';
 
@@ -38,7 +43,7 @@ export class DynamoDbJobRepository implements JobRepository {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL),
+          Item: jobItem(job),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': 'id' },
         }),
@@ -67,7 +72,7 @@ export class DynamoDbJobRepository implements JobRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL),
+                Item: jobItem(job),
                 ConditionExpression: 'attribute_not_exists(#id)',
                 ExpressionAttributeNames: { '#id': 'id' },
               },
