@@ -211,6 +211,17 @@ describe('environments differ where their settings do', () => {
     expect(one('prod', 'aws_cloudwatch_event_archive').retention_days).toBe(365);
   });
 
+  it('leaves only the CORS preflights unauthenticated, and only when origins are configured', () => {
+    const settings = deploymentSettings('dev');
+    const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } }, bundlesDir });
+    const json = JSON.parse(Testing.synth(stack));
+    const methods = Object.values(json.resource.aws_api_gateway_method) as { http_method: string; authorization: string }[];
+    expect(methods.filter((m) => m.authorization !== 'AWS_IAM').map((m) => m.http_method)).toEqual(['OPTIONS', 'OPTIONS', 'OPTIONS', 'OPTIONS']);
+    const fn = (Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[]).find((f) => f.function_name === 'async-jobs-dev-jobs-api');
+    expect(fn?.environment.variables['CORS_ALLOWED_ORIGINS']).toBe('https://app.example.com');
+    expect(all('dev', 'aws_api_gateway_method').some((m) => m.http_method === 'OPTIONS')).toBe(false); // off by default
+  });
+
   it('adds a failure alarm per consumer for each job type a team asked for', () => {
     const settings = deploymentSettings('dev');
     const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, alarms: { ...settings.alarms, perJobType: ['word-count'] } }, bundlesDir });

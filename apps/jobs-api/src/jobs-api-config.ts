@@ -1,4 +1,4 @@
-import { EnvironmentSettings } from '@async-jobs/platform';
+import { ConfigurationError, EnvironmentSettings } from '@async-jobs/platform';
 
 export interface JobsApiConfig {
   tableName: string;
@@ -9,6 +9,8 @@ export interface JobsApiConfig {
   maxBodyBytes: number;
   sleepMaxSeconds: number;
   logLevel: string;
+  /** Browser origins allowed to call the API; empty: CORS off. */
+  corsAllowedOrigins: string[];
 }
 
 export function loadJobsApiConfig(env: Record<string, string | undefined>): JobsApiConfig {
@@ -20,5 +22,14 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
     maxBodyBytes: settings.integer('MAX_BODY_BYTES', 16 * 1024, { min: 256, max: 1024 * 1024 }),
     sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
     logLevel: settings.string('LOG_LEVEL', 'info'),
+    corsAllowedOrigins: corsOrigins(env['CORS_ALLOWED_ORIGINS']),
   };
+}
+
+/** `https://app.example.com,http://localhost:5173`, or `*` for any origin. */
+function corsOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const bad = origins.find((o) => o !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
+  if (bad) throw new ConfigurationError(`Environment variable CORS_ALLOWED_ORIGINS: "${bad}" is not an origin such as https://app.example.com`);
+  return origins;
 }

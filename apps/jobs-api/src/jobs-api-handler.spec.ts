@@ -282,6 +282,32 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     });
   });
 
+  describe('CORS', () => {
+    const withOrigin = (method: string, origin: string, allowed?: string[]) =>
+      createJobsApiHandler({ ...deps, corsAllowedOrigins: allowed })(
+        anApiRequest({ method, path: '/jobs', body: method === 'POST' ? '{"seconds":1}' : null, headers: { 'content-type': 'application/json', Origin: origin } }),
+        aLambdaContext(),
+      );
+
+    it('is off by default: no CORS headers, and a preflight is a 405', async () => {
+      const response = await withOrigin('POST', 'https://app.example.com');
+      expect(response.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+      expect((await withOrigin('OPTIONS', 'https://app.example.com')).statusCode).toBe(405);
+    });
+
+    it('answers allowed origins with their headers and preflights, and nobody else', async () => {
+      const allowed = ['https://app.example.com'];
+      const post = await withOrigin('POST', 'https://app.example.com', allowed);
+      expect(post.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example.com', Vary: 'Origin' });
+      const preflight = await withOrigin('OPTIONS', 'https://app.example.com', allowed);
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers).toMatchObject({ 'Access-Control-Allow-Methods': 'POST, GET', 'Access-Control-Allow-Headers': expect.stringContaining('idempotency-key') });
+      const stranger = await withOrigin('POST', 'https://evil.example.com', allowed);
+      expect(stranger.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+      expect((await withOrigin('OPTIONS', 'https://evil.example.com', allowed)).statusCode).toBe(405);
+    });
+  });
+
   describe('when the store is down', () => {
     it('answers 503 with a retry hint, not 500, and logs the failure', async () => {
       const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });

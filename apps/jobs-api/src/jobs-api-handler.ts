@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import { emitMetric, type Logger } from '@async-jobs/platform';
+import { corsHeaders, preflight } from './cors';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
 import { jsonResponse } from './http-response';
@@ -11,6 +12,8 @@ import { matchRoute, QUERY_PARAMETERS } from './routes';
 export interface JobsApiDeps extends SubmitJobDeps {
   logger: Logger;
   maxBodyBytes: number;
+  /** Browser origins allowed to call the API; empty: CORS off. */
+  corsAllowedOrigins?: readonly string[];
 }
 
 /**
@@ -24,6 +27,9 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
     let logger = deps.logger.child({ requestId, awsRequestId: context.awsRequestId });
     let route = 'unmatched';
     let response: APIGatewayProxyResult = errorResponse(new Error('no route answered'));
+    const cors = deps.corsAllowedOrigins ?? [];
+    const preflightResponse = preflight(event, cors);
+    if (preflightResponse) return preflightResponse;
     try {
       const matched = matchRoute(event);
       route = matched.name;
@@ -72,7 +78,7 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
         emitMetric(logger, { name: 'ApiErrors', value: 1, dimensions: { route } });
       }
     }
-    response.headers = { ...response.headers, 'X-Request-Id': requestId };
+    response.headers = { ...response.headers, ...corsHeaders(event, cors), 'X-Request-Id': requestId };
     logger.info({ method: event.httpMethod, route, status: response.statusCode, durationMs: Date.now() - started }, 'request handled');
     return response;
   };

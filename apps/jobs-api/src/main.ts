@@ -21,6 +21,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
     consumers: config.consumers,
     retentionDays: config.retentionDays,
     maxBodyBytes: config.maxBodyBytes,
+    corsAllowedOrigins: config.corsAllowedOrigins,
   });
 }
 

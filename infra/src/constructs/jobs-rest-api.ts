@@ -91,6 +91,13 @@ export class JobsRestApi extends Construct {
     route('cancel-job', cancel, 'POST', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
     route('openapi', openapi, 'GET');
     route('unknown-route', proxy, 'ANY');
+    // CORS, when origins are configured: browsers send preflights unsigned, so OPTIONS alone is not IAM-authorized;
+    // jobs-api answers them (204 for an allowed origin, 405 otherwise) and grants nothing else.
+    if (settings.api.corsAllowedOrigins.length) {
+      for (const [name, resource] of [['jobs', jobs], ['job', job], ['cancel', cancel], ['openapi', openapi]] as const) {
+        route(`${name}-preflight`, resource, 'OPTIONS', { authorization: 'NONE' });
+      }
+    }
 
     const responses = GATEWAY_RESPONSES.map(
       (r) =>
@@ -112,7 +119,7 @@ export class JobsRestApi extends Construct {
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ model: props.requestModel, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,

@@ -43,6 +43,8 @@ export interface DeploymentSettings {
     throttlingBurstLimit: number;
     /** API Gateway's account-wide CloudWatch role (needed for access logs): let one stack per account and region own it. */
     manageAccountLoggingRole: boolean;
+    /** Browser origins allowed to call the API (CORS). Empty: CORS off, as by default. */
+    corsAllowedOrigins: string[];
   };
   logRetentionDays: number;
   archiveRetentionDays: number;
@@ -77,7 +79,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + 30 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
   },
-  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true },
+  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
   alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, perJobType: [] },
@@ -100,7 +102,7 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     environment: 'prod',
     stream: { ...base.stream, parallelizationFactor: 4 },
     functions: { ...base.functions, errorHandler: { ...base.functions.errorHandler, reservedConcurrency: 10 } },
-    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, manageAccountLoggingRole: true },
+    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
     logRetentionDays: 90,
     archiveRetentionDays: 365,
     deletionProtection: true,

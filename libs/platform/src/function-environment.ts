@@ -13,6 +13,7 @@ export function jobsApiEnvironment(settings: DeploymentSettings): Record<string,
     MAX_BODY_BYTES: String(settings.jobs.maxBodyBytes),
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LOG_LEVEL: settings.logLevel,
+    ...(settings.api.corsAllowedOrigins.length ? { CORS_ALLOWED_ORIGINS: settings.api.corsAllowedOrigins.join(',') } : {}),
   };
 }
 

@@ -156,8 +156,14 @@ describe('the local system with --data-dir and --auth', () => {
     const system = await RunningLocalSystem.start([]);
     const dataDir = `${system.stateFile}.data`;
     await system.stop();
-    await system.launch(['--data-dir', dataDir, '--auth']);
+    await system.launch(['--data-dir', dataDir, '--auth', '--cors-origin', 'http://localhost:5173']);
     try {
+      // A browser's preflight is unsigned: it is answered, and only for the allowed origin.
+      const preflight = await fetch(`${system.apiUrl}/jobs`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' } });
+      expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, 'http://localhost:5173']);
+      const foreign = await fetch(`${system.apiUrl}/jobs`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example.com' } });
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
       const unsigned = await system.request('POST', '/jobs', '{"seconds":1}');
       expect(unsigned.status).toBe(403);
       expect(unsigned.body.error.code).toBe('MISSING_AUTHENTICATION');

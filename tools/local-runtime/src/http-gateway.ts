@@ -58,7 +58,8 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   if (options.admin && url.pathname.startsWith('/_local/')) {
     return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);
   }
-  if (options.credentials) {
+  // Browsers send CORS preflights unsigned; API Gateway leaves OPTIONS unauthenticated for them too.
+  if (options.credentials && req.method !== 'OPTIONS') {
     const verdict = await verifySigV4(
       { method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), headers: req.headers, body },
       options.credentials,

@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   dataDir?: string;
   /** Require SigV4 on every API request, with credentials generated for this run. */
   auth: boolean;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: string[];
   /** Serve `/_local/faults`, `/_local/redeliver` and `/_local/stats`, for end-to-end tests and benchmarks. */
   faults: boolean;
   /** Where to write the running system's endpoints and names (read by `npm run replay`). */
@@ -103,7 +105,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stops.push(() => local.stop());
       return local;
     };
-    const jobsApi = fn(names.jobsApiFunction, 'jobs-api', jobsApiEnvironment(settings), settings.functions.jobsApi);
+    const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
+    const jobsApi = fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
     const errorHandler = fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
     const processors = settings.consumers.map((consumerId) =>
       fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), settings.functions.streamProcessor),

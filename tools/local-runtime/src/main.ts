@@ -10,6 +10,7 @@ const USAGE = `Usage: npm start -- [options]
   --moto-port <n>       moto_server's port (5421)
   --data-dir <dir>      keep DynamoDB Local's data in <dir> across restarts (default: in memory)
   --auth                require SigV4-signed requests, with credentials printed at startup
+  --cors-origin <list>  allow these browser origins (comma-separated) to call the API (CORS is off by default)
   --faults              serve /_local/faults, /_local/redeliver and /_local/stats (for tests and benchmarks)
   --state-file <file>   where to write the running system's endpoints (.local/runtime.json)
   --help`;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     'data-dir': 'value',
     auth: 'flag',
     faults: 'flag',
+    'cors-origin': 'value',
     'state-file': 'value',
     help: 'flag',
   });
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     dataDir: typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined,
     auth: args['auth'] === true,
     faults: args['faults'] === true,
+    corsOrigins: typeof args['cors-origin'] === 'string' ? args['cors-origin'].split(',').map((o) => o.trim()) : undefined,
     stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
     bundlesDir: resolve(__dirname, '..', '..', 'apps'),
     asyncRetryDelaysMs: [1000, 2000],
