@@ -1,5 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
+/** Runs the command, and stops its whole group as soon as the owner process or the command is gone. */
+const WATCHDOG = `"$@" &
+service=$!
+trap 'kill -TERM $service 2>/dev/null; wait $service; exit' TERM INT
+while kill -0 "$MANAGED_PROCESS_OWNER" 2>/dev/null && kill -0 $service 2>/dev/null; do sleep 1; done
+kill -TERM 0 2>/dev/null
+wait $service`;
+
 /** A child process this one owns: it is stopped on `stop()` and when this process exits. */
 export class ManagedProcess {
   private exited = false;
@@ -20,8 +28,14 @@ export class ManagedProcess {
   }
 
   static start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ManagedProcess {
-    // Its own process group, so that stopping it also stops anything it started.
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // Its own process group, so that stopping it also stops anything it started; and a watchdog in
+    // that group ends it when this process dies without a chance to clean up (SIGKILL, a crash).
+    const child = spawn('sh', ['-c', WATCHDOG, name, command, ...args], {
+      cwd: options.cwd,
+      env: { ...(options.env ?? process.env), MANAGED_PROCESS_OWNER: String(process.pid) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     return new ManagedProcess(name, child);
   }
 
