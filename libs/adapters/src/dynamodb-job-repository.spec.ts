@@ -17,16 +17,25 @@ function change(decision: Decision): JobChange {
   return decision.change;
 }
 
+/** Gives the enclosing describe block a repository on a table of its own, dropped afterwards. */
+function onItsOwnTable(use: (table: TestTable, repository: DynamoDbJobRepository) => void): void {
+  let table: TestTable;
+  beforeAll(async () => {
+    table = await createTestTable();
+    use(table, new DynamoDbJobRepository(table.client, table.tableName));
+  });
+  afterAll(() => table.drop());
+}
+
 describe('DynamoDbJobRepository against DynamoDB Local', () => {
   let table: TestTable;
   let repository: DynamoDbJobRepository;
   const now = new Date();
 
-  beforeAll(async () => {
-    table = await createTestTable();
-    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  onItsOwnTable((t, r) => {
+    table = t;
+    repository = r;
   });
-  afterAll(() => table.drop());
 
   it('stores and reads back a job exactly', async () => {
     const job = aSubmittedJob({ input: { seconds: 2 } });
@@ -136,11 +145,10 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
   let table: TestTable;
   let repository: DynamoDbJobRepository;
 
-  beforeAll(async () => {
-    table = await createTestTable();
-    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  onItsOwnTable((t, r) => {
+    table = t;
+    repository = r;
   });
-  afterAll(() => table.drop());
 
   it('lists jobs of the given types newest first from the index, merging types, and pages by position', async () => {
     const jobs = [];
@@ -173,11 +181,10 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
 describe('DynamoDbJobRepository idempotency keys, against DynamoDB Local', () => {
   let table: TestTable;
   let repository: DynamoDbJobRepository;
-  beforeAll(async () => {
-    table = await createTestTable();
-    repository = new DynamoDbJobRepository(table.client, table.tableName);
+  onItsOwnTable((t, r) => {
+    table = t;
+    repository = r;
   });
-  afterAll(() => table.drop());
 
   it('stores the job and its key together, and refuses a second job with the same key, writing nothing', async () => {
     const job = aSubmittedJob();
