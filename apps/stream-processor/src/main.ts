@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
-import { systemClock } from '@async-jobs/domain';
+import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, PatientFailurePublisher, PatientJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
+import { failureReasonOf, leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger } from '@async-jobs/platform';
 import { loadStreamProcessorConfig } from './stream-processor-config';
@@ -13,13 +13,18 @@ let handle: ReturnType<typeof createStreamProcessorHandler> | undefined;
 /** Wires the handler on first use, so that a module load costs only the imports (cold start). */
 function wire(): ReturnType<typeof createStreamProcessorHandler> {
   const config = loadStreamProcessorConfig(process.env);
+  const logger = createLogger({ service: 'stream-processor', level: config.logLevel });
+  // An outage is ridden out in the invocation, and every wait is logged with the job it holds up.
+  const patience = outagePatience(config.outagePatienceSeconds * 1000, ({ error, ...wait }) =>
+    logger.warn({ consumerId: config.consumerId, ...wait, reason: failureReasonOf(error) }, 'dependency unavailable: waiting'),
+  );
   return createStreamProcessorHandler({
-    logger: createLogger({ service: 'stream-processor', level: config.logLevel }),
+    logger,
     consumerId: config.consumerId,
-    leaseMarginMs: config.leaseMarginSeconds * 1000,
-    repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
+    lease: leasePolicy(config.leaseSeconds * 1000),
+    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName), patience),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
-    publisher: new SnsFailurePublisher(new SNSClient({}), config.errorTopicArn),
+    publisher: new PatientFailurePublisher(new SnsFailurePublisher(new SNSClient({}), config.errorTopicArn), patience),
     ids: cryptoIdGenerator,
     clock: systemClock,
   });

@@ -6,8 +6,10 @@ export interface StreamProcessorConfig {
   consumerId: string;
   errorTopicArn: string;
   sleepMaxSeconds: number;
-  /** Added to the invocation's remaining time to form the claim's lease. */
-  leaseMarginSeconds: number;
+  /** How long a claim holds without the run's heartbeat. */
+  leaseSeconds: number;
+  /** How long to keep trying a store or topic that is down before handing the record back. */
+  outagePatienceSeconds: number;
   logLevel: string;
 }
 
@@ -19,7 +21,8 @@ export function loadStreamProcessorConfig(env: Record<string, string | undefined
     consumerId,
     errorTopicArn: settings.string('ERROR_TOPIC_ARN'),
     sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
-    leaseMarginSeconds: settings.integer('LEASE_MARGIN_SECONDS', 10, { min: 0, max: 900 }),
+    leaseSeconds: settings.integer('LEASE_SECONDS', 60, { min: 3, max: 900 }),
+    outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 60, { min: 0, max: 600 }),
     logLevel: settings.string('LOG_LEVEL', 'info'),
   };
 }

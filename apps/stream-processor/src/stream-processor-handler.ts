@@ -1,12 +1,12 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
-import { CorruptJobError, failureReasonOf, processJob, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
+import { CorruptJobError, failureReasonOf, processJob, type LeasePolicy, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
 import { emitMetric, type Logger } from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
   logger: Logger;
   consumerId: string;
-  leaseMarginMs: number;
+  lease: LeasePolicy;
 }
 
 /**
@@ -17,9 +17,9 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
 export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
   return async (event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
     const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
-    // The claim outlives this invocation by a margin only: a crashed run's job can be taken over soon after.
-    const leaseExpiresAt = Date.now() + context.getRemainingTimeInMillis() + deps.leaseMarginMs;
-    const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, leaseExpiresAt)));
+    // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
+    const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline)));
     const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
     if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
     return { batchItemFailures };
@@ -27,7 +27,7 @@ export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
 }
 
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */
-async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, leaseExpiresAt: number): Promise<string | undefined> {
+async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, deadline: number): Promise<string | undefined> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   let logger = batchLogger.child({ jobId: jobIdOfStreamRecord(record) });
   if (record.eventName !== 'INSERT') {
@@ -40,8 +40,10 @@ async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, reco
     const outcome = await processJob(deps, {
       job,
       consumerId: deps.consumerId,
-      leaseExpiresAt,
+      lease: deps.lease,
+      deadline,
       onClaimed: ({ attempt }) => logger.info({ from: 'PENDING', to: 'RUNNING', attempt }, 'job claimed'),
+      onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
     });
     logOutcome(logger, outcome);
     emitMetric(logger, { name: `Jobs${outcome.kind[0].toUpperCase()}${outcome.kind.slice(1)}`, value: 1, dimensions: { consumer: deps.consumerId, jobType: job.type } });
@@ -71,6 +73,10 @@ function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
       logger.warn({ attempt: outcome.attempt, reason: outcome.reason }, 'job will be retried');
       return;
     case 'skipped':
+      if (outcome.stage === 'run') {
+        logger.warn({ reason: outcome.reason }, 'run lost its claim: result discarded');
+        return;
+      }
       logger.info({ stage: outcome.stage, reason: outcome.reason }, 'delivery skipped');
       return;
   }

@@ -7,3 +7,6 @@ export * from './sns-failure-publisher';
 export * from './eventbridge-failed-event-publisher';
 export * from './dynamodb-stream-batch-reader';
 export * from './crypto-id-generator';
+export * from './outage-patience';
+export * from './patient-job-repository';
+export * from './patient-failure-publisher';

@@ -12,20 +12,26 @@ const TRANSIENT_NAMES = new Set([
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Turns a transient AWS SDK failure into StoreUnavailableError; anything else passes unchanged. */
-export function asStoreError(error: unknown, operation: string): unknown {
+/** Whether an AWS SDK failure may succeed if tried later: throttling, a 5xx, or no answer at all. */
+export function isTransientAwsError(error: unknown): boolean {
   // Duck-typed: errors raised by Node's sockets may come from another realm than this module's Error.
-  if (typeof error !== 'object' || error === null) return error;
+  if (typeof error !== 'object' || error === null) return false;
   const sdk = error as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; cause?: { code?: string } };
   const status = sdk.$metadata?.httpStatusCode;
   // An SDK error without an HTTP status never got a response: the network failed, not the request.
   const noResponse = sdk.$metadata !== undefined && sdk.$metadata.httpStatusCode === undefined;
-  const transient =
+  return (
     noResponse ||
     TRANSIENT_NAMES.has(sdk.name) ||
     NETWORK_CODES.has(sdk.code ?? '') ||
     NETWORK_CODES.has(sdk.cause?.code ?? '') ||
     sdk.$retryable !== undefined ||
-    (status !== undefined && status >= 500);
-  return transient ? new StoreUnavailableError(`The job store is unavailable (${operation}: ${sdk.name})`, { cause: error }) : error;
+    (status !== undefined && (status === 429 || status >= 500))
+  );
+}
+
+/** Turns a transient AWS SDK failure into StoreUnavailableError; anything else passes unchanged. */
+export function asStoreError(error: unknown, operation: string): unknown {
+  if (!isTransientAwsError(error)) return error;
+  return new StoreUnavailableError(`The job store is unavailable (${operation}: ${(error as Error).name})`, { cause: error });
 }

@@ -25,5 +25,6 @@ export * from './use-cases/get-job';
 export * from './use-cases/cancel-job';
 export * from './use-cases/record-failure';
 export * from './use-cases/process-job';
+export * from './use-cases/lease-keeper';
 export * from './use-cases/list-jobs';
 export * from './use-cases/submit-job-idempotently';

@@ -8,6 +8,7 @@ import {
   completeTransition,
   failTransition,
   releaseTransition,
+  renewLeaseTransition,
   type Decision,
   type Transition,
 } from './job-transitions';
@@ -90,6 +91,22 @@ describe('complete and release', () => {
   });
 });
 
+describe('renew the lease', () => {
+  const renew = (token: string) => renewLeaseTransition({ consumerId: 'a', claimToken: token, leaseExpiresAt: now.getTime() + 30_000, now });
+
+  it('moves the lease ahead under the same claim, leaving the entry RUNNING', () => {
+    const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
+    const change = written(renew('t1').plan(job));
+    expect(change.expect.entries).toEqual({ a: { kind: 'held-by', claimToken: 't1' } });
+    expect(applyChange(job, change).consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 't1', attempts: 1, leaseExpiresAt: now.getTime() + 30_000 });
+  });
+
+  it('stops once the claim was taken over or the job cancelled', () => {
+    expect(stopped(renew('t1').plan(aJob({ consumers: { a: running('t2'), b: anEntry() } })))).toBe('STALE_CLAIM');
+    expect(stopped(renew('t1').plan(aJob({ consumers: { a: anEntry({ status: 'CANCELLED' }), b: anEntry() } })))).toBe('CANCELLED');
+  });
+});
+
 describe('fail', () => {
   const fail = failTransition({ consumerId: 'a', reason, now });
 
@@ -141,6 +158,7 @@ describe('every planned write', () => {
     claim(),
     completeTransition({ consumerId: 'a', claimToken: 't1', result: 1, now }),
     releaseTransition({ consumerId: 'a', claimToken: 't1', lastError: reason, now }),
+    renewLeaseTransition({ consumerId: 'a', claimToken: 't1', leaseExpiresAt: now.getTime() + 30_000, now }),
     failTransition({ consumerId: 'a', reason, now }),
     cancelTransition({ now }),
   ];

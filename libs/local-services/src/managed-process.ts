@@ -52,11 +52,12 @@ export class ManagedProcess {
     return this.output.join('').slice(-4000);
   }
 
+  /** SIGTERM to its group, then SIGKILL after `timeoutMs` (at once when it is 0, as a crash would). */
   async stop(timeoutMs = 5000): Promise<void> {
     ManagedProcess.running.delete(this);
     if (this.exited || this.child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.signal('SIGTERM');
+    this.signal(timeoutMs === 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);

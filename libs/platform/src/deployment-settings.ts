@@ -25,6 +25,17 @@ export interface DeploymentSettings {
     /** The longest `sleep` one run may take; the processor's timeout leaves a margin above it. */
     sleepMaxSeconds: number;
     maxBodyBytes: number;
+    /**
+     * How long a claim holds without its run's heartbeat (renewed every third of it): the longest a
+     * crashed run keeps its job from the next delivery. Shorter means faster takeover and more writes
+     * (one per consumer per renewal, for jobs longer than a third of it).
+     */
+    leaseSeconds: number;
+    /**
+     * How long a processor keeps trying a store or topic that is down before it hands the record
+     * back to the event source: the mapping's few retries are then not spent in one second.
+     */
+    outagePatienceSeconds: number;
   };
   /** The event source mapping of each consumer. */
   stream: {
@@ -64,7 +75,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   region: 'eu-west-1',
   consumers: ['a', 'b'],
   logLevel: 'info',
-  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024 },
+  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024, leaseSeconds: 60, outagePatienceSeconds: 60 },
   stream: {
     batchSize: 10,
     maximumBatchingWindowSeconds: 1,
@@ -93,6 +104,7 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     environment: 'local',
     region: 'us-east-1',
     logLevel: 'info',
+    jobs: { ...base.jobs, leaseSeconds: 6, outagePatienceSeconds: 30 },
     stream: { ...base.stream, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 2, parallelizationFactor: 1 },
   },
   dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },

@@ -23,6 +23,8 @@ export function streamProcessorEnvironment(settings: DeploymentSettings, consume
     CONSUMER_ID: consumerId,
     ERROR_TOPIC_ARN: errorTopicArn,
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
+    LEASE_SECONDS: String(settings.jobs.leaseSeconds),
+    OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
     LOG_LEVEL: settings.logLevel,
   };
 }

@@ -1,6 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
-import { builtInJobTypes, processJob, submitJob, systemClock } from '@async-jobs/domain';
+import { builtInJobTypes, leasePolicy, processJob, submitJob, systemClock } from '@async-jobs/domain';
 import { startDynamoDbLocal } from '@async-jobs/local-services';
 import { jobsTableDefinition } from '@async-jobs/platform';
 import type { BenchResult } from './bench-result';
@@ -34,7 +34,7 @@ export async function opsPerJobBench(): Promise<BenchResult> {
       for (const job of jobs) {
         const outcome = await processJob(
           { repository, registry, ids: cryptoIdGenerator, clock: systemClock, publisher: { publishFailure: async () => undefined } },
-          { job, consumerId, leaseExpiresAt: Date.now() + 60_000 },
+          { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 300_000 },
         );
         if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
       }

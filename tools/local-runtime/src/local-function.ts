@@ -86,6 +86,13 @@ export class LocalFunction {
     });
   }
 
+  /** Ends the execution environment now, as a crash or an out-of-memory kill would: what is in flight fails. */
+  crash(): number {
+    const inFlight = this.pending.size;
+    void this.worker?.terminate();
+    return inFlight;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.failAll('Runtime.ExitError', 'The local system is stopping');

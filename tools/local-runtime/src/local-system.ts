@@ -41,7 +41,7 @@ export interface LocalSystemOptions {
   auth: boolean;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: string[];
-  /** Serve `/_local/faults`, `/_local/redeliver` and `/_local/stats`, for end-to-end tests and benchmarks. */
+  /** Serve `/_local/faults`, `/_local/crash`, `/_local/services`, `/_local/redeliver` and `/_local/stats`, for fault tests and benchmarks. */
   faults: boolean;
   /** Where to write the running system's endpoints and names (read by `npm run replay`). */
   stateFile: string;
@@ -156,6 +156,22 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return source;
     });
 
+    type ServiceControl = { dynamodb?: 'kill' | 'restart'; moto?: 'kill' | 'restart' };
+    // Fault tests take AWS's parts down and back, as an outage would. DynamoDB Local comes back with
+    // its data only from --data-dir; moto always comes back empty, so its resources are made again.
+    const controlServices = async (control: ServiceControl) => {
+      if (control.dynamodb && !options.dataDir) return { error: { code: 'NEEDS_DATA_DIR', message: 'DynamoDB Local keeps its data across a restart only with --data-dir' } };
+      if (control.dynamodb === 'kill') await dynamodb.kill();
+      if (control.moto === 'kill') await moto.kill();
+      if (control.dynamodb === 'restart') await dynamodb.restart();
+      if (control.moto === 'restart') {
+        await moto.restart();
+        Object.assign(resources, await createLocalResources(clients, settings));
+      }
+      log.warn(`services: ${JSON.stringify(control)} (DynamoDB Local ${dynamodb.alive ? 'up' : 'down'}, moto ${moto.alive ? 'up' : 'down'})`);
+      return { dynamodb: dynamodb.alive, moto: moto.alive };
+    };
+
     const credentials = options.auth ? { accessKeyId: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') } : undefined;
     const server: Server = await startHttpGateway({
       port: options.port,
@@ -174,6 +190,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
               return { streamProcessor: processors[0]?.fault ?? null, errorHandler: errorHandler.fault ?? null };
             }
+            if (path === '/_local/crash') return { lostInvocations: processors.map((p) => p.crash()) };
+            if (path === '/_local/services') return controlServices(body as ServiceControl);
             if (path === '/_local/redeliver') return { redelivered: sources.map((s) => s.redeliver(request.jobId ?? '')) };
             if (path === '/_local/stats') {
               return { invocations: Object.fromEntries([jobsApi, errorHandler, ...processors].map((f) => [f.name, f.invocations])) };

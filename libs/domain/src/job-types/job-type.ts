@@ -8,6 +8,11 @@ export interface JobRunContext {
   /** 1 for the first claim, counting every retry. */
   attempt: number;
   clock: Clock;
+  /**
+   * Aborted when this run lost its claim (the job was cancelled, or its lease ran out and another
+   * run took over): stop early, as the result would be discarded.
+   */
+  signal: AbortSignal;
 }
 
 /**

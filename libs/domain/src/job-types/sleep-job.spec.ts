@@ -4,7 +4,7 @@ import { createSleepJobType } from './sleep-job';
 
 describe('the sleep job', () => {
   const sleep = createSleepJobType({ maxSeconds: 300 });
-  const context = (clock: FakeClock) => ({ jobId: 'j', consumerId: 'a', attempt: 1, clock });
+  const context = (clock: FakeClock) => ({ jobId: 'j', consumerId: 'a', attempt: 1, clock, signal: new AbortController().signal });
 
   it('sleeps the given seconds and reports them', async () => {
     const clock = new FakeClock();
@@ -18,5 +18,13 @@ describe('the sleep job', () => {
     await expect(run).rejects.toBeInstanceOf(PermanentJobError);
     await expect(run).rejects.toMatchObject({ code: 'SLEEP_TOO_LONG' });
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('stops sleeping when its run loses the claim', async () => {
+    const never = { now: () => new Date(), sleep: () => new Promise<void>(() => undefined) };
+    const controller = new AbortController();
+    const run = sleep.run({ seconds: 60 }, { jobId: 'j', consumerId: 'a', attempt: 1, clock: never, signal: controller.signal });
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ code: 'RUN_ABORTED' });
   });
 });

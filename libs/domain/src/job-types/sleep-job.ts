@@ -26,15 +26,24 @@ export function createSleepJobType(options: { maxSeconds: number }) {
     description: 'Sleeps for the given number of seconds and reports how long it slept.',
     inputSchema: sleepInputSchema,
     maxAttempts: 3,
-    async run({ seconds }, { clock }) {
+    async run({ seconds }, { clock, signal }) {
       if (seconds > options.maxSeconds) {
         throw new PermanentJobError(
           'SLEEP_TOO_LONG',
           `A sleep of ${seconds}s exceeds the maximum of ${options.maxSeconds}s that one run may take`,
         );
       }
-      await clock.sleep(seconds * 1000);
+      // A run that lost its claim stops sleeping: its result would be discarded anyway.
+      await Promise.race([clock.sleep(seconds * 1000), abortion(signal)]);
       return { sleptSeconds: seconds };
     },
+  });
+}
+
+/** Settles (rejects) when the signal aborts; never settles otherwise. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new PermanentJobError('RUN_ABORTED', 'the run lost its claim'));
+    signal.addEventListener('abort', () => reject(new PermanentJobError('RUN_ABORTED', 'the run lost its claim')), { once: true });
   });
 }

@@ -34,7 +34,9 @@ function setUp(overrides: Partial<ProcessJobDeps> = {}) {
     ids: { newJobId: () => 'unused', newClaimToken: () => `token-${++token}` },
     ...overrides,
   };
-  const run = async (job: Job, consumerId = 'a') => processJob(deps, { job, consumerId, leaseExpiresAt: clock.now().getTime() + 60_000 });
+  // A heartbeat slower than any of these runs: the lease's own tests set theirs.
+  const run = async (job: Job, consumerId = 'a') =>
+    processJob(deps, { job, consumerId, lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
   return { repository, clock, published, deps, run };
 }
 
@@ -106,11 +108,137 @@ describe('processJob', () => {
     expect(repository.jobs.get(job.id)!.consumers.a.status).toBe('PENDING');
   });
 
-  it('asks for a retry while another run holds the claim', async () => {
-    const { repository, clock, run } = setUp();
-    const job = await stored(repository, aJob({ consumers: { a: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'x', leaseExpiresAt: clock.now().getTime() + 5000 }), b: anEntry() } }));
+  describe('while another run holds the claim', () => {
+    const heldFor = (clock: FakeClock, ms: number) =>
+      aJob({ consumers: { a: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'crashed-run', leaseExpiresAt: clock.now().getTime() + ms }), b: anEntry() } });
 
-    expect(await run(job)).toMatchObject({ kind: 'retry', reason: { code: 'CLAIM_HELD' } });
+    it('waits for a lease that runs out within the delivery, then takes the job over and runs it', async () => {
+      const { repository, clock, run } = setUp();
+      const job = await stored(repository, heldFor(clock, 5000));
+
+      const outcome = await run(job);
+
+      expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 2 });
+      expect(clock.sleeps).toEqual([5001, 1000]); // the wait for the lease, then the job's own sleep
+      expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+    });
+
+    it('acknowledges the delivery when the holder renewed its lease meanwhile: that live run answers for the job', async () => {
+      const { repository, clock, deps } = setUp();
+      const job = await stored(repository, heldFor(clock, 5000));
+      const renewingHolder: FakeClock = Object.assign(new FakeClock(clock.now()), {
+        async sleep(this: FakeClock, ms: number) {
+          this.sleeps.push(ms);
+          this.advance(ms);
+          const entry = repository.jobs.get(job.id)!.consumers.a;
+          entry.leaseExpiresAt = this.now().getTime() + 30_000;
+        },
+      });
+
+      const outcome = await processJob({ ...deps, clock: renewingHolder }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: renewingHolder.now().getTime() + 300_000 });
+
+      expect(outcome).toMatchObject({ kind: 'skipped', stage: 'claim', reason: { code: 'CLAIM_HELD' } });
+      expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ claimToken: 'crashed-run', attempts: 1 });
+    });
+
+    it('asks for a retry when the lease outlasts what is left of the delivery', async () => {
+      const { repository, clock, deps } = setUp();
+      const job = await stored(repository, heldFor(clock, 60_000));
+
+      const outcome = await processJob(deps, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 80_000 });
+
+      expect(outcome).toMatchObject({ kind: 'retry', reason: { code: 'CLAIM_HELD' } });
+      expect(clock.sleeps).toEqual([]);
+    });
+  });
+
+  describe('the lease of a running job', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    /** A job type that runs until the test lets it finish, and tells when it saw its claim lost. */
+    function controllable() {
+      let finish: (value: string) => void = () => undefined;
+      let aborted = false;
+      const type = defineJobType({
+        name: 'controlled',
+        description: 'finishes when told',
+        inputSchema: Type.Object({}),
+        maxAttempts: 2,
+        run: (_input, { signal }) =>
+          new Promise((resolve, reject) => {
+            finish = resolve;
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              reject(new Error('stopped: claim lost'));
+            });
+          }),
+      });
+      return { type, finish: (value: string) => finish(value), aborted: () => aborted };
+    }
+    const lease = { durationMs: 3000, renewEveryMs: 1000 };
+
+    it('moves the lease ahead while the job runs, and drops it with the result', async () => {
+      const job = controllable();
+      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
+      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
+      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      await jest.advanceTimersByTimeAsync(0);
+      const claimedLease = repository.jobs.get(stored_.id)!.consumers.a.leaseExpiresAt!;
+
+      clock.advance(2500);
+      await jest.advanceTimersByTimeAsync(2500); // two beats
+
+      const renewed = repository.jobs.get(stored_.id)!.consumers.a;
+      expect(renewed).toMatchObject({ status: 'RUNNING', claimToken: 'token-1' });
+      expect(renewed.leaseExpiresAt).toBe(clock.now().getTime() + 3000);
+      expect(renewed.leaseExpiresAt).toBeGreaterThan(claimedLease);
+      job.finish('done');
+      expect(await running).toMatchObject({ kind: 'succeeded' });
+      expect(repository.writes).toBe(4); // claim, two renewals, completion
+      expect(repository.jobs.get(stored_.id)!.consumers.a.leaseExpiresAt).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(repository.writes).toBe(4); // the heartbeat stopped with the run
+    });
+
+    it('aborts the run when a renewal finds the job cancelled, and stores nothing of it', async () => {
+      const job = controllable();
+      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
+      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
+      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      await jest.advanceTimersByTimeAsync(0);
+
+      await cancelJob({ repository, clock }, stored_.id);
+      await jest.advanceTimersByTimeAsync(1000);
+
+      expect(await running).toMatchObject({ kind: 'skipped', stage: 'run', reason: { code: 'CANCELLED' } });
+      expect(job.aborted()).toBe(true);
+      expect(repository.jobs.get(stored_.id)!.consumers.a).toMatchObject({ status: 'CANCELLED', attempts: 1 });
+    });
+
+    it('reports a renewal the store could not take and tries again at the next beat', async () => {
+      const job = controllable();
+      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
+      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
+      const errors: unknown[] = [];
+      let failNext = true;
+      repository.beforeWrite = () => {
+        if (repository.writes === 1 && failNext) {
+          failNext = false;
+          throw new Error('store unavailable');
+        }
+      };
+      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000, onRenewalError: (e) => errors.push(e) });
+      await jest.advanceTimersByTimeAsync(0);
+
+      clock.advance(2000);
+      await jest.advanceTimersByTimeAsync(2000);
+
+      expect(errors).toEqual([expect.objectContaining({ message: 'store unavailable' })]);
+      expect(repository.jobs.get(stored_.id)!.consumers.a.leaseExpiresAt).toBe(clock.now().getTime() + 3000);
+      job.finish('done');
+      expect(await running).toMatchObject({ kind: 'succeeded' });
+    });
   });
 
   it('discards the result of a run whose job was cancelled meanwhile', async () => {

@@ -9,6 +9,7 @@ import type { FailurePublisher } from '../ports/failure-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { validateJobInput } from '../schemas/submit-job-request';
+import { keepLease, type LeasePolicy } from './lease-keeper';
 
 /** Results are stored on the job item, whose size DynamoDB caps at 400 KB. */
 export const MAX_RESULT_BYTES = 64 * 1024;
@@ -24,43 +25,39 @@ export interface ProcessJobDeps {
 
 export type ProcessOutcome =
   | { kind: 'succeeded'; attempt: number; job: Job }
-  /** Nothing to do: a duplicate or stale delivery, a cancelled or vanished job. */
-  | { kind: 'skipped'; stage: 'claim' | 'complete'; reason: StopReason }
+  /** Nothing to do: a duplicate or stale delivery, a cancelled or vanished job, a run that lost its claim. */
+  | { kind: 'skipped'; stage: 'claim' | 'run' | 'complete'; reason: StopReason }
   /** Try again later: report the record as a batch item failure. */
   | { kind: 'retry'; reason: FailureReason; attempt?: number }
   /** Failed for good and handed to the error topic. */
   | { kind: 'failed'; reason: FailureReason; attempt: number };
 
+export interface ProcessJobArgs {
+  job: Job;
+  consumerId: string;
+  lease: LeasePolicy;
+  /** When this delivery must have been answered (epoch ms): the invocation's deadline. */
+  deadline: number;
+  /** Told when the claim is taken, before the job runs: the PENDING → RUNNING line of the job's story. */
+  onClaimed?: (claimed: { attempt: number }) => void;
+  /** Told when a lease renewal failed for a passing reason (it is tried again at the next beat). */
+  onRenewalError?: (error: unknown) => void;
+}
+
 /**
- * One consumer's handling of one job: claim it, run its type, record the result. Retryable
- * failures release the claim so the redelivery can claim again; permanent ones (bad input found at
- * this second validation, attempts used up) go to the failure publisher.
+ * One consumer's handling of one job: claim it, run its type under a renewed lease, record the
+ * result. Retryable failures release the claim so the redelivery can claim again; permanent ones
+ * (bad input found at this second validation, attempts used up) go to the failure publisher.
  */
-export async function processJob(
-  deps: ProcessJobDeps,
-  args: {
-    job: Job;
-    consumerId: string;
-    leaseExpiresAt: number;
-    /** Told when the claim is taken, before the job runs: the PENDING → RUNNING line of the job's story. */
-    onClaimed?: (claimed: { attempt: number }) => void;
-  },
-): Promise<ProcessOutcome> {
+export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Promise<ProcessOutcome> {
   const { job, consumerId } = args;
   const claimToken = deps.ids.newClaimToken();
-  const claim = await applyTransition(
-    deps,
-    job.id,
-    claimTransition({ consumerId, claimToken, now: deps.clock.now(), leaseExpiresAt: args.leaseExpiresAt }),
-    { seen: job, policy: deps.conflictPolicy },
-  );
-  if (claim.kind === 'stopped') {
-    if (claim.reason.code === 'CLAIM_HELD') return { kind: 'retry', reason: { code: 'CLAIM_HELD', message: claim.reason.message } };
-    return { kind: 'skipped', stage: 'claim', reason: claim.reason };
-  }
+  const claim = await claimOrTakeOver(deps, args, claimToken);
+  if (claim.kind !== 'written') return claim.outcome;
   const claimed = claim.job;
   const attempt = claimed.consumers[consumerId].attempts;
   args.onClaimed?.({ attempt });
+  const keeper = keepLease(deps, { job: claimed, consumerId, claimToken, lease: args.lease, onRenewalError: args.onRenewalError });
   let type: JobType | undefined;
   let result: JsonValue;
   try {
@@ -69,11 +66,15 @@ export async function processJob(
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
-    result = await type.run(claimed.input, { jobId: job.id, consumerId, attempt, clock: deps.clock });
+    result = await type.run(claimed.input, { jobId: job.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
     assertStorable(result);
   } catch (error) {
+    await keeper.stop();
+    if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
     return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type });
   }
+  await keeper.stop();
+  if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
   const completion = await applyTransition(
     deps,
     job.id,
@@ -82,6 +83,37 @@ export async function processJob(
   );
   if (completion.kind === 'stopped') return { kind: 'skipped', stage: 'complete', reason: completion.reason };
   return { kind: 'succeeded', attempt, job: completion.job };
+}
+
+type ClaimResult = { kind: 'written'; job: Job } | { kind: 'not-claimed'; outcome: ProcessOutcome };
+
+/**
+ * Claims the job. When another run holds it and its lease runs out while this delivery still has
+ * time, waits for that and tries once more: this is how the retry of a crashed run's batch takes
+ * the job over. A claim still held after that belongs to a live run (it renewed its lease), whose
+ * own delivery answers for the job, so this duplicate is acknowledged.
+ */
+async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claimToken: string): Promise<ClaimResult> {
+  const { job, consumerId, lease } = args;
+  const claimNow = (seen: Job | undefined) => {
+    const now = deps.clock.now();
+    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }), {
+      seen,
+      policy: deps.conflictPolicy,
+    });
+  };
+  let claim = await claimNow(job);
+  if (claim.kind === 'stopped' && claim.reason.code === 'CLAIM_HELD') {
+    const heldUntil = claim.job?.consumers[consumerId]?.leaseExpiresAt ?? Number.POSITIVE_INFINITY;
+    // Enough time left to take over and run for one lease; otherwise the mapping delivers again later.
+    if (heldUntil + lease.durationMs > args.deadline) {
+      return { kind: 'not-claimed', outcome: { kind: 'retry', reason: { code: 'CLAIM_HELD', message: claim.reason.message } } };
+    }
+    await deps.clock.sleep(Math.max(0, heldUntil - deps.clock.now().getTime()) + 1);
+    claim = await claimNow(undefined);
+  }
+  if (claim.kind === 'written') return { kind: 'written', job: claim.job };
+  return { kind: 'not-claimed', outcome: { kind: 'skipped', stage: 'claim', reason: claim.reason } };
 }
 
 async function handleRunFailure(

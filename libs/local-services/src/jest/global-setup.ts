@@ -1,4 +1,5 @@
-import { startDynamoDbLocal, type RunningService } from '../dynamodb-local';
+import { startDynamoDbLocal } from '../dynamodb-local';
+import type { RunningService } from '../running-service';
 import { startMotoServer } from '../moto-server';
 
 declare global {

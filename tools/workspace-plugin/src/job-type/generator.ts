@@ -150,7 +150,7 @@ function jobTypeSpec(name: string): string {
   return `import { PermanentJobError, systemClock, validateAgainstSchema } from '@async-jobs/domain';
 import { ${id} } from './${name}-job';
 
-const context = { jobId: 'job', consumerId: 'a', attempt: 1, clock: systemClock };
+const context = { jobId: 'job', consumerId: 'a', attempt: 1, clock: systemClock, signal: new AbortController().signal };
 
 describe('the ${name} job', () => {
   it('counts the words of the message', async () => {

@@ -1,0 +1,90 @@
+import { StoreUnavailableError, type FailurePublisher, type JobRepository } from '@async-jobs/domain';
+import { rideOutOutage, type OutagePatience } from './outage-patience';
+import { PatientFailurePublisher } from './patient-failure-publisher';
+import { PatientJobRepository } from './patient-job-repository';
+
+/** Patience whose waits take no time but are counted, and a failure that lasts `failures` tries. */
+function setUp(patienceMs: number) {
+  const waits: { operation: string; delayMs: number }[] = [];
+  let elapsed = 0;
+  const realNow = Date.now;
+  jest.spyOn(Date, 'now').mockImplementation(() => realNow() + elapsed);
+  const patience: OutagePatience = {
+    patienceMs,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    sleep: async (ms) => void (elapsed += ms),
+    onWait: ({ operation, delayMs }) => waits.push({ operation, delayMs }),
+  };
+  return { patience, waits };
+}
+const failingTimes = <T>(failures: number, error: () => unknown, value: T) => {
+  let calls = 0;
+  const action = jest.fn(async () => {
+    calls += 1;
+    if (calls <= failures) throw error();
+    return value;
+  });
+  return action;
+};
+const networkError = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED', $metadata: {} });
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('rideOutOutage', () => {
+  it('tries again with doubling waits while the failure is transient, and returns the eventual answer', async () => {
+    const { patience, waits } = setUp(10_000);
+    const action = failingTimes(5, networkError, 'done');
+
+    await expect(rideOutOutage('op', action, () => true, patience)).resolves.toBe('done');
+
+    expect(waits.map((w) => w.delayMs)).toEqual([100, 200, 400, 800, 1000]);
+  });
+
+  it('gives up with the last error once its patience is spent', async () => {
+    const { patience, waits } = setUp(1000);
+    const action = failingTimes(100, networkError, 'never');
+
+    await expect(rideOutOutage('op', action, () => true, patience)).rejects.toThrow('ECONNREFUSED');
+
+    expect(waits.reduce((sum, w) => sum + w.delayMs, 0)).toBeLessThanOrEqual(1000);
+    expect(action).toHaveBeenCalledTimes(waits.length + 1);
+  });
+
+  it('does not retry an error that is not transient', async () => {
+    const { patience, waits } = setUp(10_000);
+    const action = failingTimes(1, () => new TypeError('a bug'), 'never');
+
+    await expect(rideOutOutage('op', action, (e) => !(e instanceof TypeError), patience)).rejects.toThrow('a bug');
+    expect(waits).toEqual([]);
+  });
+});
+
+describe('the patient repository and publisher', () => {
+  it('rides out StoreUnavailableError only', async () => {
+    const { patience, waits } = setUp(10_000);
+    const get = failingTimes(2, () => new StoreUnavailableError('down'), undefined);
+    const inner = { get } as unknown as JobRepository;
+
+    await expect(new PatientJobRepository(inner, patience).get('job-1')).resolves.toBeUndefined();
+    expect(waits.map((w) => w.operation)).toEqual(['get', 'get']);
+
+    const conflicting = { get: failingTimes(1, () => new Error('ConditionalCheckFailed'), undefined) } as unknown as JobRepository;
+    await expect(new PatientJobRepository(conflicting, patience).get('job-1')).rejects.toThrow('ConditionalCheckFailed');
+  });
+
+  it('rides out a topic that cannot be reached or answers 5xx, not one that refuses the request', async () => {
+    const { patience, waits } = setUp(10_000);
+    const serverError = () => Object.assign(new Error('InternalError'), { $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    const flaky: FailurePublisher = { publishFailure: failingTimes(2, serverError, undefined) };
+    const notice = { kind: 'JobFailed' as const, jobId: 'j', consumerId: 'a', attempt: 1, reason: { code: 'X', message: 'x' }, occurredAt: '2026-01-01T00:00:00.000Z' };
+
+    await new PatientFailurePublisher(flaky, patience).publishFailure(notice);
+    expect(waits).toHaveLength(2);
+
+    const notFound = () => Object.assign(new Error('NotFound'), { $fault: 'client', $metadata: { httpStatusCode: 404 } });
+    const refusing: FailurePublisher = { publishFailure: failingTimes(1, notFound, undefined) };
+    await expect(new PatientFailurePublisher(refusing, patience).publishFailure(notice)).rejects.toThrow('NotFound');
+    expect(waits).toHaveLength(2);
+  });
+});

@@ -1,0 +1,18 @@
+import type { FailurePublisher, JobFailureNotice } from '@async-jobs/domain';
+import { rideOutOutage, type OutagePatience } from './outage-patience';
+import { isTransientAwsError } from './store-error';
+
+/**
+ * A failure publisher that rides out an outage of the topic's service within its patience, so a
+ * failure is delivered late rather than bounced back to the stream as a retry.
+ */
+export class PatientFailurePublisher implements FailurePublisher {
+  constructor(
+    private readonly inner: FailurePublisher,
+    private readonly patience: OutagePatience,
+  ) {}
+
+  publishFailure(notice: JobFailureNotice): Promise<void> {
+    return rideOutOutage('publishFailure', () => this.inner.publishFailure(notice), isTransientAwsError, this.patience, { jobId: notice.jobId });
+  }
+}

@@ -1,0 +1,70 @@
+import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
+import type { Job } from '../job';
+import { renewLeaseTransition, type StopReason } from '../job-transitions';
+import type { Clock } from '../ports/clock';
+import type { JobRepository } from '../ports/job-repository';
+
+/** How long a claim holds without news from its run, and how often a live run renews it. */
+export interface LeasePolicy {
+  durationMs: number;
+  /** 0 turns the heartbeat off (a run then holds the job for `durationMs` at most). */
+  renewEveryMs: number;
+}
+
+/** A third of the lease: two beats may be lost before the claim lapses. */
+export const leasePolicy = (durationMs: number): LeasePolicy => ({ durationMs, renewEveryMs: Math.floor(durationMs / 3) });
+
+export interface LeaseKeeper {
+  /** Aborted when the claim is lost: cancelled, or taken over after the lease ran out. */
+  readonly signal: AbortSignal;
+  /** Why the claim was lost, once it was. */
+  readonly lost: StopReason | undefined;
+  /** Stops the heartbeat, waiting for a renewal in flight, so that no write of this run follows. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The heartbeat of a running claim: every `renewEveryMs` the lease moves `durationMs` ahead, under
+ * the claim. A run whose environment dies stops beating, so the job is free again one lease later
+ * rather than at the end of the longest run a function may take. A renewal the store refuses for
+ * good (the entry was cancelled or taken over) aborts the run; one that fails for a passing reason
+ * is reported and tried again at the next beat.
+ */
+export function keepLease(
+  deps: { repository: JobRepository; clock: Clock; conflictPolicy?: ConflictRetryPolicy },
+  claim: { job: Job; consumerId: string; claimToken: string; lease: LeasePolicy; onRenewalError?: (error: unknown) => void },
+): LeaseKeeper {
+  const controller = new AbortController();
+  let lost: StopReason | undefined;
+  let seen = claim.job;
+  let beating: Promise<void> = Promise.resolve();
+
+  const beat = async () => {
+    if (lost) return;
+    const now = deps.clock.now();
+    try {
+      const transition = renewLeaseTransition({ consumerId: claim.consumerId, claimToken: claim.claimToken, leaseExpiresAt: now.getTime() + claim.lease.durationMs, now });
+      const outcome = await applyTransition(deps, seen.id, transition, { seen, policy: deps.conflictPolicy });
+      if (outcome.kind === 'written') {
+        seen = outcome.job;
+        return;
+      }
+      lost = outcome.reason;
+      controller.abort(outcome.reason);
+    } catch (error) {
+      claim.onRenewalError?.(error);
+    }
+  };
+  const timer = claim.lease.renewEveryMs > 0 ? setInterval(() => (beating = beating.then(beat)), claim.lease.renewEveryMs) : undefined;
+
+  return {
+    signal: controller.signal,
+    get lost() {
+      return lost;
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await beating;
+    },
+  };
+}
