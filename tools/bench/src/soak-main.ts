@@ -1,0 +1,24 @@
+import { report } from './bench-result';
+import { DEFAULT_SOAK, soak } from './soak';
+
+/**
+ * `npm run soak` (`-- --jobs 2000` for a shorter one): exits 1 unless every job finished, once, with
+ * no lost update. CI runs it after `npm test`.
+ */
+async function main(): Promise<void> {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const jobsFlag = process.argv.indexOf('--jobs');
+  const jobs = jobsFlag === -1 ? DEFAULT_SOAK.jobs : Number(process.argv[jobsFlag + 1]);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs takes a positive whole number, not "${process.argv[jobsFlag + 1]}"`);
+  const started = Date.now();
+  process.stdout.write(`soak: ${jobs} jobs through the local system\n`);
+  const result = await soak({ ...DEFAULT_SOAK, jobs }, (line) => process.stdout.write(`${line}\n`));
+  report(result);
+  process.stdout.write(`  (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  if (result.verdict.problems.length) throw new Error(`the soak found ${result.verdict.problems.length} problem(s); see the notes above`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`soak: ${error.message}\n`);
+  process.exit(1);
+});
