@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { commandExists, ManagedProcess } from './managed-process';
 
 function isRunning(pid: number): boolean {
@@ -7,6 +7,15 @@ function isRunning(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Gone, or a zombie waiting to be reaped: either way no longer running. */
+function ended(pid: number): boolean {
+  try {
+    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim().startsWith('Z');
+  } catch {
+    return true;
   }
 }
 
@@ -29,14 +38,31 @@ describe('ManagedProcess', () => {
     expect(parent.alive).toBe(false);
     // The grandchild was signalled with the group; give the kernel a moment to reap it.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const state = (() => {
-      try {
-        return execFileSync('ps', ['-o', 'stat=', '-p', String(grandchild)]).toString().trim();
-      } catch {
-        return 'gone';
-      }
-    })();
-    expect(['gone', 'Z']).toContain(state.startsWith('Z') ? 'Z' : state);
+    expect(ended(grandchild)).toBe(true);
+  });
+
+  it('ends the service within seconds when its owner dies without cleaning up (SIGKILL)', async () => {
+    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const service = ManagedProcess.start('orphan candidate', 'bash', ['-c', 'sleep 120 & echo $!; wait'], { owner: owner.pid });
+    const pid = await new Promise<number>((resolve) => {
+      const timer = setInterval(() => {
+        const printed = Number(service.recentOutput().trim());
+        if (printed) {
+          clearInterval(timer);
+          resolve(printed);
+        }
+      }, 20);
+    });
+    expect(isRunning(pid)).toBe(true);
+
+    owner.kill('SIGKILL');
+
+    // The watchdog looks every second; allow a busy machine several.
+    for (let i = 0; i < 100 && service.alive; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(service.alive).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ended(pid)).toBe(true);
+    await service.stop();
   });
 
   it('tells whether a command exists, for a clear message before spawning', () => {

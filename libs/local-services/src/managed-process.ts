@@ -27,12 +27,13 @@ export class ManagedProcess {
     ManagedProcess.running.add(this);
   }
 
-  static start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ManagedProcess {
+  /** `owner`: the process whose death ends this one; this process unless a test stands in another. */
+  static start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; owner?: number } = {}): ManagedProcess {
     // Its own process group, so that stopping it also stops anything it started; and a watchdog in
     // that group ends it when this process dies without a chance to clean up (SIGKILL, a crash).
     const child = spawn('sh', ['-c', WATCHDOG, name, command, ...args], {
       cwd: options.cwd,
-      env: { ...(options.env ?? process.env), MANAGED_PROCESS_OWNER: String(process.pid) },
+      env: { ...(options.env ?? process.env), MANAGED_PROCESS_OWNER: String(options.owner ?? process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
