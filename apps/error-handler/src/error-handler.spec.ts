@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
 import { systemClock, type Job, type JobFailureNotice } from '@async-jobs/domain';
@@ -167,5 +167,38 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   ])('fails loudly on %s, so that it is retried and archived rather than dropped', async (_name, event) => {
     await expect(handle(event, aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
     expect(logs.find('unrecognised failure message')).toHaveLength(1);
+  });
+
+  it('records what it can of a batch of bad messages, and fails only for the unreadable one, which is kept', async () => {
+    const real = await submitted();
+    const deleted = await submitted();
+    await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: deleted.id } } })); // as TTL would
+    const unknown = { ...aSubmittedJob(), id: 'job-that-never-was' } as Job;
+
+    const outcome = handle(anSnsEvent(['{"kind":"JobFailed","jobId":', notice(unknown), notice(deleted), notice(real), ['not', 'a', 'notice']]), aLambdaContext());
+
+    // The unreadable messages fail the invocation (Lambda retries it, then its destination keeps it);
+    // everything readable was handled first, and a job that is gone is reported, not retried.
+    await expect(outcome).rejects.toBeInstanceOf(FailuresNotRecordedError);
+    await expect(outcome).rejects.toMatchObject({ message: expect.not.stringContaining(real.id) });
+    expect((await repository.get(real.id))?.consumers.a.status).toBe('FAILED');
+    expect(await repository.get(deleted.id)).toBeUndefined();
+    expect(logs.find('failure not recordable').map((l) => [l['jobId'], (l['stop'] as { code: string }).code])).toEqual([
+      [unknown.id, 'JOB_NOT_FOUND'],
+      [deleted.id, 'JOB_NOT_FOUND'],
+    ]);
+    expect(logs.find('unrecognised failure message')).toHaveLength(2);
+  });
+
+  it('records a replayed event once, however many times it is replayed', async () => {
+    const job = await submitted();
+    const replayed = { version: '0', 'detail-type': 'JobFailureUnrecorded', source: 'async-jobs.error-handler', 'replay-name': 'replay-3', detail: { ...notice(job), kind: 'JobFailureUnrecorded', cause: 'STORE_UNAVAILABLE' } };
+
+    await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    const version = (await repository.get(job.id))?.version;
+    await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 0 });
+
+    expect((await repository.get(job.id))?.version).toBe(version);
+    expect(logs.find('failure already recorded: duplicate ignored')).toHaveLength(1);
   });
 });

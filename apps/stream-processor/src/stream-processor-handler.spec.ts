@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
 import { cryptoIdGenerator, DynamoDbJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
 import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
@@ -182,5 +182,18 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     // The heartbeat, not the invocation's deadline, keeps a live run's claim: a crashed run's lapses soon.
     expect(seen[0]).toBeGreaterThanOrEqual(before + 20_000);
     expect(seen[0]).toBeLessThanOrEqual(Date.now() + 20_000);
+  });
+
+  it('acknowledges the record of a job deleted since (as TTL does), while the rest of the batch runs', async () => {
+    const gone = await submitted();
+    const kept = await submitted();
+    await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: gone.id } } }));
+
+    const response = await handle(aStreamEvent([anInsertRecord(gone), anInsertRecord(kept)]), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await repository.get(gone.id)).toBeUndefined(); // not brought back by a claim
+    expect((await repository.get(kept.id))?.consumers.a.status).toBe('SUCCEEDED');
+    expect(logs.find('delivery skipped')).toEqual([expect.objectContaining({ jobId: gone.id, reason: expect.objectContaining({ code: 'JOB_NOT_FOUND' }) })]);
   });
 });
