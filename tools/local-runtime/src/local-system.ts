@@ -9,7 +9,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { startDynamoDbLocal, startMotoServer, type LocalSystemState, type RunningService } from '@async-jobs/local-services';
+import { freePort, startDynamoDbLocal, startMotoServer, type LocalSystemState } from '@async-jobs/local-services';
 import {
   consumerFunctionName,
   deploymentSettings,
@@ -25,6 +25,7 @@ import { LocalFunction } from './local-function';
 import { createLocalResources } from './local-resources';
 import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
 import { RequestModelValidator } from './request-model-validator';
+import { ServiceGate } from './service-gate';
 import type { RuntimeLog } from './runtime-log';
 import { StreamEventSource } from './stream-event-source';
 
@@ -70,24 +71,40 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   };
 
   try {
+    // moto listens on a port of its own behind a gate on the --moto-port: a fault test can take it
+    // down and bring it back with its resources made before anyone reaches it again.
+    const motoPort = options.motoPort ?? (await freePort());
     const [dynamodb, moto] = await Promise.all([
       startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir }),
-      startMotoServer({ port: options.motoPort }),
+      startMotoServer({}),
     ]).catch(async (error: Error) => {
       throw new Error(`${error.message}\n(the ports are set with --dynamodb-port and --moto-port)`);
     });
     stops.push(() => dynamodb.stop(), () => moto.stop());
+    const motoGate = new ServiceGate(moto.port);
+    await motoGate.listen(motoPort).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(error.code === 'EADDRINUSE' ? `Port ${motoPort} is in use; choose another with --moto-port` : error.message);
+    });
+    stops.push(() => motoGate.stop());
+    const motoEndpoint = `http://127.0.0.1:${motoPort}`;
 
-    const awsEnvironment = awsEndpoints(settings.region, dynamodb, moto);
+    const awsEnvironment = awsEndpoints(settings.region, dynamodb.endpoint, motoEndpoint);
     const clientConfig = { region: settings.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint }),
       streams: new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodb.endpoint }),
+      sns: new SNSClient({ ...clientConfig, endpoint: motoEndpoint }),
+      sqs: new SQSClient({ ...clientConfig, endpoint: motoEndpoint }),
+      events: new EventBridgeClient({ ...clientConfig, endpoint: motoEndpoint }),
+    };
+    // Behind the gate: for making moto's resources again while the gate is closed.
+    const behindGate = {
+      dynamodb: clients.dynamodb,
       sns: new SNSClient({ ...clientConfig, endpoint: moto.endpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: moto.endpoint }),
       events: new EventBridgeClient({ ...clientConfig, endpoint: moto.endpoint }),
     };
-    stops.push(async () => Object.values(clients).forEach((client) => client.destroy()));
+    stops.push(async () => [...Object.values(clients), ...Object.values(behindGate)].forEach((client) => client.destroy()));
     const resources = await createLocalResources(clients, settings);
     const names = resourceNames('local');
 
@@ -158,18 +175,25 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     type ServiceControl = { dynamodb?: 'kill' | 'restart'; moto?: 'kill' | 'restart' };
     // Fault tests take AWS's parts down and back, as an outage would. DynamoDB Local comes back with
-    // its data only from --data-dir; moto always comes back empty, so its resources are made again.
+    // its data only from --data-dir. moto comes back empty: its resources are made again behind the
+    // closed gate, so that nobody publishes to a topic that has no subscription yet.
     const controlServices = async (control: ServiceControl) => {
       if (control.dynamodb && !options.dataDir) return { error: { code: 'NEEDS_DATA_DIR', message: 'DynamoDB Local keeps its data across a restart only with --data-dir' } };
       if (control.dynamodb === 'kill') await dynamodb.kill();
-      if (control.moto === 'kill') await moto.kill();
+      if (control.moto === 'kill') {
+        motoGate.close();
+        await moto.kill();
+      }
       if (control.dynamodb === 'restart') await dynamodb.restart();
       if (control.moto === 'restart') {
+        motoGate.close();
         await moto.restart();
-        Object.assign(resources, await createLocalResources(clients, settings));
+        Object.assign(resources, await createLocalResources(behindGate, settings));
+        motoGate.openTo(moto.port);
       }
-      log.warn(`services: ${JSON.stringify(control)} (DynamoDB Local ${dynamodb.alive ? 'up' : 'down'}, moto ${moto.alive ? 'up' : 'down'})`);
-      return { dynamodb: dynamodb.alive, moto: moto.alive };
+      const motoUp = moto.alive && motoGate.isOpen;
+      log.warn(`services: ${JSON.stringify(control)} (DynamoDB Local ${dynamodb.alive ? 'up' : 'down'}, moto ${motoUp ? 'up' : 'down'})`);
+      return { dynamodb: dynamodb.alive, moto: motoUp };
     };
 
     const credentials = options.auth ? { accessKeyId: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') } : undefined;
@@ -210,7 +234,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       apiUrl: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
       region: settings.region,
       dynamodbEndpoint: dynamodb.endpoint,
-      motoEndpoint: moto.endpoint,
+      motoEndpoint,
       accountId: LOCAL_ACCOUNT_ID,
       resources,
       consumers: settings.consumers,
@@ -226,16 +250,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 }
 
 /** How the functions' SDK reaches the local parts: the SDK's own endpoint variables, nothing else. */
-function awsEndpoints(region: string, dynamodb: RunningService, moto: RunningService): Record<string, string> {
+function awsEndpoints(region: string, dynamodbEndpoint: string, motoEndpoint: string): Record<string, string> {
   return {
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SNS: moto.endpoint,
-    AWS_ENDPOINT_URL_SQS: moto.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SNS: motoEndpoint,
+    AWS_ENDPOINT_URL_SQS: motoEndpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: motoEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

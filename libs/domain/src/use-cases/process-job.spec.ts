@@ -216,6 +216,24 @@ describe('processJob', () => {
       expect(repository.jobs.get(stored_.id)!.consumers.a).toMatchObject({ status: 'CANCELLED', attempts: 1 });
     });
 
+    it('keeps renewing while a failure waits to be published, then leaves the claim to the error handler', async () => {
+      let publish: () => void = () => undefined;
+      const { repository, clock, deps } = setUp({ publisher: { publishFailure: () => new Promise<void>((resolve) => (publish = resolve)) } });
+      const job = await stored(repository, aJob({ input: { seconds: 301 } }));
+      const running = processJob(deps, { job, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      await jest.advanceTimersByTimeAsync(0);
+
+      clock.advance(2000);
+      await jest.advanceTimersByTimeAsync(2000); // the topic is slow: two beats meanwhile
+
+      expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'RUNNING', leaseExpiresAt: clock.now().getTime() + 3000 });
+      publish();
+      expect(await running).toMatchObject({ kind: 'failed', reason: { code: 'SLEEP_TOO_LONG' } });
+      const writes = repository.writes;
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(repository.writes).toBe(writes); // no beat after the hand-over
+    });
+
     it('reports a renewal the store could not take and tries again at the next beat', async () => {
       const job = controllable();
       const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });

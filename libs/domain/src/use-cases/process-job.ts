@@ -9,7 +9,7 @@ import type { FailurePublisher } from '../ports/failure-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { validateJobInput } from '../schemas/submit-job-request';
-import { keepLease, type LeasePolicy } from './lease-keeper';
+import { keepLease, type LeaseKeeper, type LeasePolicy } from './lease-keeper';
 
 /** Results are stored on the job item, whose size DynamoDB caps at 400 KB. */
 export const MAX_RESULT_BYTES = 64 * 1024;
@@ -69,9 +69,12 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
     result = await type.run(claimed.input, { jobId: job.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
     assertStorable(result);
   } catch (error) {
-    await keeper.stop();
-    if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
-    return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type });
+    if (keeper.lost) {
+      await keeper.stop();
+      return { kind: 'skipped', stage: 'run', reason: keeper.lost };
+    }
+    // The heartbeat goes on while the failure is handed over, which may wait out an outage.
+    return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type, keeper });
   }
   await keeper.stop();
   if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
@@ -118,17 +121,19 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
 
 async function handleRunFailure(
   deps: ProcessJobDeps,
-  run: { job: Job; consumerId: string; claimToken: string; attempt: number; error: unknown; type: JobType | undefined },
+  run: { job: Job; consumerId: string; claimToken: string; attempt: number; error: unknown; type: JobType | undefined; keeper: LeaseKeeper },
 ): Promise<ProcessOutcome> {
-  const { job, consumerId, claimToken, attempt, type } = run;
+  const { job, consumerId, claimToken, attempt, type, keeper } = run;
   let reason = failureReasonOf(run.error);
   const permanent = run.error instanceof JobsError && !run.error.retryable;
   const lastAttempt = type !== undefined && attempt >= type.maxAttempts;
-  const release = (lastError: FailureReason) =>
-    applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now: deps.clock.now() }), {
+  const release = async (lastError: FailureReason) => {
+    await keeper.stop();
+    return applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now: deps.clock.now() }), {
       seen: job,
       policy: deps.conflictPolicy,
     });
+  };
 
   if (!permanent && !lastAttempt) {
     await release(reason);
@@ -152,6 +157,8 @@ async function handleRunFailure(
     await release(reason);
     return { kind: 'retry', reason: notPublished, attempt };
   }
+  // The claim stays until the error handler records FAILED over it.
+  await keeper.stop();
   return { kind: 'failed', reason, attempt };
 }
 
