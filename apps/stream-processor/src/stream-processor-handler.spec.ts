@@ -1,6 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
-import { cryptoIdGenerator, DynamoDbJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, PatientFailurePublisher, SnsFailurePublisher } from '@async-jobs/adapters';
 import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
 import { createLogger } from '@async-jobs/platform';
 import {
@@ -15,6 +15,7 @@ import {
   type TestTable,
   type TopicCapture,
 } from '@async-jobs/testing';
+import { outageWaitLog } from './outage-wait-log';
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
 
 const flaky = defineJobType({
@@ -195,5 +196,28 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     expect(await repository.get(gone.id)).toBeUndefined(); // not brought back by a claim
     expect((await repository.get(kept.id))?.consumers.a.status).toBe('SUCCEEDED');
     expect(logs.find('delivery skipped')).toEqual([expect.objectContaining({ jobId: gone.id, reason: expect.objectContaining({ code: 'JOB_NOT_FOUND' }) })]);
+  });
+
+  it('waits out a topic that cannot be reached, logging each wait as a line of the job story, and then publishes', async () => {
+    const job = await submitted({ input: { seconds: 301 } });
+    let unreachable = 2;
+    const flakyTopic = {
+      publishFailure: async (notice: Parameters<SnsFailurePublisher['publishFailure']>[0]) => {
+        if (unreachable-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: {} });
+        return deps.publisher.publishFailure(notice);
+      },
+    };
+    const patience = { patienceMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), onWait: outageWaitLog(deps.logger, 'a') };
+    const patient = createStreamProcessorHandler({ ...deps, publisher: new PatientFailurePublisher(flakyTopic, patience) });
+
+    const response = await patient(aStreamEvent([anInsertRecord(job)]), aLambdaContext({ awsRequestId: 'request-42' }));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(logs.find('dependency unavailable: waiting')).toEqual([
+      expect.objectContaining({ jobId: job.id, consumerId: 'a', requestId: 'request-42', operation: 'publishFailure', attempt: 1 }),
+      expect.objectContaining({ jobId: job.id, consumerId: 'a', requestId: 'request-42', operation: 'publishFailure', attempt: 2 }),
+    ]);
+    const messages = (await topic.received()).map((m) => JSON.parse(m.Message)).filter((m) => m.jobId === job.id);
+    expect(messages).toEqual([expect.objectContaining({ kind: 'JobFailed', reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }) })]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
 import { CorruptJobError, failureReasonOf, processJob, type LeasePolicy, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
-import { emitMetric, type Logger } from '@async-jobs/platform';
+import { emitMetric, inInvocation, type Logger } from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
   logger: Logger;
@@ -15,15 +15,18 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
  * mapping retries from it while the rest of the batch is checkpointed.
  */
 export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
-  return async (event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
-    const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
-    // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
-    const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline)));
-    const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
-    if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
-    return { batchItemFailures };
-  };
+  return (event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> =>
+    inInvocation(context.awsRequestId, () => handleBatch(deps, event, context));
+}
+
+async function handleBatch(deps: StreamProcessorDeps, event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> {
+  const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
+  // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
+  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline)));
+  const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
+  if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
+  return { batchItemFailures };
 }
 
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */

@@ -7,3 +7,4 @@ export * from './deployment-settings';
 export * from './function-environment';
 export * from './replayed-events-pattern';
 export * from './event-filter';
+export * from './invocation-context';
