@@ -19,18 +19,23 @@ function ended(pid: number): boolean {
   }
 }
 
+/** The pid a `… & echo $!` command printed: the child it left running in the background. */
+function printedPid(managed: ManagedProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const pid = Number(managed.recentOutput().trim());
+      if (pid) {
+        clearInterval(timer);
+        resolve(pid);
+      }
+    }, 20);
+  });
+}
+
 describe('ManagedProcess', () => {
   it('stops the whole process group it started, grandchildren included', async () => {
     const parent = ManagedProcess.start('shell', 'bash', ['-c', 'sleep 60 & echo $!; wait']);
-    const grandchild = await new Promise<number>((resolve) => {
-      const timer = setInterval(() => {
-        const pid = Number(parent.recentOutput().trim());
-        if (pid) {
-          clearInterval(timer);
-          resolve(pid);
-        }
-      }, 20);
-    });
+    const grandchild = await printedPid(parent);
     expect(isRunning(grandchild)).toBe(true);
 
     await parent.stop();
@@ -44,15 +49,7 @@ describe('ManagedProcess', () => {
   it('ends the service within seconds when its owner dies without cleaning up (SIGKILL)', async () => {
     const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const service = ManagedProcess.start('orphan candidate', 'bash', ['-c', 'sleep 120 & echo $!; wait'], { owner: owner.pid });
-    const pid = await new Promise<number>((resolve) => {
-      const timer = setInterval(() => {
-        const printed = Number(service.recentOutput().trim());
-        if (printed) {
-          clearInterval(timer);
-          resolve(printed);
-        }
-      }, 20);
-    });
+    const pid = await printedPid(service);
     expect(isRunning(pid)).toBe(true);
 
     owner.kill('SIGKILL');
