@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
-import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
+import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { createLogger } from '@async-jobs/platform';
 import { loadErrorHandlerConfig } from './error-handler-config';
@@ -15,10 +15,10 @@ function wire(): ReturnType<typeof createErrorHandler> {
   const config = loadErrorHandlerConfig(process.env);
   return createErrorHandler({
     logger: createLogger({ service: 'error-handler', level: config.logLevel }),
-    repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
+    repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
     clock: systemClock,
-    streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient({})),
-    failedEvents: new EventBridgeFailedEventPublisher(new EventBridgeClient({}), config.failedEventsBusName),
+    streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient(sdkTimeouts('background'))),
+    failedEvents: new EventBridgeFailedEventPublisher(new EventBridgeClient(sdkTimeouts('background')), config.failedEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },
   });
 }

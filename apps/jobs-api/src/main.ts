@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger } from '@async-jobs/platform';
@@ -14,7 +14,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
   const config = loadJobsApiConfig(process.env);
   return createJobsApiHandler({
     logger: createLogger({ service: 'jobs-api', level: config.logLevel }),
-    repository: new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName),
+    repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('interactive')), config.tableName),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     ids: cryptoIdGenerator,
     clock: systemClock,

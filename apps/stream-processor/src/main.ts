@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, PatientFailurePublisher, PatientJobRepository, SnsFailurePublisher } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, PatientFailurePublisher, PatientJobRepository, sdkTimeouts, SnsFailurePublisher } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger } from '@async-jobs/platform';
@@ -21,9 +21,9 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     logger,
     consumerId: config.consumerId,
     lease: leasePolicy(config.leaseSeconds * 1000),
-    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient({}), config.tableName), patience),
+    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
-    publisher: new PatientFailurePublisher(new SnsFailurePublisher(new SNSClient({}), config.errorTopicArn), patience),
+    publisher: new PatientFailurePublisher(new SnsFailurePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn), patience),
     ids: cryptoIdGenerator,
     clock: systemClock,
   });

@@ -10,3 +10,4 @@ export * from './crypto-id-generator';
 export * from './outage-patience';
 export * from './patient-job-repository';
 export * from './patient-failure-publisher';
+export * from './sdk-timeouts';
