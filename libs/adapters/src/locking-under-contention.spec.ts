@@ -6,6 +6,7 @@ import {
   failTransition,
   JobConflictError,
   releaseTransition,
+  renewLeaseTransition,
   systemClock,
   type Job,
   type JobStatus,
@@ -17,7 +18,7 @@ import { DynamoDbJobRepository } from './dynamodb-job-repository';
 
 /**
  * Many writers on the same jobs at once, against DynamoDB Local: two deliveries of each consumer
- * (duplicate delivery), each claiming, releasing and completing several times; the error handler
+ * (duplicate delivery), each claiming, renewing its lease, releasing and completing several times; the error handler
  * failing consumer b; cancels. Every successful write is logged with the version it produced, and
  * the log must replay to exactly what is stored.
  */
@@ -76,6 +77,8 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
         continue;
       }
       const attempts = claim.job.consumers[consumerId].attempts;
+      // The run's heartbeat, racing the other writers.
+      await attempt(jobId, renewLeaseTransition({ consumerId, claimToken: token, leaseExpiresAt: Date.now() + LEASE_MS, now: new Date() }), { consumerId, token });
       const finish =
         attempts >= ATTEMPTS_BEFORE_SUCCESS
           ? completeTransition({ consumerId, claimToken: token, result: { attempts }, now: new Date() })
@@ -103,6 +106,7 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
     expect(writes.length).toBeGreaterThanOrEqual(1000);
     expect(conflicts).toBeGreaterThan(0);
     expect(stops).toContain('CLAIM_HELD');
+    expect(writes.filter((w) => w.transition === 'renew-lease').length).toBeGreaterThan(100);
 
     for (const job of jobs) {
       const log = writes.filter((w) => w.jobId === job.id).sort((x, y) => x.version - y.version);
@@ -128,6 +132,9 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
             entry!.status = 'RUNNING';
             entry!.token = write.token;
             entry!.claims += 1;
+            break;
+          case 'renew-lease':
+            expect([entry?.status, entry?.token]).toEqual(['RUNNING', write.token]);
             break;
           case 'release':
           case 'complete':
