@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   applyChange,
   claimTransition,
+  handOverFailureTransition,
   completeTransition,
   JobAlreadyExistsError,
   listPosition,
@@ -113,6 +114,21 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     expect((await repository.applyChange(job.id, change(takeover(now.getTime() + 500)))).applied).toBe(false);
     const later = await repository.applyChange(job.id, change(takeover(now.getTime() + 1001)));
     expect(later.applied && later.job.consumers.a).toMatchObject({ claimToken: 'new', attempts: 2 });
+  });
+
+  it('never lets a claim take an entry whose failure was handed over (RUNNING without a lease)', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const claimed = await repository.applyChange(job.id, change(claimTransition({ consumerId: 'a', claimToken: 'run', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)));
+    if (!claimed.applied) throw new Error('claim lost');
+    const handedOver = await repository.applyChange(job.id, change(handOverFailureTransition({ consumerId: 'a', claimToken: 'run', reason: { code: 'X', message: 'x' }, now }).plan(claimed.job)));
+    if (!handedOver.applied) throw new Error('hand-over lost');
+    // A stale view that believes the lease expired long ago, planned an hour later.
+    const stale = { ...claimed.job, consumers: { ...claimed.job.consumers, a: { ...claimed.job.consumers.a, leaseExpiresAt: 0 } } };
+    const takeover = claimTransition({ consumerId: 'a', claimToken: 'late', now: new Date(now.getTime() + 3_600_000), leaseExpiresAt: now.getTime() + 3_660_000 }).plan(stale);
+
+    expect((await repository.applyChange(job.id, change(takeover))).applied).toBe(false);
+    expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'run', attempts: 1, lastError: { code: 'X' } });
   });
 
   it('refuses a version-conditioned change after any other write', async () => {

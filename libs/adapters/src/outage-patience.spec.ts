@@ -2,6 +2,7 @@ import { StoreUnavailableError, type FailurePublisher, type JobRepository } from
 import { rideOutOutage, type OutagePatience } from './outage-patience';
 import { PatientFailurePublisher } from './patient-failure-publisher';
 import { PatientJobRepository } from './patient-job-repository';
+import { isTransientAwsError } from './store-error';
 
 /** Patience whose waits take no time but are counted, and a failure that lasts `failures` tries. */
 function setUp(patienceMs: number) {
@@ -71,6 +72,18 @@ describe('the patient repository and publisher', () => {
 
     const conflicting = { get: failingTimes(1, () => new Error('ConditionalCheckFailed'), undefined) } as unknown as JobRepository;
     await expect(new PatientJobRepository(conflicting, patience).get('job-1')).rejects.toThrow('ConditionalCheckFailed');
+  });
+
+  it('tells an outage from a refusal in what the SDK throws', () => {
+    const sdkError = (name: string, fields: object) => Object.assign(new Error(name), { name, ...fields });
+    expect(isTransientAwsError(sdkError('TimeoutError', { code: 'ETIMEDOUT', $metadata: {} }))).toBe(true);
+    expect(isTransientAwsError(sdkError('Error', { code: 'ECONNREFUSED', $metadata: {} }))).toBe(true);
+    expect(isTransientAwsError(sdkError('ThrottlingException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(true);
+    expect(isTransientAwsError(sdkError('InternalServerError', { $fault: 'server', $metadata: { httpStatusCode: 500 } }))).toBe(true);
+    expect(isTransientAwsError(sdkError('ConditionalCheckFailedException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isTransientAwsError(sdkError('ValidationException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isTransientAwsError(sdkError('CredentialsProviderError', { $metadata: {} }))).toBe(false);
+    expect(isTransientAwsError(new TypeError('a bug'))).toBe(false);
   });
 
   it('rides out a topic that cannot be reached or answers 5xx, not one that refuses the request', async () => {

@@ -10,6 +10,9 @@ const TRANSIENT_NAMES = new Set([
   'TransactionConflictException',
 ]);
 
+/** Failures before any request is sent (no credentials, say): retrying does not fix them. */
+const LOCAL_FAILURE_NAMES = new Set(['CredentialsProviderError', 'TokenProviderError', 'ProviderError']);
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Whether an AWS SDK failure may succeed if tried later: throttling, a 5xx, or no answer at all. */
@@ -19,7 +22,7 @@ export function isTransientAwsError(error: unknown): boolean {
   const sdk = error as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; cause?: { code?: string } };
   const status = sdk.$metadata?.httpStatusCode;
   // An SDK error without an HTTP status never got a response: the network failed, not the request.
-  const noResponse = sdk.$metadata !== undefined && sdk.$metadata.httpStatusCode === undefined;
+  const noResponse = sdk.$metadata !== undefined && sdk.$metadata.httpStatusCode === undefined && !LOCAL_FAILURE_NAMES.has(sdk.name);
   return (
     noResponse ||
     TRANSIENT_NAMES.has(sdk.name) ||

@@ -7,6 +7,7 @@ import {
   claimTransition,
   completeTransition,
   failTransition,
+  handOverFailureTransition,
   releaseTransition,
   renewLeaseTransition,
   type Decision,
@@ -107,6 +108,18 @@ describe('renew the lease', () => {
   });
 });
 
+describe('hand a failure over', () => {
+  it('keeps the claim but drops the lease, so that no redelivery claims the entry until FAILED is recorded', () => {
+    const job = aJob({ consumers: { a: running('t1', now.getTime() + 60_000), b: anEntry() } });
+    const handedOver = applyChange(job, written(handOverFailureTransition({ consumerId: 'a', claimToken: 't1', reason, now }).plan(job)));
+    expect(handedOver.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 't1', lastError: reason });
+    expect(handedOver.consumers.a.leaseExpiresAt).toBeUndefined();
+    expect(stopped(claim('t2').plan(handedOver))).toBe('FAILURE_HANDED_OVER');
+    expect(meetsExpectation(handedOver, { entries: { a: { kind: 'claimable', now: now.getTime() + 3_600_000 } } })).toBe(false);
+    expect(applyChange(handedOver, written(failTransition({ consumerId: 'a', reason, now }).plan(handedOver))).consumers.a.status).toBe('FAILED');
+  });
+});
+
 describe('fail', () => {
   const fail = failTransition({ consumerId: 'a', reason, now });
 
@@ -159,6 +172,7 @@ describe('every planned write', () => {
     completeTransition({ consumerId: 'a', claimToken: 't1', result: 1, now }),
     releaseTransition({ consumerId: 'a', claimToken: 't1', lastError: reason, now }),
     renewLeaseTransition({ consumerId: 'a', claimToken: 't1', leaseExpiresAt: now.getTime() + 30_000, now }),
+    handOverFailureTransition({ consumerId: 'a', claimToken: 't1', reason, now }),
     failTransition({ consumerId: 'a', reason, now }),
     cancelTransition({ now }),
   ];

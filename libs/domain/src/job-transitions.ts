@@ -18,6 +18,7 @@ export type StopCode =
   | 'ALREADY_CANCELLED'
   | 'CANCELLED'
   | 'CLAIM_HELD'
+  | 'FAILURE_HANDED_OVER'
   | 'STALE_CLAIM';
 
 export interface StopReason {
@@ -62,6 +63,10 @@ export function claimTransition(args: {
       if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled', entry.status);
       if (isTerminal(entry.status)) {
         return stop('ALREADY_FINISHED', `this consumer already finished the job (${entry.status})`, entry.status);
+      }
+      // RUNNING without a lease: the run failed for good and the error handler is recording it.
+      if (entry.status === 'RUNNING' && entry.leaseExpiresAt === undefined) {
+        return stop('FAILURE_HANDED_OVER', 'the run failed for good; the error handler records the failure', entry.status);
       }
       if (entry.status === 'RUNNING' && (entry.leaseExpiresAt ?? 0) >= now.getTime()) {
         return stop('CLAIM_HELD', 'another run holds an unexpired claim on the job', entry.status);
@@ -129,6 +134,15 @@ export function completeTransition(args: { consumerId: string; claimToken: strin
  */
 export function renewLeaseTransition(args: { consumerId: string; claimToken: string; leaseExpiresAt: number; now: Date }): Transition {
   return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), true);
+}
+
+/**
+ * After a permanent failure was published: the entry stays RUNNING under the claim, with the reason
+ * as `lastError`, but without a lease, so no redelivery claims and runs it again while the error
+ * handler records FAILED.
+ */
+export function handOverFailureTransition(args: { consumerId: string; claimToken: string; reason: FailureReason; now: Date }): Transition {
+  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason }, remove: ['leaseExpiresAt'] }), true);
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */

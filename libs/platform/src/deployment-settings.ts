@@ -70,12 +70,13 @@ export interface DeploymentSettings {
 }
 
 const SLEEP_MAX_SECONDS = 300;
+const LEASE_SECONDS = 60;
 
 const base: Omit<DeploymentSettings, 'environment'> = {
   region: 'eu-west-1',
   consumers: ['a', 'b'],
   logLevel: 'info',
-  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024, leaseSeconds: 60, outagePatienceSeconds: 60 },
+  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024, leaseSeconds: LEASE_SECONDS, outagePatienceSeconds: 60 },
   stream: {
     batchSize: 10,
     maximumBatchingWindowSeconds: 1,
@@ -87,7 +88,8 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   errorHandlerAsync: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
   functions: {
     jobsApi: { memoryMb: 512, timeoutSeconds: 10 },
-    streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + 30 },
+    // The longest run, plus one lease: the retry of a crashed run may wait that long to take over.
+    streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + LEASE_SECONDS + 30 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
   },
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },

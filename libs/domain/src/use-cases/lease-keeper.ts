@@ -36,11 +36,14 @@ export function keepLease(
 ): LeaseKeeper {
   const controller = new AbortController();
   let lost: StopReason | undefined;
+  let stopped = false;
   let seen = claim.job;
-  let beating: Promise<void> = Promise.resolve();
+  // One renewal at a time: during an outage a renewal may wait a long while, and beats due
+  // meanwhile are skipped rather than queued behind it.
+  let beating: Promise<void> | undefined;
 
   const beat = async () => {
-    if (lost) return;
+    if (lost || stopped) return;
     const now = deps.clock.now();
     try {
       const transition = renewLeaseTransition({ consumerId: claim.consumerId, claimToken: claim.claimToken, leaseExpiresAt: now.getTime() + claim.lease.durationMs, now });
@@ -52,10 +55,20 @@ export function keepLease(
       lost = outcome.reason;
       controller.abort(outcome.reason);
     } catch (error) {
-      claim.onRenewalError?.(error);
+      try {
+        claim.onRenewalError?.(error);
+      } catch {
+        // A failing report must not stop the heartbeat.
+      }
     }
   };
-  const timer = claim.lease.renewEveryMs > 0 ? setInterval(() => (beating = beating.then(beat)), claim.lease.renewEveryMs) : undefined;
+  const timer =
+    claim.lease.renewEveryMs > 0
+      ? setInterval(() => {
+          if (beating) return;
+          beating = beat().finally(() => (beating = undefined));
+        }, claim.lease.renewEveryMs)
+      : undefined;
 
   return {
     signal: controller.signal,
@@ -63,6 +76,7 @@ export function keepLease(
       return lost;
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       await beating;
     },

@@ -79,6 +79,23 @@ describe('processJob', () => {
 
     expect(outcome).toMatchObject({ kind: 'failed', reason: { code: 'SLEEP_TOO_LONG' } });
     expect(published).toEqual([expect.objectContaining({ kind: 'JobFailed', jobId: job.id, consumerId: 'a', attempt: 1, reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }) })]);
+    // Handed over: still RUNNING under the claim, with the reason, and no lease for a redelivery to wait out.
+    const entry = repository.jobs.get(job.id)!.consumers.a;
+    expect(entry).toMatchObject({ status: 'RUNNING', claimToken: 'token-1', lastError: { code: 'SLEEP_TOO_LONG' } });
+    expect(entry.leaseExpiresAt).toBeUndefined();
+  });
+
+  it('does not run a job again whose failure was handed to the error handler, when its record comes again', async () => {
+    const { repository, clock, published, run } = setUp();
+    const job = await stored(repository, aJob({ input: { seconds: 301 } }));
+    await run(job);
+
+    const again = await run(job); // the mapping retried from an earlier record of the same batch
+
+    expect(again).toMatchObject({ kind: 'skipped', stage: 'claim', reason: { code: 'FAILURE_HANDED_OVER' } });
+    expect(published).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]); // no lease to wait for
+    expect(repository.jobs.get(job.id)!.consumers.a.attempts).toBe(1);
   });
 
   it('treats stored input that fails the second validation as permanent', async () => {
@@ -139,6 +156,24 @@ describe('processJob', () => {
 
       expect(outcome).toMatchObject({ kind: 'skipped', stage: 'claim', reason: { code: 'CLAIM_HELD' } });
       expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ claimToken: 'crashed-run', attempts: 1 });
+    });
+
+    it('recognises its own claim when the answer to the claim was lost and the retried write refused', async () => {
+      const { repository, clock, deps } = setUp();
+      const job = await stored(repository, aJob());
+      const lostAnswer = Object.assign(Object.create(repository) as InMemoryJobRepository, {
+        applyChange: async (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) => {
+          const result = await repository.applyChange(jobId, change);
+          if (!result.applied || change.entries['a']?.set.status !== 'RUNNING' || change.entries['a'].set.leaseExpiresAt === undefined) return result;
+          // The write landed; what the caller sees is its retry's refused condition.
+          return { applied: false as const, current: result.job };
+        },
+      });
+
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+
+      expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
+      expect(clock.sleeps).toEqual([1000]); // the job's sleep only: no wait for its own lease
     });
 
     it('asks for a retry when the lease outlasts what is left of the delivery', async () => {
@@ -232,6 +267,34 @@ describe('processJob', () => {
       const writes = repository.writes;
       await jest.advanceTimersByTimeAsync(5000);
       expect(repository.writes).toBe(writes); // no beat after the hand-over
+    });
+
+    it('renews one beat at a time: beats due while a renewal waits out an outage are skipped, not queued', async () => {
+      const job = controllable();
+      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
+      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
+      let renewals = 0;
+      let storeBack: () => void = () => undefined;
+      const slowStore = Object.assign(Object.create(repository) as InMemoryJobRepository, {
+        applyChange: async (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) => {
+          if (change.entries['a']?.set.leaseExpiresAt && change.entries['a'].set.status === undefined) {
+            renewals += 1;
+            await new Promise<void>((resolve) => (storeBack = resolve)); // a patient repository, waiting
+          }
+          return repository.applyChange(jobId, change);
+        },
+      });
+      const running = processJob({ ...deps, repository: slowStore }, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      await jest.advanceTimersByTimeAsync(0);
+
+      await jest.advanceTimersByTimeAsync(5000); // five beats due, the first still waiting
+
+      expect(renewals).toBe(1);
+      job.finish('done');
+      await jest.advanceTimersByTimeAsync(0);
+      storeBack(); // the stop waits for the renewal in flight, then completes
+      expect(await running).toMatchObject({ kind: 'succeeded' });
+      expect(renewals).toBe(1);
     });
 
     it('reports a renewal the store could not take and tries again at the next beat', async () => {

@@ -3,7 +3,7 @@ import { JobsError, PermanentJobError } from '../errors';
 import type { FailureReason, Job, JsonValue } from '../job';
 import type { JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
-import { claimTransition, completeTransition, releaseTransition, type StopReason } from '../job-transitions';
+import { claimTransition, completeTransition, handOverFailureTransition, releaseTransition, type StopReason } from '../job-transitions';
 import type { Clock } from '../ports/clock';
 import type { FailurePublisher } from '../ports/failure-publisher';
 import type { IdGenerator } from '../ports/id-generator';
@@ -106,6 +106,8 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
     });
   };
   let claim = await claimNow(job);
+  // Our own claim landed, but its answer was lost and the retried write was refused: it is ours.
+  if (claim.kind === 'stopped' && claim.job?.consumers[consumerId]?.claimToken === claimToken) return { kind: 'written', job: claim.job };
   if (claim.kind === 'stopped' && claim.reason.code === 'CLAIM_HELD') {
     const heldUntil = claim.job?.consumers[consumerId]?.leaseExpiresAt ?? Number.POSITIVE_INFINITY;
     // Enough time left to take over and run for one lease; otherwise the mapping delivers again later.
@@ -157,8 +159,9 @@ async function handleRunFailure(
     await release(reason);
     return { kind: 'retry', reason: notPublished, attempt };
   }
-  // The claim stays until the error handler records FAILED over it.
+  // The claim stays, without a lease, until the error handler records FAILED over it.
   await keeper.stop();
+  await applyTransition(deps, job.id, handOverFailureTransition({ consumerId, claimToken, reason, now: deps.clock.now() }), { seen: job, policy: deps.conflictPolicy });
   return { kind: 'failed', reason, attempt };
 }
 
