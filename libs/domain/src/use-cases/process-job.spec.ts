@@ -8,6 +8,7 @@ import { defineJobType } from '../job-types/job-type';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
 import { createSleepJobType } from '../job-types/sleep-job';
 import type { JobFailureNotice } from '../ports/failure-publisher';
+import type { JobRepository } from '../ports/job-repository';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
 
@@ -213,12 +214,19 @@ describe('processJob', () => {
     }
     const lease = { durationMs: 3000, renewEveryMs: 1000 };
 
-    it('moves the lease ahead while the job runs, and drops it with the result', async () => {
+    /** Starts a controllable run on a fresh job and lets it claim; `through` stands a store in front of the repository. */
+    async function startRun(options: { through?: (repository: InMemoryJobRepository) => JobRepository; onRenewalError?: (error: unknown) => void } = {}) {
       const job = controllable();
       const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
-      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
-      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      const submitted = await stored(repository, aJob({ type: 'controlled', input: {} }));
+      const store = options.through?.(repository) ?? repository;
+      const running = processJob({ ...deps, repository: store }, { job: submitted, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000, onRenewalError: options.onRenewalError });
       await jest.advanceTimersByTimeAsync(0);
+      return { job, repository, clock, stored_: submitted, running };
+    }
+
+    it('moves the lease ahead while the job runs, and drops it with the result', async () => {
+      const { job, repository, clock, stored_, running } = await startRun();
       const claimedLease = repository.jobs.get(stored_.id)!.consumers.a.leaseExpiresAt!;
 
       clock.advance(2500);
@@ -237,11 +245,7 @@ describe('processJob', () => {
     });
 
     it('aborts the run when a renewal finds the job cancelled, and stores nothing of it', async () => {
-      const job = controllable();
-      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
-      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
-      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
-      await jest.advanceTimersByTimeAsync(0);
+      const { job, repository, clock, stored_, running } = await startRun();
 
       await cancelJob({ repository, clock }, stored_.id);
       await jest.advanceTimersByTimeAsync(1000);
@@ -270,22 +274,19 @@ describe('processJob', () => {
     });
 
     it('renews one beat at a time: beats due while a renewal waits out an outage are skipped, not queued', async () => {
-      const job = controllable();
-      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
-      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
       let renewals = 0;
       let storeBack: () => void = () => undefined;
-      const slowStore = Object.assign(Object.create(repository) as InMemoryJobRepository, {
-        applyChange: async (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) => {
-          if (change.entries['a']?.set.leaseExpiresAt && change.entries['a'].set.status === undefined) {
-            renewals += 1;
-            await new Promise<void>((resolve) => (storeBack = resolve)); // a patient repository, waiting
-          }
-          return repository.applyChange(jobId, change);
-        },
-      });
-      const running = processJob({ ...deps, repository: slowStore }, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
-      await jest.advanceTimersByTimeAsync(0);
+      const slowStore = (repository: InMemoryJobRepository) =>
+        Object.assign(Object.create(repository) as InMemoryJobRepository, {
+          applyChange: async (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) => {
+            if (change.entries['a']?.set.leaseExpiresAt && change.entries['a'].set.status === undefined) {
+              renewals += 1;
+              await new Promise<void>((resolve) => (storeBack = resolve)); // a patient repository, waiting
+            }
+            return repository.applyChange(jobId, change);
+          },
+        });
+      const { job, running } = await startRun({ through: slowStore });
 
       await jest.advanceTimersByTimeAsync(5000); // five beats due, the first still waiting
 
@@ -298,10 +299,8 @@ describe('processJob', () => {
     });
 
     it('reports a renewal the store could not take and tries again at the next beat', async () => {
-      const job = controllable();
-      const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
-      const stored_ = await stored(repository, aJob({ type: 'controlled', input: {} }));
       const errors: unknown[] = [];
+      const { job, repository, clock, stored_, running } = await startRun({ onRenewalError: (e) => errors.push(e) });
       let failNext = true;
       repository.beforeWrite = () => {
         if (repository.writes === 1 && failNext) {
@@ -309,8 +308,6 @@ describe('processJob', () => {
           throw new Error('store unavailable');
         }
       };
-      const running = processJob(deps, { job: stored_, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000, onRenewalError: (e) => errors.push(e) });
-      await jest.advanceTimersByTimeAsync(0);
 
       clock.advance(2000);
       await jest.advanceTimersByTimeAsync(2000);
