@@ -1,7 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Job } from '@async-jobs/domain';
-import { RunningLocalSystem, sleep } from '@async-jobs/local-services';
+import { RunningLocalSystem, sleep, waitUntil } from '@async-jobs/local-services';
 import type { BenchResult } from './bench-result';
 import { round } from './statistics';
 
@@ -53,13 +53,10 @@ export async function soak(options: SoakOptions = DEFAULT_SOAK, progress: (line:
       answers.set(response.status, (answers.get(response.status) ?? 0) + 1);
       return response.status === 202 ? (response.body.jobId as string) : undefined;
     };
-    const waitForCompletions = async (target: number, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      while (completions.update() < target) {
-        if (Date.now() > deadline) throw new Error(`only ${completions.count} of ${target} consumer runs finished in ${timeoutMs} ms`);
-        await sleep(100);
-      }
-    };
+    const waitForCompletions = (target: number, timeoutMs: number) =>
+      waitUntil(`${target} consumer runs finished`, () => completions.update() >= target, timeoutMs).catch(() => {
+        throw new Error(`only ${completions.count} of ${target} consumer runs finished in ${timeoutMs} ms`);
+      });
 
     // Phase 1: calibration, 8 clients as fast as answers come.
     const calibration: string[] = [];

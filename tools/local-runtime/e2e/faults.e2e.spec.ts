@@ -1,18 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunningLocalSystem, sleep, type JobView } from '@async-jobs/local-services';
+import { RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 const storyOf = (system: RunningLocalSystem, jobId: string, message: string) => system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === message);
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(100);
-  }
-}
+const until = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => waitUntil(what, condition, timeoutMs);
 
 describe('faults: the local system loses its parts and its jobs are not lost', () => {
   let system: RunningLocalSystem;
