@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import type { LocalSystemState } from './local-system-state';
+import { waitUntil } from './wait-until-ready';
 
 /** The workspace's root: the nearest folder above this file that holds nx.json (sources or a bundle alike). */
 function workspaceRoot(): string {
@@ -119,6 +120,18 @@ export class RunningLocalSystem {
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`replay exited ${code}: ${out}`))));
     });
+  }
+
+  /**
+   * The log lines matching `matches`, once at least `atLeast` of them are printed. A function logs after its write
+   * lands, and its output reaches this process a moment later, so a line may trail the state it reports.
+   */
+  async waitForLines(matches: (line: Record<string, unknown>) => boolean, atLeast: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+    const found = () => this.logLines().filter(matches);
+    await waitUntil(`${atLeast} matching log lines are printed`, () => found().length >= atLeast, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}; found ${JSON.stringify(found())}`);
+    });
+    return found();
   }
 
   /** The functions' JSON log lines printed so far. */

@@ -161,6 +161,9 @@ async function verify(system: RunningLocalSystem, client: DynamoDBClient, ids: s
   } while (startKey);
 
   // One claim and one completion per job and consumer: a second claim while the first ran would show here.
+  // The last completions are logged just after their writes: give their lines a moment to arrive (a shortfall is reported below).
+  const completions = ids.length * system.state.consumers.length;
+  await system.waitForLines((line) => line['message'] === 'job succeeded', completions).catch(() => undefined);
   const story = new Map<string, { claimed: number; succeeded: number }>();
   for (const line of system.logLines()) {
     const message = line['message'];

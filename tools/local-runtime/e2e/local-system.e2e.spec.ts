@@ -28,6 +28,8 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       a: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
       b: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
     });
+    // The processors log their success after writing it: wait for both lines rather than race them.
+    await system.waitForLines((line) => line['jobId'] === job.jobId && line['message'] === 'job succeeded', 2);
     const story = system.logLines().filter((line) => line['jobId'] === job.jobId);
     expect(story.map((line) => `${line['service']}:${line['message']}`)).toEqual(
       expect.arrayContaining(['jobs-api:job submitted', 'stream-processor:job claimed', 'stream-processor:job succeeded']),
@@ -51,7 +53,8 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     for (const consumer of Object.values(job.consumers)) {
       expect(consumer).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
     }
-    expect(system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'failure recorded')).toHaveLength(2);
+    const recorded = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'failure recorded', 2);
+    expect(recorded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
   });
 
   it('takes a crashing processor through retries and the on-failure record to FAILED', async () => {
@@ -100,9 +103,8 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(cancelled.body.status).toBe('CANCELLED');
 
     // Each run learns of the cancel when it next renews its lease (every 2 s locally), long before its 60 s are up.
-    const stopped = () => system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'run lost its claim: result discarded');
-    for (let i = 0; i < 100 && stopped().length < 2; i++) await sleep(100);
-    expect(stopped().map((l) => [l['consumerId'], (l['reason'] as { code: string }).code]).sort()).toEqual([
+    const stopped = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'run lost its claim: result discarded', 2);
+    expect(stopped.map((l) => [l['consumerId'], (l['reason'] as { code: string }).code]).sort()).toEqual([
       ['a', 'CANCELLED'],
       ['b', 'CANCELLED'],
     ]);
@@ -146,12 +148,11 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     const done = await system.waitForJob(jobId, bothConsumers('SUCCEEDED'));
 
     expect(await system.admin('redeliver', { jobId })).toEqual({ redelivered: [true, true] });
-    for (let i = 0; i < 50 && system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped').length < 2; i++) await sleep(100);
+    const skipped = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped', 2, 5_000);
 
     const after = await system.waitForJob(jobId, () => true);
     expect(after.version).toBe(done.version);
     expect(Object.values(after.consumers).map((c) => c.attempts)).toEqual([1, 1]);
-    const skipped = system.logLines().filter((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped');
     expect(skipped.map((l) => (l['reason'] as { code: string }).code)).toEqual(['ALREADY_FINISHED', 'ALREADY_FINISHED']);
   });
 });
