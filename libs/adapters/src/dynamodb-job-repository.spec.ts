@@ -225,3 +225,56 @@ describe('DynamoDbJobRepository idempotency keys, against DynamoDB Local', () =>
     expect(stored.filter(Boolean)).toHaveLength(1);
   });
 });
+
+/** A client whose first answer to `command` is lost after the write landed, as on a dropped connection: the SDK retries it. */
+function clientLosingFirstAnswerTo(command: string): { client: DynamoDBClient; tries: () => number } {
+  const client = new DynamoDBClient({});
+  let tries = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const output = await next(args);
+      if (context.commandName !== command) return output;
+      tries += 1;
+      if (tries === 1) throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError' });
+      return output;
+    },
+    { step: 'deserialize', name: 'loseFirstAnswer' },
+  );
+  return { client, tries: () => tries };
+}
+
+describe('DynamoDbJobRepository when an answer is lost and the SDK retries, against DynamoDB Local', () => {
+  let table: TestTable;
+  onItsOwnTable((t) => (table = t));
+
+  it('recognises its own stored job on the retry of a create, instead of calling it taken', async () => {
+    const { client, tries } = clientLosingFirstAnswerTo('PutItemCommand');
+    const job = aSubmittedJob();
+
+    await new DynamoDbJobRepository(client, table.tableName).create(job);
+
+    expect(tries()).toBe(2); // the first put landed, its answer was lost, the retry met the condition
+    expect((await table.items()).filter((i) => i['id'] === job.id)).toHaveLength(1);
+    client.destroy();
+  });
+
+  it('still refuses another job that has the same id', async () => {
+    const repository = new DynamoDbJobRepository(table.client, table.tableName);
+    const job = aSubmittedJob();
+    await repository.create(job);
+    await expect(repository.create({ ...job, createdAt: new Date(Date.parse(job.createdAt) + 1).toISOString() })).rejects.toBeInstanceOf(JobAlreadyExistsError);
+  });
+
+  // No code of ours: the SDK sends the same ClientRequestToken on the retry, which makes the transaction idempotent.
+  it('answers a retried idempotent create as created, its job and key stored once', async () => {
+    const { client, tries } = clientLosingFirstAnswerTo('TransactWriteItemsCommand');
+    const job = aSubmittedJob();
+
+    expect(await new DynamoDbJobRepository(client, table.tableName).createIdempotent(job, { keyHash: 'lost', requestHash: 'r' })).toEqual({ created: true });
+
+    expect(tries()).toBe(2);
+    expect(await new DynamoDbJobRepository(table.client, table.tableName).get(job.id)).toEqual(job);
+    expect((await table.items()).filter((i) => i['id'] === job.id || i['id'] === 'idempotency#lost')).toHaveLength(2);
+    client.destroy();
+  });
+});

@@ -24,6 +24,11 @@ function jobItem(job: Job) {
   return marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL);
 }
 
+/** A fresh UUID and the same creation instant and type: the item is this job, not another one with its id. */
+function isThisJob(stored: Record<string, unknown>, job: Job): boolean {
+  return stored['id'] === job.id && stored['createdAt'] === job.createdAt && stored['type'] === job.type;
+}
+
 /** Idempotency keys live in the jobs table under this id prefix; they have no `type`, so no processor sees them. */
 export const IDEMPOTENCY_PREFIX = 'idempotency#';
 
@@ -46,10 +51,15 @@ export class DynamoDbJobRepository implements JobRepository {
           Item: jobItem(job),
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': 'id' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new JobAlreadyExistsError(job.id);
+      if (error instanceof ConditionalCheckFailedException) {
+        // The SDK retries a put whose answer was lost; the retry then finds the item its first try stored.
+        if (error.Item && isThisJob(unmarshall(error.Item), job)) return;
+        throw new JobAlreadyExistsError(job.id);
+      }
       throw asStoreError(error, 'create');
     }
   }

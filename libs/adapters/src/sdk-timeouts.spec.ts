@@ -30,4 +30,14 @@ describe('sdkTimeouts', () => {
     expect(sockets.length).toBeGreaterThanOrEqual(1); // it did connect: the answer is what never came
     client.destroy();
   });
+
+  it('lets the API try twice, then give up, so that its caller gets a 503 rather than a timed-out function', async () => {
+    const client = new DynamoDBClient({ ...sdkTimeouts('interactive'), endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const before = sockets.length;
+
+    await expect(new DynamoDbJobRepository(client, 'jobs').get('job-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    expect(sockets.length - before).toBe(2); // a timed-out try closes its connection: one connection per try
+    client.destroy();
+  });
 });

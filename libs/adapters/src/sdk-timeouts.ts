@@ -4,8 +4,13 @@
  * error (TimeoutError), which the SDK retries and the callers treat as an outage. The API answers
  * a caller that waits: three tries must fit well inside its 10 s timeout. Background work can wait
  * longer for a slow answer.
+ *
+ * The API tries twice, not the SDK's default three times: a call then gives up within about 6 s
+ * (2 × (1 s + 2 s) and a backoff), so even a request that makes two calls answers 503 before its
+ * 10 s timeout would turn into a 502 that carries no Retry-After.
  */
 export function sdkTimeouts(kind: 'interactive' | 'background') {
   const requestTimeout = kind === 'interactive' ? 2000 : 10_000;
-  return { requestHandler: { connectionTimeout: kind === 'interactive' ? 1000 : 2000, requestTimeout, throwOnRequestTimeout: true } };
+  const requestHandler = { connectionTimeout: kind === 'interactive' ? 1000 : 2000, requestTimeout, throwOnRequestTimeout: true };
+  return kind === 'interactive' ? { requestHandler, maxAttempts: 2 } : { requestHandler };
 }

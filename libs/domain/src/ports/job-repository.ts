@@ -11,7 +11,11 @@ export type ChangeResult =
  * only when the change's expectation holds, and each write increments `version`.
  */
 export interface JobRepository {
-  /** @throws JobAlreadyExistsError when the id is taken. */
+  /**
+   * Stores a new job. A retry that finds this very job (same id, creation instant and type) already
+   * stored, because an earlier try landed unanswered, succeeds.
+   * @throws JobAlreadyExistsError when the id is taken by another job.
+   */
   create(job: Job): Promise<void>;
   /**
    * Stores the job and its idempotency key in one transaction, unless the key is taken: then

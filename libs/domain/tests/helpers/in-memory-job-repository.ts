@@ -8,7 +8,9 @@ export class InMemoryJobRepository implements JobRepository {
   beforeWrite?: (jobId: string) => void;
 
   async create(job: Job): Promise<void> {
-    if (this.jobs.has(job.id)) throw new JobAlreadyExistsError(job.id);
+    const stored = this.jobs.get(job.id);
+    if (stored && stored.createdAt === job.createdAt && stored.type === job.type) return;
+    if (stored) throw new JobAlreadyExistsError(job.id);
     this.jobs.set(job.id, structuredClone(job));
   }
 
