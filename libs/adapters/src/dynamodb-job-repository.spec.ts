@@ -216,7 +216,16 @@ describe('DynamoDbJobRepository idempotency keys, against DynamoDB Local', () =>
 
   it('lets exactly one of many concurrent requests with the same key create a job', async () => {
     const jobs = Array.from({ length: 8 }, () => aSubmittedJob());
-    const outcomes = await Promise.all(jobs.map((job) => repository.createIdempotent(job, { keyHash: 'race', requestHash: 'r' })));
+    // A transaction that collides with another on the key is refused as unavailable (the API's 503): callers retry it.
+    const submit = async (job: (typeof jobs)[number]): Promise<Awaited<ReturnType<DynamoDbJobRepository['createIdempotent']>>> => {
+      try {
+        return await repository.createIdempotent(job, { keyHash: 'race', requestHash: 'r' });
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return submit(job);
+        throw error;
+      }
+    };
+    const outcomes = await Promise.all(jobs.map(submit));
     const winners = outcomes.filter((o) => o.created);
     expect(winners).toHaveLength(1);
     const winnerId = jobs[outcomes.findIndex((o) => o.created)].id;

@@ -30,7 +30,10 @@ export interface JobView {
  * only over HTTP and the AWS SDK, as a user would.
  */
 export class RunningLocalSystem {
+  /** Everything printed, stdout and stderr, for messages. */
   output = '';
+  /** stdout alone, where the functions' JSON lines go: stderr chunks must not split them. */
+  private stdout = '';
   state!: LocalSystemState;
   private child!: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'async-jobs-e2e-'));
@@ -53,13 +56,19 @@ export class RunningLocalSystem {
   async launch(flags: string[]): Promise<void> {
     this.ports = { api: await freePort(), dynamodb: await freePort(), moto: await freePort() };
     this.output = '';
+    this.stdout = '';
     this.child = spawn(
       process.execPath,
       [MAIN, '--port', String(this.ports.api), '--dynamodb-port', String(this.ports.dynamodb), '--moto-port', String(this.ports.moto), '--state-file', this.stateFile, ...flags],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stdout?.setEncoding('utf8');
+    this.child.stdout?.on('data', (chunk: string) => {
+      this.output += chunk;
+      this.stdout += chunk;
+    });
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => (this.output += chunk));
     const started = Date.now();
     while (!this.output.includes('is running locally')) {
       if (this.child.exitCode !== null) throw new Error(`the local system exited: ${this.output}`);
@@ -134,9 +143,10 @@ export class RunningLocalSystem {
     return found();
   }
 
-  /** The functions' JSON log lines printed so far. */
+  /** The functions' JSON log lines printed so far: complete lines only, as the last one may still be arriving. */
   logLines(): Record<string, unknown>[] {
-    return this.output
+    return this.stdout
+      .slice(0, this.stdout.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);

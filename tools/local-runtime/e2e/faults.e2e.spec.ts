@@ -66,6 +66,8 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
   it('the processor killed mid-job: the job is run again once the lease runs out, and finishes once', async () => {
     const jobId = await system.submit({ seconds: 4 });
     await system.waitForJob(jobId, (j) => Object.values(j.consumers).every((c) => c.status === 'RUNNING'));
+    // Each claim is logged just after it lands: crash only once both lines are out, or the crash could swallow one.
+    await system.waitForLines(about(jobId, 'job claimed'), 2);
 
     const crash = (await system.admin('crash', {})) as { lostInvocations: number[] };
     expect(crash.lostInvocations).toEqual([expect.any(Number), expect.any(Number)]); // one per consumer
@@ -74,7 +76,7 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     // The dead run renews nothing: its lease (6 s locally) runs out, the redelivered batch waits for that and takes over.
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 45_000);
     for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 4 } });
-    const claims = storyOf(system, jobId, 'job claimed').map((l) => `${l['consumerId']}:${l['attempt']}`);
+    const claims = (await system.waitForLines(about(jobId, 'job claimed'), 4)).map((l) => `${l['consumerId']}:${l['attempt']}`);
     expect(claims.sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
     const succeeded = await system.waitForLines(about(jobId, 'job succeeded'), 2);
     expect(succeeded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
