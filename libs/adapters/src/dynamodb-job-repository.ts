@@ -12,7 +12,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobAlreadyExistsError, listPosition, StoreUnavailableError, type ChangeResult, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { isSameJob, JobAlreadyExistsError, listPosition, StoreUnavailableError, type ChangeResult, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
 import { JOBS_BY_TYPE_INDEX } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { jobFromItem } from './job-item';
@@ -22,11 +22,6 @@ const MARSHALL = { removeUndefinedValues: true } as const;
 /** A job as stored: its fields, plus the listing index's sort key. */
 function jobItem(job: Job) {
   return marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL);
-}
-
-/** A fresh UUID and the same creation instant and type: the item is this job, not another one with its id. */
-function isThisJob(stored: Record<string, unknown>, job: Job): boolean {
-  return stored['id'] === job.id && stored['createdAt'] === job.createdAt && stored['type'] === job.type;
 }
 
 /** Idempotency keys live in the jobs table under this id prefix; they have no `type`, so no processor sees them. */
@@ -57,7 +52,7 @@ export class DynamoDbJobRepository implements JobRepository {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         // The SDK retries a put whose answer was lost; the retry then finds the item its first try stored.
-        if (error.Item && isThisJob(unmarshall(error.Item), job)) return;
+        if (error.Item && isSameJob(unmarshall(error.Item) as Job, job)) return;
         throw new JobAlreadyExistsError(job.id);
       }
       throw asStoreError(error, 'create');

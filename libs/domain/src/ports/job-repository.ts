@@ -12,8 +12,8 @@ export type ChangeResult =
  */
 export interface JobRepository {
   /**
-   * Stores a new job. A retry that finds this very job (same id, creation instant and type) already
-   * stored, because an earlier try landed unanswered, succeeds.
+   * Stores a new job. A retry that finds this very job (`isSameJob`) already stored, because an
+   * earlier try landed unanswered, succeeds.
    * @throws JobAlreadyExistsError when the id is taken by another job.
    */
   create(job: Job): Promise<void>;
@@ -42,4 +42,9 @@ export interface IdempotencyRecord {
 /** A job's place in the newest-first order: creation time, then id to break ties. */
 export function listPosition(job: Pick<Job, 'createdAt' | 'id'>): string {
   return `${job.createdAt}#${job.id}`;
+}
+
+/** A fresh UUID with the same creation instant and type: the stored item is this job, not another one with its id. */
+export function isSameJob(stored: Pick<Job, 'id' | 'createdAt' | 'type'>, job: Job): boolean {
+  return stored.id === job.id && stored.createdAt === job.createdAt && stored.type === job.type;
 }

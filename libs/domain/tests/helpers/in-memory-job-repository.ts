@@ -1,4 +1,4 @@
-import { applyChange, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyRecord } from '../../src';
+import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyRecord } from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -9,7 +9,7 @@ export class InMemoryJobRepository implements JobRepository {
 
   async create(job: Job): Promise<void> {
     const stored = this.jobs.get(job.id);
-    if (stored && stored.createdAt === job.createdAt && stored.type === job.type) return;
+    if (stored && isSameJob(stored, job)) return;
     if (stored) throw new JobAlreadyExistsError(job.id);
     this.jobs.set(job.id, structuredClone(job));
   }
