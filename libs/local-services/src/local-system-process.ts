@@ -153,6 +153,9 @@ export class RunningLocalSystem {
   }
 }
 
+/** Matches a function's log line about one job: `system.waitForLines(jobLine(jobId, 'job succeeded'), 2)`. */
+export const jobLine = (jobId: string, message: string) => (line: Record<string, unknown>) => line['jobId'] === jobId && line['message'] === message;
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True when nothing accepts connections on the port any more. */

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
+import { jobLine, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-const about = (jobId: string, message: string) => (l: Record<string, unknown>) => l['jobId'] === jobId && l['message'] === message;
-const storyOf = (system: RunningLocalSystem, jobId: string, message: string) => system.logLines().filter(about(jobId, message));
+const storyOf = (system: RunningLocalSystem, jobId: string, message: string) => system.logLines().filter(jobLine(jobId, message));
 
 const until = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => waitUntil(what, condition, timeoutMs);
 
@@ -67,7 +66,7 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     const jobId = await system.submit({ seconds: 4 });
     await system.waitForJob(jobId, (j) => Object.values(j.consumers).every((c) => c.status === 'RUNNING'));
     // Each claim is logged just after it lands: crash only once both lines are out, or the crash could swallow one.
-    await system.waitForLines(about(jobId, 'job claimed'), 2);
+    await system.waitForLines(jobLine(jobId, 'job claimed'), 2);
 
     const crash = (await system.admin('crash', {})) as { lostInvocations: number[] };
     expect(crash.lostInvocations).toEqual([expect.any(Number), expect.any(Number)]); // one per consumer
@@ -76,9 +75,9 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     // The dead run renews nothing: its lease (6 s locally) runs out, the redelivered batch waits for that and takes over.
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 45_000);
     for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 4 } });
-    const claims = (await system.waitForLines(about(jobId, 'job claimed'), 4)).map((l) => `${l['consumerId']}:${l['attempt']}`);
+    const claims = (await system.waitForLines(jobLine(jobId, 'job claimed'), 4)).map((l) => `${l['consumerId']}:${l['attempt']}`);
     expect(claims.sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
-    const succeeded = await system.waitForLines(about(jobId, 'job succeeded'), 2);
+    const succeeded = await system.waitForLines(jobLine(jobId, 'job succeeded'), 2);
     expect(succeeded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
   });
 
@@ -98,7 +97,7 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
       const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED', 60_000);
       // One run each: the processors held their claims and waited; nothing was handed back.
       for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'SLEEP_TOO_LONG' } });
-      const recorded = await system.waitForLines(about(jobId, 'failure recorded'), 2);
+      const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
       expect(recorded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
     } finally {
       if (!restarted) await system.admin('services', { moto: 'restart' });

@@ -1,7 +1,7 @@
 import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '@async-jobs/client';
-import { portClosed, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
+import { jobLine, portClosed, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
 
 const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
 
@@ -29,7 +29,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       b: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
     });
     // The processors log their success after writing it: wait for both lines rather than race them.
-    await system.waitForLines((line) => line['jobId'] === job.jobId && line['message'] === 'job succeeded', 2);
+    await system.waitForLines(jobLine(job.jobId, 'job succeeded'), 2);
     const story = system.logLines().filter((line) => line['jobId'] === job.jobId);
     expect(story.map((line) => `${line['service']}:${line['message']}`)).toEqual(
       expect.arrayContaining(['jobs-api:job submitted', 'stream-processor:job claimed', 'stream-processor:job succeeded']),
@@ -53,7 +53,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     for (const consumer of Object.values(job.consumers)) {
       expect(consumer).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
     }
-    const recorded = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'failure recorded', 2);
+    const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
     expect(recorded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
   });
 
@@ -103,7 +103,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(cancelled.body.status).toBe('CANCELLED');
 
     // Each run learns of the cancel when it next renews its lease (every 2 s locally), long before its 60 s are up.
-    const stopped = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'run lost its claim: result discarded', 2);
+    const stopped = await system.waitForLines(jobLine(jobId, 'run lost its claim: result discarded'), 2);
     expect(stopped.map((l) => [l['consumerId'], (l['reason'] as { code: string }).code]).sort()).toEqual([
       ['a', 'CANCELLED'],
       ['b', 'CANCELLED'],
@@ -148,7 +148,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     const done = await system.waitForJob(jobId, bothConsumers('SUCCEEDED'));
 
     expect(await system.admin('redeliver', { jobId })).toEqual({ redelivered: [true, true] });
-    const skipped = await system.waitForLines((l) => l['jobId'] === jobId && l['message'] === 'delivery skipped', 2);
+    const skipped = await system.waitForLines(jobLine(jobId, 'delivery skipped'), 2);
 
     const after = await system.waitForJob(jobId, () => true);
     expect(after.version).toBe(done.version);
