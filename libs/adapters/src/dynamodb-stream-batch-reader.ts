@@ -6,18 +6,35 @@ export interface StreamBatchPointer {
   shardId: string;
   startSequenceNumber: string;
   endSequenceNumber: string;
+  /** How many records the mapping delivered: the records that passed its filter, not the records in the range. */
   batchSize: number;
 }
 
-const MAX_EMPTY_PAGES = 5;
+/** Raised when the records of a failed batch cannot all be read: returning part of them would lose jobs. */
+export class StreamBatchUnreadableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StreamBatchUnreadableError';
+  }
+}
 
 /**
- * Reads back the records of a failed batch (from its start to its end sequence number), as the
- * error handler must before the stream's 24-hour retention loses them.
+ * Reads back the records of a failed batch, every record from its start to its end sequence
+ * number, as the error handler must before the stream's 24-hour retention loses them. The range
+ * holds more records than the batch did: the mapping's filter kept some from the function
+ * (idempotency keys, updates of other jobs), and the caller filters them again.
  */
 export class DynamoDbStreamBatchReader {
-  constructor(private readonly client: DynamoDBStreamsClient) {}
+  private readonly maxEmptyPages: number;
 
+  constructor(
+    private readonly client: DynamoDBStreamsClient,
+    options: { maxEmptyPages?: number } = {},
+  ) {
+    this.maxEmptyPages = options.maxEmptyPages ?? 10;
+  }
+
+  /** @throws StreamBatchUnreadableError when the end of the range cannot be reached. */
   async readBatch(pointer: StreamBatchPointer): Promise<_Record[]> {
     const end = BigInt(pointer.endSequenceNumber);
     const { ShardIterator } = await this.client.send(
@@ -31,17 +48,21 @@ export class DynamoDbStreamBatchReader {
     const records: _Record[] = [];
     let iterator = ShardIterator;
     let emptyPages = 0;
-    while (iterator && emptyPages < MAX_EMPTY_PAGES) {
-      const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.max(pointer.batchSize, 1) }));
+    while (iterator && emptyPages < this.maxEmptyPages) {
+      const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       const fresh = page.Records ?? [];
       emptyPages = fresh.length === 0 ? emptyPages + 1 : 0;
       for (const record of fresh) {
-        if (BigInt(record.dynamodb?.SequenceNumber ?? '0') > end) return records;
+        const sequence = BigInt(record.dynamodb?.SequenceNumber ?? '0');
+        if (sequence > end) return records;
         records.push(record);
+        if (sequence === end) return records;
       }
-      if (records.length >= pointer.batchSize) return records;
       iterator = page.NextShardIterator;
     }
-    return records;
+    throw new StreamBatchUnreadableError(
+      `could not read the failed batch to its end (${pointer.endSequenceNumber}) in shard ${pointer.shardId}: ${records.length} records read, ` +
+        (iterator ? `${emptyPages} empty pages in a row` : 'the shard ended first'),
+    );
   }
 }
