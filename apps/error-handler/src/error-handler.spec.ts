@@ -1,7 +1,8 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
-import { systemClock, type Job, type JobFailureNotice } from '@async-jobs/domain';
+import { cryptoIdGenerator } from '@async-jobs/adapters';
+import { systemClock, type ConsumerEntry, type Job, type JobFailureNotice } from '@async-jobs/domain';
 import { consumerFunctionName, createLogger } from '@async-jobs/platform';
 import {
   aDestinationFailureEvent,
@@ -11,6 +12,7 @@ import {
   aSubmittedJob,
   CapturedLogs,
   createBusCapture,
+  dynamoDbClientWithFaults,
   createTestTable,
   readStreamRecords,
   type BusCapture,
@@ -39,6 +41,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
       logger: createLogger({ service: 'error-handler', destination: logs }),
       repository,
       clock: systemClock,
+      ids: cryptoIdGenerator,
       streamReader: new DynamoDbStreamBatchReader(streams),
       failedEvents: new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName),
       naming: { environment: 'test', consumers: ['a', 'b'] },
@@ -51,33 +54,40 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     await table.drop();
   });
 
-  async function submitted(): Promise<Job> {
-    const job = aSubmittedJob();
+  async function submitted(consumers?: Record<string, ConsumerEntry>): Promise<Job> {
+    const job = { ...aSubmittedJob(), ...(consumers ? { consumers } : {}) };
     await repository.create(job);
     return job;
   }
+  const at = new Date().toISOString();
+  /** As the processor leaves an entry once it published its failure: RUNNING under its claim, without a lease. */
+  const handedOver = (consumerId: string): ConsumerEntry => ({ status: 'RUNNING', attempts: 1, claimToken: `run-${consumerId}`, updatedAt: at, lastError: reason });
+  /** A job whose runs on a and b failed for good and were handed to the error handler. */
+  const failedRuns = () => submitted({ a: handedOver('a'), b: handedOver('b') });
+  const reason = { code: 'SLEEP_TOO_LONG', message: 'A sleep of 301s exceeds the maximum of 300s' };
   const notice = (job: Job, consumerId = 'a'): JobFailureNotice => ({
     kind: 'JobFailed',
     jobId: job.id,
     consumerId,
-    reason: { code: 'SLEEP_TOO_LONG', message: 'A sleep of 301s exceeds the maximum of 300s' },
+    claimToken: `run-${consumerId}`,
+    reason,
     attempt: 1,
     occurredAt: new Date().toISOString(),
   });
 
   it("records a processor's failure notice on that consumer's entry", async () => {
-    const job = await submitted();
+    const job = await failedRuns();
 
     await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
 
     const stored = await repository.get(job.id);
     expect(stored?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
-    expect(stored?.consumers.b.status).toBe('PENDING');
+    expect(stored?.consumers.b.status).toBe('RUNNING');
     expect(logs.find('failure recorded')[0]).toMatchObject({ jobId: job.id, consumerId: 'a', to: 'FAILED', requestId: expect.any(String) });
   });
 
   it('is idempotent: the same notice twice records once', async () => {
-    const job = await submitted();
+    const job = await failedRuns();
     await handle(anSnsEvent([notice(job)]), aLambdaContext());
     const version = (await repository.get(job.id))?.version;
 
@@ -104,7 +114,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it('accepts a replayed Lambda on-failure destination envelope around the SNS event', async () => {
-    const job = await submitted();
+    const job = await failedRuns();
     const replayed = aDestinationFailureEvent(anSnsEvent([notice(job, 'b')]), 'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-test-error-handler', 'replay-1');
 
     await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
@@ -112,7 +122,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it('accepts its own replayed self-contained event', async () => {
-    const job = await submitted();
+    const job = await failedRuns();
     const replayed = {
       version: '0',
       'detail-type': 'JobFailureUnrecorded',
@@ -126,7 +136,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it('keeps a failure it cannot record on the failed-events bus, self-contained, then fails the invocation', async () => {
-    const job = await submitted();
+    const job = await failedRuns();
     const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const broken = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
 
@@ -137,7 +147,15 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
       expect.objectContaining({
         source: 'async-jobs.error-handler',
         'detail-type': 'JobFailureUnrecorded',
-        detail: expect.objectContaining({ kind: 'JobFailureUnrecorded', jobId: job.id, consumerId: 'a', reason: notice(job).reason, attempt: 1, cause: expect.stringContaining('STORE_UNAVAILABLE') }),
+        detail: expect.objectContaining({
+          kind: 'JobFailureUnrecorded',
+          jobId: job.id,
+          consumerId: 'a',
+          reason: notice(job).reason,
+          origin: { kind: 'run', claimToken: 'run-a' },
+          attempt: 1,
+          cause: expect.stringContaining('STORE_UNAVAILABLE'),
+        }),
       }),
     ]);
     // Replaying that event once the store is back records the failure.
@@ -159,6 +177,64 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     expect(logs.find('failure not recordable')[0]).toMatchObject({ stop: { code: 'ALREADY_FINISHED' } });
   });
 
+  it("never lets a superseded attempt's late notice overwrite the newer run that holds the job now", async () => {
+    const newer: ConsumerEntry = { status: 'RUNNING', attempts: 2, claimToken: 'run-2', leaseExpiresAt: Date.now() + 60_000, updatedAt: at };
+    const job = await submitted({ a: newer, b: handedOver('b') });
+
+    await expect(handle(anSnsEvent([notice(job, 'a')]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
+
+    expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'run-2', attempts: 2 });
+    expect(logs.find('failure not recordable')[0]).toMatchObject({ jobId: job.id, stop: { code: 'STALE_CLAIM' } });
+  });
+
+  it('leaves an entry that a live run holds to that run when the event source gives up on its record', async () => {
+    const live: ConsumerEntry = { status: 'RUNNING', attempts: 1, claimToken: 'live', leaseExpiresAt: Date.now() + 60_000, updatedAt: at };
+    const job = await submitted({ a: { status: 'PENDING', attempts: 0, updatedAt: at }, b: live });
+    const shard = (await readStreamRecords(table.streamArn)).find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === job.id))!;
+    const onFailure = anOnFailureRecord({ functionArn: processorArn('b'), streamArn: table.streamArn, shardId: shard.shardId, records: shard.records.filter((r) => r.dynamodb?.Keys?.['id']?.S === job.id) });
+
+    await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
+
+    expect((await repository.get(job.id))?.consumers.b).toMatchObject({ status: 'RUNNING', claimToken: 'live' });
+    expect(logs.find('failure not recordable')[0]).toMatchObject({ stop: { code: 'CLAIM_HELD' } });
+  });
+
+  it('records from a stream range shared with other batches only the entries that show an attempt of their own', async () => {
+    // With a parallelization factor above 1, a batch of one key's records spans another batch's records.
+    const retried = await submitted({ a: { status: 'PENDING', attempts: 2, updatedAt: at, lastError: { code: 'DOWNSTREAM', message: 'timed out' } }, b: handedOver('b') });
+    const untouched = await submitted();
+    const shard = (await readStreamRecords(table.streamArn)).find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === retried.id))!;
+    const range = shard.records.filter((r) => [retried.id, untouched.id].includes(r.dynamodb?.Keys?.['id']?.S ?? ''));
+    const onFailure = anOnFailureRecord({ functionArn: processorArn('a'), streamArn: table.streamArn, shardId: shard.shardId, records: range, batchSize: 1 });
+
+    await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
+
+    expect((await repository.get(retried.id))?.consumers.a).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'RETRIES_EXHAUSTED', message: expect.stringContaining('last error: DOWNSTREAM: timed out') },
+    });
+    expect((await repository.get(untouched.id))?.consumers.a).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(logs.find('failure not recordable')[0]).toMatchObject({ jobId: untouched.id, stop: { code: 'UNATTEMPTED' } });
+  });
+
+  it('counts a failure whose write landed but whose answer was lost as recorded, not as a duplicate', async () => {
+    const job = await failedRuns();
+    const { client, calls } = dynamoDbClientWithFaults((call) => (call.command === 'UpdateItemCommand' && call.nth === 1 ? { kind: 'lose-answer' } : undefined));
+    const losing = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(client, table.tableName) });
+
+    await expect(losing(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
+
+    expect(calls.map((c) => [c.command, c.fault])).toEqual([
+      ['GetItemCommand', undefined],
+      ['UpdateItemCommand', 'lose-answer'],
+      ['UpdateItemCommand', undefined], // the SDK's retry, refused by the condition the first try made false
+    ]);
+    expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'FAILED', error: reason });
+    expect(logs.find('failure recorded')).toHaveLength(1);
+    expect(logs.find('failure already recorded: duplicate ignored')).toHaveLength(0);
+    client.destroy();
+  });
+
   it.each([
     ['a message that is not JSON', anSnsEvent(['not json'])],
     ['a notice without a job id', anSnsEvent([{ kind: 'JobFailed', consumerId: 'a' }])],
@@ -170,8 +246,8 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it('records what it can of a batch of bad messages, and fails only for the unreadable one, which is kept', async () => {
-    const real = await submitted();
-    const deleted = await submitted();
+    const real = await failedRuns();
+    const deleted = await failedRuns();
     await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: deleted.id } } })); // as TTL would
     const unknown = { ...aSubmittedJob(), id: 'job-that-never-was' } as Job;
 
@@ -191,7 +267,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it('records a replayed event once, however many times it is replayed', async () => {
-    const job = await submitted();
+    const job = await failedRuns();
     const replayed = { version: '0', 'detail-type': 'JobFailureUnrecorded', source: 'async-jobs.error-handler', 'replay-name': 'replay-3', detail: { ...notice(job), kind: 'JobFailureUnrecorded', cause: 'STORE_UNAVAILABLE' } };
 
     await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });

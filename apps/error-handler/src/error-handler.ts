@@ -6,6 +6,7 @@ import {
   type Clock,
   type FailedEventPublisher,
   type FailureToRecord,
+  type IdGenerator,
   type JobRepository,
 } from '@async-jobs/domain';
 import { emitMetric, matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger } from '@async-jobs/platform';
@@ -15,6 +16,7 @@ export interface ErrorHandlerDeps {
   logger: Logger;
   repository: JobRepository;
   clock: Clock;
+  ids: Pick<IdGenerator, 'newToken'>;
   streamReader: Pick<DynamoDbStreamBatchReader, 'readBatch'>;
   failedEvents: FailedEventPublisher;
   naming: ConsumerNaming;
@@ -50,7 +52,8 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
         } else if (outcome.kind === 'already-recorded') {
           jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
         } else {
-          jobLogger.warn({ stop: outcome.reason, reason: failure.reason }, 'failure not recordable');
+          // A newer attempt or a live run holds the entry and answers for it; the sweeper ends what nobody does.
+          jobLogger.warn({ stop: outcome.reason, reason: failure.reason, origin: failure.origin.kind }, 'failure not recordable');
         }
       } catch (error) {
         jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
@@ -66,11 +69,14 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
         // Throws when the records are gone or unreachable: the whole event is then retried and,
         // finally, archived with its pointer through the on-failure destination.
         const records = await deps.streamReader.readBatch(source.pointer);
-        for (const streamRecord of records) {
-          const jobId = jobIdOfStreamRecord(streamRecord);
-          // The batch may hold other records of the table (idempotency keys): only jobs are recorded.
-          if (!jobId || !matchesFilterPattern(streamRecord, NEW_JOBS_FILTER_PATTERN)) continue;
-          await record({ jobId, consumerId: source.consumerId, reason: source.reason }, source.attempt);
+        // The range holds every record of the table (idempotency keys, updates): only new jobs were in the batch.
+        const jobIds = records.filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN)).map((r) => jobIdOfStreamRecord(r)).filter((id): id is string => id !== undefined);
+        // More jobs in the range than in the batch: with a parallelization factor above 1, concurrent
+        // batches of other keys interleave in the shard, and only an entry that shows an attempt is known to be this batch's.
+        const shared = jobIds.length > source.pointer.batchSize;
+        if (shared) logger.warn({ jobsInRange: jobIds.length, batchSize: source.pointer.batchSize }, 'failed batch shares its stream range: recording only entries with an attempt');
+        for (const jobId of jobIds) {
+          await record({ jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } }, source.attempt);
         }
       } else {
         logger.error({ description: source.description }, 'unrecognised failure message');

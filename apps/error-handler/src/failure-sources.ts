@@ -1,5 +1,5 @@
 import type { StreamBatchPointer } from '@async-jobs/adapters';
-import type { FailureReason, FailureToRecord } from '@async-jobs/domain';
+import type { FailureOrigin, FailureReason, FailureToRecord } from '@async-jobs/domain';
 import { consumerOfFunction } from '@async-jobs/platform';
 
 /** What one incoming message says failed, once its envelope is taken off. */
@@ -61,9 +61,20 @@ function noticeSource(message: Json): FailureSource {
   }
   return {
     kind: 'failure',
-    failure: { jobId: message['jobId'], consumerId: message['consumerId'], reason: { code: reason['code'], message: reason['message'] } },
+    failure: { jobId: message['jobId'], consumerId: message['consumerId'], reason: { code: reason['code'], message: reason['message'] }, origin: originOf(message) },
     attempt: typeof message['attempt'] === 'number' ? message['attempt'] : 0,
   };
+}
+
+/**
+ * A processor's notice names the claim of the run that failed; an archived event carries the origin
+ * it was first recorded under. A notice from before claims were named is the event source's giving up.
+ */
+function originOf(message: Json): FailureOrigin {
+  if (isString(message['claimToken'])) return { kind: 'run', claimToken: message['claimToken'] };
+  const origin = message['origin'];
+  if (isObject(origin) && origin['kind'] === 'run' && isString(origin['claimToken'])) return { kind: 'run', claimToken: origin['claimToken'] };
+  return { kind: 'delivery', evidenceRequired: isObject(origin) && origin['evidenceRequired'] === true };
 }
 
 const CONDITION_CODES: Record<string, string> = {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
-import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher, sdkTimeouts } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { createLogger } from '@async-jobs/platform';
 import { loadErrorHandlerConfig } from './error-handler-config';
@@ -17,6 +17,7 @@ function wire(): ReturnType<typeof createErrorHandler> {
     logger: createLogger({ service: 'error-handler', level: config.logLevel }),
     repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
     clock: systemClock,
+    ids: cryptoIdGenerator,
     streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient(sdkTimeouts('background'))),
     failedEvents: new EventBridgeFailedEventPublisher(new EventBridgeClient(sdkTimeouts('background')), config.failedEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },

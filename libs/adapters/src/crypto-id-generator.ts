@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IdGenerator } from '@async-jobs/domain';
 
-/** Random UUIDs: unguessable job ids and claim tokens. */
+/** Random UUIDs: unguessable job ids and write tokens. */
 export const cryptoIdGenerator: IdGenerator = {
   newJobId: () => randomUUID(),
-  newClaimToken: () => randomUUID(),
+  newToken: () => randomUUID(),
 };

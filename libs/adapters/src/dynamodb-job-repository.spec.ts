@@ -6,15 +6,18 @@ import {
   completeTransition,
   JobAlreadyExistsError,
   listPosition,
+  meetsExpectation,
   StoreUnavailableError,
+  type ConsumerEntry,
   type Decision,
+  type EntryExpectation,
   type JobChange,
 } from '@async-jobs/domain';
 import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
 import { DynamoDbJobRepository } from './dynamodb-job-repository';
 
 function change(decision: Decision): JobChange {
-  if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.reason.code}`);
+  if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.kind}`);
   return decision.change;
 }
 
@@ -82,6 +85,7 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
       result,
       startedAt: now.toISOString(),
       finishedAt: now.toISOString(),
+      finishedBy: 't1',
       updatedAt: now.toISOString(),
     });
   });
@@ -129,6 +133,49 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
 
     expect((await repository.applyChange(job.id, change(takeover))).applied).toBe(false);
     expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'run', attempts: 1, lastError: { code: 'X' } });
+  });
+
+  it("enforces every kind of expectation exactly as the domain's own rule says", async () => {
+    const at = now.getTime();
+    const entries: Record<string, ConsumerEntry> = {
+      pending: { status: 'PENDING', attempts: 0, updatedAt: now.toISOString() },
+      retrying: { status: 'PENDING', attempts: 1, updatedAt: now.toISOString(), lastError: { code: 'X', message: 'x' } },
+      live: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1', leaseExpiresAt: at + 60_000 },
+      lapsed: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1', leaseExpiresAt: at - 60_000 },
+      handedOver: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1' },
+      otherRun: { status: 'RUNNING', attempts: 2, updatedAt: now.toISOString(), claimToken: 't2', leaseExpiresAt: at - 60_000 },
+      succeeded: { status: 'SUCCEEDED', attempts: 1, updatedAt: now.toISOString(), finishedBy: 't1' },
+      failed: { status: 'FAILED', attempts: 1, updatedAt: now.toISOString(), error: { code: 'X', message: 'x' } },
+    };
+    const expectations: EntryExpectation[] = [
+      { kind: 'status-in', statuses: ['PENDING', 'RUNNING'] },
+      { kind: 'claimable', now: at },
+      { kind: 'held-by', claimToken: 't1' },
+      { kind: 'held-by', claimToken: 't1', leaseExpiredBefore: at },
+      { kind: 'not-live', now: at },
+    ];
+    const verdicts: string[] = [];
+    for (const [state, entry] of Object.entries(entries)) {
+      for (const expectation of expectations) {
+        const job = { ...aSubmittedJob(), consumers: { a: entry } };
+        await repository.create(job);
+        const probe: JobChange = { expect: { entries: { a: expectation } }, entries: { a: { set: { updatedAt: 'probe' } } }, updatedAt: 'probe' };
+        const result = await repository.applyChange(job.id, probe);
+        expect([state, expectation, result.applied]).toEqual([state, expectation, meetsExpectation(job, probe.expect)]);
+        if (result.applied) verdicts.push(`${state}:${expectation.kind}`);
+      }
+    }
+    // Not a vacuous agreement: the store said yes to a known, varied set.
+    expect(verdicts.sort()).toEqual(
+      [
+        'pending:status-in', 'pending:claimable', 'pending:not-live',
+        'retrying:status-in', 'retrying:claimable', 'retrying:not-live',
+        'live:status-in', 'live:held-by',
+        'lapsed:status-in', 'lapsed:claimable', 'lapsed:held-by', 'lapsed:held-by', 'lapsed:not-live',
+        'handedOver:status-in', 'handedOver:held-by', 'handedOver:held-by', 'handedOver:not-live',
+        'otherRun:status-in', 'otherRun:claimable', 'otherRun:not-live',
+      ].sort(),
+    );
   });
 
   it('refuses a version-conditioned change after any other write', async () => {

@@ -13,7 +13,7 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
   afterEach(async () => table.drop());
   afterAll(() => streams.destroy());
 
-  const put = (item: Record<string, unknown>) => table.client.send(new PutItemCommand({ TableName: table.tableName, Item: marshall(item) }));
+  const put = (item: object) => table.client.send(new PutItemCommand({ TableName: table.tableName, Item: marshall(item) }));
   const everyRecord = async (): Promise<{ shardId: string; records: _Record[] }> => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: table.streamArn }));
     const shardId = StreamDescription?.Shards?.[0]?.ShardId ?? '';

@@ -13,6 +13,7 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
       jobId: '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21',
       consumerId: 'a',
       reason: { code: 'SLEEP_TOO_LONG', message: 'too long' },
+      origin: { kind: 'run', claimToken: 'run-1' },
       attempt: 2,
       cause: 'STORE_UNAVAILABLE',
       occurredAt: '2026-01-01T00:00:00.000Z',
@@ -26,7 +27,7 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
   it('fails loudly when the bus does not exist', async () => {
     const publisher = new EventBridgeFailedEventPublisher(bus.events, 'no-such-bus');
     await expect(
-      publisher.publishUnrecordedFailure({ kind: 'JobFailureUnrecorded', jobId: 'j', consumerId: 'a', reason: { code: 'X', message: 'x' }, attempt: 1, cause: 'c', occurredAt: '' }),
+      publisher.publishUnrecordedFailure({ kind: 'JobFailureUnrecorded', jobId: 'j', consumerId: 'a', reason: { code: 'X', message: 'x' }, origin: { kind: 'delivery', evidenceRequired: false }, attempt: 1, cause: 'c', occurredAt: '' }),
     ).rejects.toThrow();
   });
 });

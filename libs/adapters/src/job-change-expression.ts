@@ -72,7 +72,18 @@ function entryCondition(path: string, expectation: EntryExpectation, name: (f: s
       return `${status} IN (${expectation.statuses.map(value).join(', ')})`;
     case 'claimable':
       return `(${status} = ${value('PENDING')} OR (${status} = ${value('RUNNING')} AND ${path}.${name('leaseExpiresAt')} < ${value(expectation.now)}))`;
-    case 'held-by':
-      return `(${status} = ${value('RUNNING')} AND ${path}.${name('claimToken')} = ${value(expectation.claimToken)})`;
+    case 'held-by': {
+      const held = `${status} = ${value('RUNNING')} AND ${path}.${name('claimToken')} = ${value(expectation.claimToken)}`;
+      if (expectation.leaseExpiredBefore === undefined) return `(${held})`;
+      return `(${held} AND ${leaseLapsed(path, expectation.leaseExpiredBefore, name, value)})`;
+    }
+    case 'not-live':
+      return `(${status} = ${value('PENDING')} OR (${status} = ${value('RUNNING')} AND ${leaseLapsed(path, expectation.now, name, value)}))`;
   }
+}
+
+/** No run renews the lease any more: it ran out before `instant`, or it was handed over (removed). */
+function leaseLapsed(path: string, instant: number, name: (f: string) => string, value: (v: unknown) => string): string {
+  const lease = `${path}.${name('leaseExpiresAt')}`;
+  return `(attribute_not_exists(${lease}) OR ${lease} < ${value(instant)})`;
 }

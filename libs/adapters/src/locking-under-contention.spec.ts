@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   applyTransition,
   cancelTransition,
@@ -97,7 +98,7 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
         delivery(job.id, 'a', 2),
         delivery(job.id, 'b', 1),
         delivery(job.id, 'b', 2),
-        ...(index % 3 === 0 ? [systemClock.sleep(index % 7).then(() => attempt(job.id, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, now: new Date() }), { consumerId: 'b' }))] : []),
+        ...(index % 3 === 0 ? [systemClock.sleep(index % 7).then(() => attempt(job.id, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() }), { consumerId: 'b' }))] : []),
         ...(index % 4 === 0 ? [1, 2].map((n) => systemClock.sleep(n * (index % 5)).then(() => attempt(job.id, cancelTransition({ now: new Date() })))) : []),
       ]),
     );

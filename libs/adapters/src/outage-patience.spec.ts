@@ -90,7 +90,7 @@ describe('the patient repository and publisher', () => {
     const { patience, waits } = setUp(10_000);
     const serverError = () => Object.assign(new Error('InternalError'), { $fault: 'server', $metadata: { httpStatusCode: 500 } });
     const flaky: FailurePublisher = { publishFailure: failingTimes(2, serverError, undefined) };
-    const notice = { kind: 'JobFailed' as const, jobId: 'j', consumerId: 'a', attempt: 1, reason: { code: 'X', message: 'x' }, occurredAt: '2026-01-01T00:00:00.000Z' };
+    const notice = { kind: 'JobFailed' as const, jobId: 'j', consumerId: 'a', claimToken: 'run-1', attempt: 1, reason: { code: 'X', message: 'x' }, occurredAt: '2026-01-01T00:00:00.000Z' };
 
     await new PatientFailurePublisher(flaky, patience).publishFailure(notice);
     expect(waits).toHaveLength(2);

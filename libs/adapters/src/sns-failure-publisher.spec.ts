@@ -12,6 +12,7 @@ describe('SnsFailurePublisher against moto', () => {
       kind: 'JobFailed',
       jobId: '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21',
       consumerId: 'b',
+      claimToken: 'run-1',
       reason: { code: 'SLEEP_TOO_LONG', message: 'too long' },
       attempt: 1,
       occurredAt: '2026-01-01T00:00:00.000Z',
@@ -26,6 +27,6 @@ describe('SnsFailurePublisher against moto', () => {
 
   it('fails loudly when the topic does not exist', async () => {
     const publisher = new SnsFailurePublisher(capture.sns, 'arn:aws:sns:us-east-1:123456789012:no-such-topic');
-    await expect(publisher.publishFailure({ kind: 'JobFailed', jobId: 'j', consumerId: 'a', reason: { code: 'X', message: 'x' }, attempt: 1, occurredAt: '' })).rejects.toThrow();
+    await expect(publisher.publishFailure({ kind: 'JobFailed', jobId: 'j', consumerId: 'a', claimToken: 'run-1', reason: { code: 'X', message: 'x' }, attempt: 1, occurredAt: '' })).rejects.toThrow();
   });
 });

@@ -105,7 +105,7 @@ describe('applyTransition', () => {
 
   it('reports a job that does not exist as a stop, not an error', async () => {
     const { deps, clock } = setUp();
-    const outcome = await applyTransition(deps, 'missing', failTransition({ consumerId: 'a', reason: { code: 'X', message: 'x' }, now: clock.now() }));
+    const outcome = await applyTransition(deps, 'missing', failTransition({ consumerId: 'a', reason: { code: 'X', message: 'x' }, origin: { kind: 'delivery', evidenceRequired: false }, token: 'f1', now: clock.now() }));
     expect(outcome).toMatchObject({ kind: 'stopped', reason: { code: 'JOB_NOT_FOUND' } });
   });
 });

@@ -14,7 +14,8 @@ export interface ConflictRetryPolicy {
 export const defaultConflictRetryPolicy: ConflictRetryPolicy = { maxAttempts: 8, baseDelayMs: 10, maxDelayMs: 400 };
 
 export type TransitionOutcome =
-  | { kind: 'written'; job: Job; conflicts: number }
+  /** `alreadyApplied`: an earlier try of this write landed unanswered, and the job shows it. */
+  | { kind: 'written'; job: Job; conflicts: number; alreadyApplied?: true }
   | { kind: 'stopped'; reason: StopReason; job: Job | undefined; conflicts: number };
 
 /**
@@ -36,6 +37,7 @@ export async function applyTransition(
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const decision = transition.plan(current);
     if (decision.kind === 'stop') return { kind: 'stopped', reason: decision.reason, job: current, conflicts: attempt - 1 };
+    if (decision.kind === 'already-applied') return { kind: 'written', job: decision.job, conflicts: attempt - 1, alreadyApplied: true };
     const delay = attempt > 1 ? backoffMs(policy, attempt - 1, random) : 0;
     if (delay > 0) await deps.clock.sleep(delay);
     const result = await deps.repository.applyChange(jobId, decision.change);
@@ -45,6 +47,7 @@ export async function applyTransition(
   // One last look: the final conflict may have made the change pointless rather than impossible.
   const last = transition.plan(current);
   if (last.kind === 'stop') return { kind: 'stopped', reason: last.reason, job: current, conflicts: policy.maxAttempts };
+  if (last.kind === 'already-applied') return { kind: 'written', job: last.job, conflicts: policy.maxAttempts, alreadyApplied: true };
   throw new JobConflictError(jobId, transition.name, policy.maxAttempts);
 }
 

@@ -25,8 +25,13 @@ export type EntryExpectation =
   | { kind: 'status-in'; statuses: readonly JobStatus[] }
   /** PENDING, or RUNNING under a lease that expired before `now` (epoch ms). */
   | { kind: 'claimable'; now: number }
-  /** RUNNING under exactly this claim. */
-  | { kind: 'held-by'; claimToken: string };
+  /**
+   * RUNNING under exactly this claim. With `leaseExpiredBefore` (epoch ms), only once no live run
+   * renews it: its lease ran out before then, or was handed over (removed).
+   */
+  | { kind: 'held-by'; claimToken: string; leaseExpiredBefore?: number }
+  /** No live run holds the entry: PENDING, or RUNNING whose lease ran out before `now` or was handed over. */
+  | { kind: 'not-live'; now: number };
 
 export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'result' | 'error' | 'lastError';
 
@@ -58,8 +63,19 @@ function entryMeets(entry: ConsumerEntry, expectation: EntryExpectation): boolea
         (entry.status === 'RUNNING' && entry.leaseExpiresAt !== undefined && entry.leaseExpiresAt < expectation.now)
       );
     case 'held-by':
-      return entry.status === 'RUNNING' && entry.claimToken === expectation.claimToken;
+      return (
+        entry.status === 'RUNNING' &&
+        entry.claimToken === expectation.claimToken &&
+        (expectation.leaseExpiredBefore === undefined || leaseLapsedBefore(entry, expectation.leaseExpiredBefore))
+      );
+    case 'not-live':
+      return entry.status === 'PENDING' || (entry.status === 'RUNNING' && leaseLapsedBefore(entry, expectation.now));
   }
+}
+
+/** No run renews the entry's lease any more: it ran out before `instant`, or it was handed over. */
+function leaseLapsedBefore(entry: ConsumerEntry, instant: number): boolean {
+  return entry.leaseExpiresAt === undefined || entry.leaseExpiresAt < instant;
 }
 
 /** The job as it is after `change`; what the store computes, for tests and in-memory stores. */

@@ -20,13 +20,15 @@ const running = (token = 't1', leaseExpiresAt = now.getTime() + 1) => anEntry({ 
 const reason = { code: 'BOOM', message: 'it broke' };
 
 function written(decision: Decision) {
-  if (decision.kind !== 'write') throw new Error(`expected a write, got stop ${decision.reason.code}`);
+  if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.kind === 'stop' ? `stop ${decision.reason.code}` : decision.kind}`);
   return decision.change;
 }
 function stopped(decision: Decision) {
-  if (decision.kind !== 'stop') throw new Error('expected a stop, got a write');
+  if (decision.kind !== 'stop') throw new Error(`expected a stop, got ${decision.kind}`);
   return decision.reason.code;
 }
+const fromRun = (claimToken: string) => ({ kind: 'run' as const, claimToken });
+const fromDelivery = (evidenceRequired = false) => ({ kind: 'delivery' as const, evidenceRequired });
 
 describe('claim', () => {
   it('takes a PENDING entry to RUNNING with the token, a lease and one more attempt', () => {
@@ -59,6 +61,12 @@ describe('claim', () => {
     expect(stopped(claim().plan(aJob({ consumers: { a: anEntry({ status: 'CANCELLED' }), b: anEntry() } })))).toBe('CANCELLED');
   });
 
+  it('recognises its own claim, whose answer was lost, by its token: the claim is made', () => {
+    const job = aJob({ consumers: { a: running('t1', now.getTime() + 60_000), b: anEntry() } });
+    expect(claim('t1').plan(job)).toEqual({ kind: 'already-applied', job });
+    expect(stopped(claim('t2').plan(job))).toBe('CLAIM_HELD');
+  });
+
   it('stops for a vanished job or a consumer the job was not created for', () => {
     expect(stopped(claim().plan(undefined))).toBe('JOB_NOT_FOUND');
     expect(stopped(claim().plan(aJob({ consumers: { b: anEntry() } })))).toBe('UNKNOWN_CONSUMER');
@@ -74,6 +82,14 @@ describe('complete and release', () => {
     expect(next.consumers.a).toMatchObject({ status: 'SUCCEEDED', result: { ok: true }, finishedAt: now.toISOString() });
     expect(next.consumers.a.claimToken).toBeUndefined();
     expect(next.consumers.a.leaseExpiresAt).toBeUndefined();
+  });
+
+  it('marks the entry as finished by its claim, and recognises that completion when its answer was lost', () => {
+    const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
+    const completed = applyChange(job, written(complete('t1').plan(job)));
+    expect(completed.consumers.a.finishedBy).toBe('t1');
+    expect(complete('t1').plan(completed)).toEqual({ kind: 'already-applied', job: completed });
+    expect(stopped(complete('t2').plan(completed))).toBe('STALE_CLAIM');
   });
 
   it('refuses to complete under a claim that was taken over', () => {
@@ -116,23 +132,46 @@ describe('hand a failure over', () => {
     expect(handedOver.consumers.a.leaseExpiresAt).toBeUndefined();
     expect(stopped(claim('t2').plan(handedOver))).toBe('FAILURE_HANDED_OVER');
     expect(meetsExpectation(handedOver, { entries: { a: { kind: 'claimable', now: now.getTime() + 3_600_000 } } })).toBe(false);
-    expect(applyChange(handedOver, written(failTransition({ consumerId: 'a', reason, now }).plan(handedOver))).consumers.a.status).toBe('FAILED');
+    expect(applyChange(handedOver, written(failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }).plan(handedOver))).consumers.a.status).toBe('FAILED');
   });
 });
 
 describe('fail', () => {
-  const fail = failTransition({ consumerId: 'a', reason, now });
+  const fail = (origin: ReturnType<typeof fromRun> | ReturnType<typeof fromDelivery>, token = 'f1') => failTransition({ consumerId: 'a', reason, origin, token, now });
 
-  it('records the reason on a PENDING or RUNNING entry', () => {
-    for (const entry of [anEntry(), running()]) {
-      const job = aJob({ consumers: { a: entry, b: anEntry() } });
-      expect(applyChange(job, written(fail.plan(job))).consumers.a).toMatchObject({ status: 'FAILED', error: reason });
-    }
+  it("records a run's own failure only while that run still holds the claim", () => {
+    const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
+    const change = written(fail(fromRun('t1')).plan(job));
+    expect(change.expect.entries).toEqual({ a: { kind: 'held-by', claimToken: 't1' } });
+    expect(applyChange(job, change).consumers.a).toMatchObject({ status: 'FAILED', error: reason, finishedBy: 'f1' });
   });
 
-  it('is idempotent and never overwrites a finished entry', () => {
-    expect(stopped(fail.plan(aJob({ consumers: { a: anEntry({ status: 'FAILED', error: reason }), b: anEntry() } })))).toBe('ALREADY_FAILED');
-    expect(stopped(fail.plan(aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry() } })))).toBe('ALREADY_FINISHED');
+  it('never lets the late failure of a superseded attempt overwrite the newer run, nor its retry', () => {
+    expect(stopped(fail(fromRun('t1')).plan(aJob({ consumers: { a: running('t2'), b: anEntry() } })))).toBe('STALE_CLAIM');
+    expect(stopped(fail(fromRun('t1')).plan(aJob({ consumers: { a: anEntry({ attempts: 1 }), b: anEntry() } })))).toBe('STALE_CLAIM');
+  });
+
+  it("records the event source's giving up unless a live run holds the entry, with the entry's last error", () => {
+    for (const entry of [anEntry(), anEntry({ attempts: 2, lastError: { code: 'FLAKY', message: 'again' } }), running('t1', now.getTime() - 1)]) {
+      const job = aJob({ consumers: { a: entry, b: anEntry() } });
+      const change = written(fail(fromDelivery()).plan(job));
+      expect(change.expect.entries).toEqual({ a: { kind: 'not-live', now: now.getTime() } });
+      expect(applyChange(job, change).consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'BOOM', message: entry.lastError ? 'it broke; last error: FLAKY: again' : 'it broke' } });
+    }
+    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: running('t1', now.getTime() + 1), b: anEntry() } })))).toBe('CLAIM_HELD');
+  });
+
+  it('records from a shared stream range only the entries that show an attempt of their own', () => {
+    expect(stopped(fail(fromDelivery(true)).plan(aJob()))).toBe('UNATTEMPTED');
+    const retried = aJob({ consumers: { a: anEntry({ attempts: 1, lastError: reason }), b: anEntry() } });
+    expect(applyChange(retried, written(fail(fromDelivery(true)).plan(retried))).consumers.a.status).toBe('FAILED');
+  });
+
+  it('is idempotent, recognises its own write whose answer was lost, and never overwrites a finished entry', () => {
+    const failed = aJob({ consumers: { a: anEntry({ status: 'FAILED', error: reason, finishedBy: 'f1' }), b: anEntry() } });
+    expect(fail(fromDelivery(), 'f1').plan(failed)).toEqual({ kind: 'already-applied', job: failed });
+    expect(stopped(fail(fromDelivery(), 'f2').plan(failed))).toBe('ALREADY_FAILED');
+    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry() } })))).toBe('ALREADY_FINISHED');
   });
 });
 
@@ -173,7 +212,8 @@ describe('every planned write', () => {
     releaseTransition({ consumerId: 'a', claimToken: 't1', lastError: reason, now }),
     renewLeaseTransition({ consumerId: 'a', claimToken: 't1', leaseExpiresAt: now.getTime() + 30_000, now }),
     handOverFailureTransition({ consumerId: 'a', claimToken: 't1', reason, now }),
-    failTransition({ consumerId: 'a', reason, now }),
+    failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }),
+    failTransition({ consumerId: 'a', reason, origin: fromDelivery(), token: 'f1', now }),
     cancelTransition({ now }),
   ];
 
@@ -182,7 +222,7 @@ describe('every planned write', () => {
     for (const job of jobs) {
       for (const transition of transitions) {
         const decision = transition.plan(job);
-        if (decision.kind === 'stop') continue;
+        if (decision.kind !== 'write') continue;
         writes += 1;
         expect(meetsExpectation(job, decision.change.expect)).toBe(true);
         const next = applyChange(job, decision.change);

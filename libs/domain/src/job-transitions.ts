@@ -1,5 +1,6 @@
 import type { JobChange, RemovableEntryField } from './job-change';
 import { deriveJobStatus, isTerminal } from './job-status';
+import type { FailureOrigin } from './failure-origin';
 import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
 
 /**
@@ -8,7 +9,14 @@ import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
  * planner runs again on the fresh item after a lost condition, which is how a conflict is re-applied
  * or turned into a decision to stop.
  */
-export type Decision = { kind: 'write'; change: JobChange } | { kind: 'stop'; reason: StopReason };
+export type Decision =
+  | { kind: 'write'; change: JobChange }
+  | { kind: 'stop'; reason: StopReason }
+  /**
+   * The job already shows this very write, recognised by its token: an earlier try landed but its
+   * answer was lost (a timeout, a dropped connection) and the retry was refused by its condition.
+   */
+  | { kind: 'already-applied'; job: Job };
 
 export type StopCode =
   | 'JOB_NOT_FOUND'
@@ -19,7 +27,8 @@ export type StopCode =
   | 'CANCELLED'
   | 'CLAIM_HELD'
   | 'FAILURE_HANDED_OVER'
-  | 'STALE_CLAIM';
+  | 'STALE_CLAIM'
+  | 'UNATTEMPTED';
 
 export interface StopReason {
   code: StopCode;
@@ -60,6 +69,7 @@ export function claimTransition(args: {
     plan(job) {
       const entry = entryOf(job, consumerId);
       if (isDecision(entry)) return entry;
+      if (entry.status === 'RUNNING' && entry.claimToken === claimToken) return { kind: 'already-applied', job: job as Job };
       if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled', entry.status);
       if (isTerminal(entry.status)) {
         return stop('ALREADY_FINISHED', `this consumer already finished the job (${entry.status})`, entry.status);
@@ -97,14 +107,16 @@ function underClaim(
   name: string,
   args: { consumerId: string; claimToken: string; now: Date },
   patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[] },
-  keepsClaim = false,
+  options: { keepsClaim?: boolean; landed?: (entry: ConsumerEntry) => boolean } = {},
 ): Transition {
   const { consumerId, claimToken, now } = args;
+  const keepsClaim = options.keepsClaim ?? false;
   return {
     name,
     plan(job) {
       const entry = entryOf(job, consumerId);
       if (isDecision(entry)) return entry;
+      if (options.landed?.(entry)) return { kind: 'already-applied', job: job as Job };
       if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled while it ran', entry.status);
       if (entry.status !== 'RUNNING' || entry.claimToken !== claimToken) {
         return stop('STALE_CLAIM', `the claim was lost; the entry is ${entry.status} under another run`, entry.status);
@@ -125,7 +137,9 @@ function underClaim(
 
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
 export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
-  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at }, remove: ['lastError'] }));
+  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken }, remove: ['lastError'] }), {
+    landed: (entry) => entry.status === 'SUCCEEDED' && entry.finishedBy === args.claimToken,
+  });
 }
 
 /**
@@ -133,7 +147,7 @@ export function completeTransition(args: { consumerId: string; claimToken: strin
  * (its environment crashed) loses the job to the next delivery once the lease runs out.
  */
 export function renewLeaseTransition(args: { consumerId: string; claimToken: string; leaseExpiresAt: number; now: Date }): Transition {
-  return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), true);
+  return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), { keepsClaim: true });
 }
 
 /**
@@ -142,7 +156,7 @@ export function renewLeaseTransition(args: { consumerId: string; claimToken: str
  * handler records FAILED.
  */
 export function handOverFailureTransition(args: { consumerId: string; claimToken: string; reason: FailureReason; now: Date }): Transition {
-  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason }, remove: ['leaseExpiresAt'] }), true);
+  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason }, remove: ['leaseExpiresAt'] }), { keepsClaim: true });
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
@@ -151,28 +165,49 @@ export function releaseTransition(args: { consumerId: string; claimToken: string
 }
 
 /**
- * PENDING or RUNNING → FAILED with the reason, as the error handler records it. Idempotent: an entry
- * already FAILED stops with ALREADY_FAILED; a finished entry is never overwritten.
+ * PENDING or RUNNING → FAILED with the reason, as the error handler records it, under the condition
+ * its origin sets: a run's own failure only while that run still holds the claim (a superseded
+ * attempt never overwrites a newer one); the event source's giving up only while no live run holds
+ * the entry. Idempotent: an entry already FAILED stops with ALREADY_FAILED, unless it was this very
+ * write (its `token`) whose answer was lost; a finished entry is never overwritten.
  */
-export function failTransition(args: { consumerId: string; reason: FailureReason; now: Date }): Transition {
-  const { consumerId, reason, now } = args;
+export function failTransition(args: { consumerId: string; reason: FailureReason; origin: FailureOrigin; token: string; now: Date }): Transition {
+  const { consumerId, origin, token, now } = args;
   return {
     name: 'fail',
     plan(job) {
       const entry = entryOf(job, consumerId);
       if (isDecision(entry)) return entry;
+      if (entry.status === 'FAILED' && entry.finishedBy === token) return { kind: 'already-applied', job: job as Job };
       if (entry.status === 'FAILED') return stop('ALREADY_FAILED', 'the failure is already recorded', entry.status);
       if (isTerminal(entry.status)) {
         return stop('ALREADY_FINISHED', `the entry already finished as ${entry.status}`, entry.status);
+      }
+      let reason = args.reason;
+      let expectation: JobChange['expect']['entries'][string];
+      if (origin.kind === 'run') {
+        if (entry.status !== 'RUNNING' || entry.claimToken !== origin.claimToken) {
+          return stop('STALE_CLAIM', `the run that failed no longer holds the entry (now ${entry.status}, attempt ${entry.attempts})`, entry.status);
+        }
+        expectation = { kind: 'held-by', claimToken: origin.claimToken };
+      } else {
+        if (entry.status === 'RUNNING' && entry.leaseExpiresAt !== undefined && entry.leaseExpiresAt >= now.getTime()) {
+          return stop('CLAIM_HELD', 'a live run holds the entry and answers for the job', entry.status);
+        }
+        if (origin.evidenceRequired && entry.status === 'PENDING' && entry.attempts === 0) {
+          return stop('UNATTEMPTED', 'the failed batch shared its stream range with other batches and this entry shows no attempt of its own', entry.status);
+        }
+        if (entry.lastError) reason = { code: reason.code, message: `${reason.message}; last error: ${entry.lastError.code}: ${entry.lastError.message}`.slice(0, 1000) };
+        expectation = { kind: 'not-live', now: now.getTime() };
       }
       const at = now.toISOString();
       return {
         kind: 'write',
         change: {
-          expect: { entries: { [consumerId]: { kind: 'status-in', statuses: ['PENDING', 'RUNNING'] } } },
+          expect: { entries: { [consumerId]: expectation } },
           entries: {
             [consumerId]: {
-              set: { status: 'FAILED', error: reason, finishedAt: at, updatedAt: at },
+              set: { status: 'FAILED', error: reason, finishedAt: at, finishedBy: token, updatedAt: at },
               remove: ['claimToken', 'leaseExpiresAt'],
             },
           },

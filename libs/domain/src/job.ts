@@ -28,6 +28,11 @@ export interface ConsumerEntry {
   error?: FailureReason;
   /** The last retryable failure, kept while the job is retried so that retrying is visible. */
   lastError?: FailureReason;
+  /**
+   * The token of the write that finished the entry: the claim that completed it, or the recording
+   * of its failure. A write retried after its first answer was lost recognises itself by it.
+   */
+  finishedBy?: string;
 }
 
 export interface Job {

@@ -5,3 +5,4 @@ export * from './captured-logs';
 export * from './job-factory';
 export * from './bus-capture';
 export * from './stream-records';
+export * from './dynamodb-faults';

@@ -26,7 +26,7 @@ export async function readStreamRecords(streamArn: string): Promise<{ shardId: s
 }
 
 /** The on-failure record an event source mapping sends for a batch of `records`, in AWS's format. */
-export function anOnFailureRecord(args: { functionArn: string; streamArn: string; shardId: string; records: _Record[]; invocations?: number }) {
+export function anOnFailureRecord(args: { functionArn: string; streamArn: string; shardId: string; records: _Record[]; invocations?: number; batchSize?: number }) {
   const sequence = args.records.map((r) => r.dynamodb?.SequenceNumber ?? '');
   return {
     requestContext: {
@@ -44,7 +44,7 @@ export function anOnFailureRecord(args: { functionArn: string; streamArn: string
       endSequenceNumber: sequence[sequence.length - 1],
       approximateArrivalOfFirstRecord: new Date().toISOString(),
       approximateArrivalOfLastRecord: new Date().toISOString(),
-      batchSize: args.records.length,
+      batchSize: args.batchSize ?? args.records.length,
       streamArn: args.streamArn,
     },
   };

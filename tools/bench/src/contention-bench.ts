@@ -108,7 +108,7 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
   const writers: ((jobId: string) => Promise<unknown>)[] = [
     (jobId) => consumer(jobId, 'a'),
     (jobId) => consumer(jobId, 'b'),
-    (jobId) => attempt(jobId, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, now: new Date() })),
+    (jobId) => attempt(jobId, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() })),
     (jobId) => attempt(jobId, cancelTransition({ now: new Date() })),
   ];
   // Contended: all writers on each job. Uncontended: each writer on a job of its own.

@@ -1,3 +1,4 @@
+import type { FailureOrigin } from '../failure-origin';
 import type { FailureReason } from '../job';
 
 /**
@@ -9,6 +10,8 @@ export interface UnrecordedFailure {
   jobId: string;
   consumerId: string;
   reason: FailureReason;
+  /** Who said it failed: replaying it records it under the same condition as the first try. */
+  origin: FailureOrigin;
   attempt: number;
   /** Why recording failed, for the operator deciding when to replay. */
   cause: string;

@@ -5,6 +5,8 @@ export interface JobFailureNotice {
   kind: 'JobFailed';
   jobId: string;
   consumerId: string;
+  /** The claim of the run that failed: the failure is recorded only while that claim holds the entry. */
+  claimToken: string;
   reason: FailureReason;
   attempt: number;
   occurredAt: string;

@@ -4,6 +4,7 @@ import { FakeClock } from '../../tests/helpers/fake-clock';
 import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { PermanentJobError } from '../errors';
 import type { Job } from '../job';
+import type { JobChange } from '../job-change';
 import { defineJobType } from '../job-types/job-type';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
 import { createSleepJobType } from '../job-types/sleep-job';
@@ -32,13 +33,27 @@ function setUp(overrides: Partial<ProcessJobDeps> = {}) {
     clock,
     registry: new JobTypeRegistry([createSleepJobType({ maxSeconds: 300 }), flaky]),
     publisher: { publishFailure: async (notice) => void published.push(notice) },
-    ids: { newJobId: () => 'unused', newClaimToken: () => `token-${++token}` },
+    ids: { newJobId: () => 'unused', newToken: () => `token-${++token}` },
     ...overrides,
   };
   // A heartbeat slower than any of these runs: the lease's own tests set theirs.
   const run = async (job: Job, consumerId = 'a') =>
     processJob(deps, { job, consumerId, lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
   return { repository, clock, published, deps, run };
+}
+
+/**
+ * A store whose answers to the matching writes are lost after the write landed: what the caller
+ * then sees is its retry, refused by the condition the first try made false.
+ */
+function losingAnswers(repository: InMemoryJobRepository, matches: (change: JobChange) => boolean): InMemoryJobRepository {
+  return Object.assign(Object.create(repository) as InMemoryJobRepository, {
+    applyChange: async (jobId: string, change: JobChange) => {
+      const result = await repository.applyChange(jobId, change);
+      if (!result.applied || !matches(change)) return result;
+      return { applied: false as const, current: result.job };
+    },
+  });
 }
 
 async function stored(repository: InMemoryJobRepository, job: Job): Promise<Job> {
@@ -162,19 +177,35 @@ describe('processJob', () => {
     it('recognises its own claim when the answer to the claim was lost and the retried write refused', async () => {
       const { repository, clock, deps } = setUp();
       const job = await stored(repository, aJob());
-      const lostAnswer = Object.assign(Object.create(repository) as InMemoryJobRepository, {
-        applyChange: async (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) => {
-          const result = await repository.applyChange(jobId, change);
-          if (!result.applied || change.entries['a']?.set.status !== 'RUNNING' || change.entries['a'].set.leaseExpiresAt === undefined) return result;
-          // The write landed; what the caller sees is its retry's refused condition.
-          return { applied: false as const, current: result.job };
-        },
-      });
+      const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'RUNNING' && change.entries['a'].set.leaseExpiresAt !== undefined);
 
       const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
       expect(clock.sleeps).toEqual([1000]); // the job's sleep only: no wait for its own lease
+    });
+
+    it('recognises its own takeover claim when that answer was lost, instead of leaving the entry to a token no run holds', async () => {
+      const { repository, clock, deps } = setUp();
+      const job = await stored(repository, heldFor(clock, 5000));
+      // The first claim meets the crashed run's lease; the takeover lands, but its answer is lost.
+      const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.incrementAttempts === true);
+
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+
+      expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 2 });
+      expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 1 } });
+    });
+
+    it('counts a completion whose answer was lost as the success it is, not as a stale claim', async () => {
+      const { repository, clock, deps } = setUp();
+      const job = await stored(repository, aJob());
+      const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'SUCCEEDED');
+
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+
+      expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
+      expect(repository.writes).toBe(2);
     });
 
     it('asks for a retry when the lease outlasts what is left of the delivery', async () => {

@@ -51,7 +51,7 @@ export interface ProcessJobArgs {
  */
 export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Promise<ProcessOutcome> {
   const { job, consumerId } = args;
-  const claimToken = deps.ids.newClaimToken();
+  const claimToken = deps.ids.newToken();
   const claim = await claimOrTakeOver(deps, args, claimToken);
   if (claim.kind !== 'written') return claim.outcome;
   const claimed = claim.job;
@@ -105,9 +105,8 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
       policy: deps.conflictPolicy,
     });
   };
+  // A claim whose answer was lost, and whose retry was refused, is recognised by its token (either claim).
   let claim = await claimNow(job);
-  // Our own claim landed, but its answer was lost and the retried write was refused: it is ours.
-  if (claim.kind === 'stopped' && claim.job?.consumers[consumerId]?.claimToken === claimToken) return { kind: 'written', job: claim.job };
   if (claim.kind === 'stopped' && claim.reason.code === 'CLAIM_HELD') {
     const heldUntil = claim.job?.consumers[consumerId]?.leaseExpiresAt ?? Number.POSITIVE_INFINITY;
     // Enough time left to take over and run for one lease; otherwise the mapping delivers again later.
@@ -149,6 +148,7 @@ async function handleRunFailure(
       kind: 'JobFailed',
       jobId: job.id,
       consumerId,
+      claimToken,
       reason,
       attempt,
       occurredAt: deps.clock.now().toISOString(),

@@ -10,7 +10,7 @@ function setUp() {
   const deps = {
     repository,
     registry: builtInJobTypes({ sleepMaxSeconds: 300 }),
-    ids: { newJobId: () => `3f1c2e9a-5b7d-4c1e-9f2a-${String(++n).padStart(12, '0')}`, newClaimToken: () => 't' },
+    ids: { newJobId: () => `3f1c2e9a-5b7d-4c1e-9f2a-${String(++n).padStart(12, '0')}`, newToken: () => 't' },
     clock: new FakeClock(),
     consumers: ['a', 'b'],
     retentionDays: 7,

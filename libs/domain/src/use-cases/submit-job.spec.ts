@@ -10,7 +10,7 @@ function setUp() {
   const deps = {
     repository,
     registry: builtInJobTypes({ sleepMaxSeconds: 300 }),
-    ids: { newJobId: () => '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21', newClaimToken: () => 't' },
+    ids: { newJobId: () => '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21', newToken: () => 't' },
     clock: new FakeClock(new Date('2026-03-01T00:00:00.000Z')),
     consumers: ['a', 'b'],
     retentionDays: 7,
