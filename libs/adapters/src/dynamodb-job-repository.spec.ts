@@ -13,7 +13,7 @@ import {
   type EntryExpectation,
   type JobChange,
 } from '@async-jobs/domain';
-import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
+import { aSubmittedJob, createTestTable, dynamoDbClientWithFaults, type TestTable } from '@async-jobs/testing';
 import { DynamoDbJobRepository } from './dynamodb-job-repository';
 
 function change(decision: Decision): JobChange {
@@ -331,6 +331,94 @@ describe('DynamoDbJobRepository when an answer is lost and the SDK retries, agai
     expect(tries()).toBe(2);
     expect(await new DynamoDbJobRepository(table.client, table.tableName).get(job.id)).toEqual(job);
     expect((await table.items()).filter((i) => i['id'] === job.id || i['id'] === 'idempotency#lost')).toHaveLength(2);
+    client.destroy();
+  });
+});
+
+describe('DynamoDbJobRepository under what real DynamoDB does and DynamoDB Local never shows (injected by an SDK middleware)', () => {
+  let table: TestTable;
+  onItsOwnTable((t) => (table = t));
+
+  const faulty = (faultFor: Parameters<typeof dynamoDbClientWithFaults>[0]) => {
+    const { client, calls } = dynamoDbClientWithFaults(faultFor);
+    return { repository: new DynamoDbJobRepository(client, table.tableName, { sleep: async () => undefined }), calls, client };
+  };
+  const key = (n: number) => ({ keyHash: `key-${n}-${Math.random()}`, requestHash: 'request' });
+
+  it.each([
+    ['throttled', { kind: 'transaction-throttled' as const }],
+    ['still in progress under its client token', { kind: 'transaction-in-progress' as const }],
+  ])('answers an idempotent submit whose transaction is %s as unavailable (503), writing nothing', async (_case, fault) => {
+    const { repository, client } = faulty((call) => (call.command === 'TransactWriteItemsCommand' ? fault : undefined));
+    const job = aSubmittedJob();
+
+    await expect(repository.createIdempotent(job, key(1))).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    expect((await table.items()).some((item) => item['id'] === job.id)).toBe(false);
+    client.destroy();
+  });
+
+  it('answers unavailable, not a 500, when the read of a taken key is throttled', async () => {
+    const plain = new DynamoDbJobRepository(table.client, table.tableName);
+    const taken = key(2);
+    await plain.createIdempotent(aSubmittedJob(), taken);
+    const { repository, client, calls } = faulty((call) => (call.command === 'GetItemCommand' ? { kind: 'throttle' } : undefined));
+
+    await expect(repository.createIdempotent(aSubmittedJob(), taken)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(calls.filter((c) => c.command === 'GetItemCommand').length).toBeGreaterThanOrEqual(2); // the SDK retried the throttle first
+    client.destroy();
+  });
+
+  it('gives a key past its expiry to a new job while the expired key item is still there (TTL deletes lazily)', async () => {
+    const repository = new DynamoDbJobRepository(table.client, table.tableName);
+    const claim = key(3);
+    const old = aSubmittedJob({ now: new Date(Date.now() - 10 * 86_400_000) }); // retention 7 days: expired
+    await repository.createIdempotent(old, claim);
+    const fresh = aSubmittedJob();
+
+    expect(await repository.createIdempotent(fresh, claim)).toEqual({ created: true });
+
+    const stored = (await table.items()).find((item) => item['id'] === `idempotency#${claim.keyHash}`);
+    expect(stored).toMatchObject({ jobId: fresh.id, expiresAt: fresh.expiresAt });
+  });
+
+  it('keeps a key that has not expired, and hands it over only from the job named as gone', async () => {
+    const repository = new DynamoDbJobRepository(table.client, table.tableName);
+    const claim = key(4);
+    const first = aSubmittedJob();
+    await repository.createIdempotent(first, claim);
+
+    expect(await repository.createIdempotent(aSubmittedJob(), claim)).toEqual({ created: false, existing: { ...claim, jobId: first.id } });
+    expect(await repository.createIdempotent(aSubmittedJob(), { ...claim, replacing: 'some-other-job' })).toMatchObject({ created: false });
+    const successor = aSubmittedJob();
+    expect(await repository.createIdempotent(successor, { ...claim, replacing: first.id })).toEqual({ created: true });
+    expect((await table.items()).find((item) => item['id'] === `idempotency#${claim.keyHash}`)).toMatchObject({ jobId: successor.id });
+  });
+
+  it('never moves the listing past a job it did not return when BatchGetItem leaves keys unprocessed', async () => {
+    const plain = new DynamoDbJobRepository(table.client, table.tableName);
+    const jobs = Array.from({ length: 6 }, (_, i) => aSubmittedJob({ type: 'unprocessed-test', now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }));
+    for (const job of jobs) await plain.create(job);
+    const newestFirst = [...jobs].reverse().map((j) => j.id);
+
+    // Under load, every round answers one key only: five rounds read five of the six jobs.
+    const { repository, client } = faulty((call) => (call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 1 } : undefined));
+    const page = await repository.listNewest({ types: ['unprocessed-test'], limit: 6 });
+
+    expect(page.more).toBe(true);
+    expect(page.jobs.map((j) => j.id)).toEqual(newestFirst.slice(0, page.jobs.length));
+    expect(page.jobs.length).toBe(5); // one key per round, five rounds
+    const rest = await repository.listNewest({ types: ['unprocessed-test'], limit: 6, before: listPosition(page.jobs[page.jobs.length - 1]) });
+    expect(rest.jobs.map((j) => j.id)).toEqual(newestFirst.slice(5));
+    client.destroy();
+  });
+
+  it('answers unavailable rather than an empty page when not even the first job could be read', async () => {
+    const plain = new DynamoDbJobRepository(table.client, table.tableName);
+    await plain.create(aSubmittedJob({ type: 'unread-test' }));
+    const { repository, client } = faulty((call) => (call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 0 } : undefined));
+
+    await expect(repository.listNewest({ types: ['unread-test'], limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
     client.destroy();
   });
 });

@@ -5,6 +5,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
+  TransactionInProgressException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -12,8 +13,19 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { isSameJob, JobAlreadyExistsError, listPosition, StoreUnavailableError, type ChangeResult, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
-import { JOBS_BY_TYPE_INDEX } from '@async-jobs/platform';
+import {
+  isSameJob,
+  JobAlreadyExistsError,
+  listPosition,
+  StoreUnavailableError,
+  type ChangeResult,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type Job,
+  type JobChange,
+  type JobRepository,
+} from '@async-jobs/domain';
+import { JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
@@ -24,6 +36,26 @@ function jobItem(job: Job) {
   return marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL);
 }
 
+/**
+ * Why a transaction was refused, as the caller should see it: the job id taken, or a passing
+ * condition of the store (throttling, a concurrent transaction on the same key, the same request
+ * still in progress), which is a 503 to retry, never a 500.
+ */
+function transactionError(error: unknown, reasons: string[], jobId: string): unknown {
+  if (reasons[1] === 'ConditionalCheckFailed') return new JobAlreadyExistsError(jobId);
+  const passing = reasons.find((code) => TRANSIENT_CANCELLATION_REASONS.has(code));
+  if (passing) return new StoreUnavailableError(`The job store refused the transaction for now (${passing}); retry`, { cause: error });
+  if (error instanceof TransactionInProgressException) return new StoreUnavailableError('The same request is still in progress; retry', { cause: error });
+  return asStoreError(error, 'create');
+}
+
+/** Cancellation reasons of a transaction that may succeed when tried again. */
+const TRANSIENT_CANCELLATION_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict', 'RequestLimitExceeded', 'InternalServerError']);
+
+/** BatchGetItem rounds for unprocessed keys, and the first backoff (doubling): about 0.75 s in all, well inside the API's time. */
+const UNPROCESSED_KEYS_ROUNDS = 5;
+const UNPROCESSED_KEYS_BACKOFF_MS = 50;
+
 /** Idempotency keys live in the jobs table under this id prefix; they have no `type`, so no processor sees them. */
 export const IDEMPOTENCY_PREFIX = 'idempotency#';
 
@@ -33,10 +65,15 @@ export const IDEMPOTENCY_PREFIX = 'idempotency#';
  * strongly consistent read the locking protocol re-plans from, at no extra request.
  */
 export class DynamoDbJobRepository implements JobRepository {
+  private readonly sleep: (ms: number) => Promise<void>;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-  ) {}
+    options: { sleep?: (ms: number) => Promise<void> } = {},
+  ) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
 
   async create(job: Job): Promise<void> {
     try {
@@ -59,8 +96,11 @@ export class DynamoDbJobRepository implements JobRepository {
     }
   }
 
-  async createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+  async createIdempotent(job: Job, idempotency: IdempotencyClaim): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
     const keyId = `${IDEMPOTENCY_PREFIX}${idempotency.keyHash}`;
+    // A key is free when it is new, past its expiry (TTL deletes lazily, hours later), or stale:
+    // it still points at the job the caller found gone.
+    const keyFree = ['attribute_not_exists(#id)', '#expiresAt < :now', ...(idempotency.replacing ? ['#jobId = :stale'] : [])].join(' OR ');
     try {
       // Both or neither: a key never points at a job that was not stored, nor a job lacks its key.
       await this.client.send(
@@ -70,8 +110,9 @@ export class DynamoDbJobRepository implements JobRepository {
               Put: {
                 TableName: this.tableName,
                 Item: marshall({ id: keyId, jobId: job.id, requestHash: idempotency.requestHash, createdAt: job.createdAt, expiresAt: job.expiresAt }),
-                ConditionExpression: 'attribute_not_exists(#id)',
-                ExpressionAttributeNames: { '#id': 'id' },
+                ConditionExpression: keyFree,
+                ExpressionAttributeNames: { '#id': 'id', '#expiresAt': JOBS_TABLE_TTL_ATTRIBUTE, ...(idempotency.replacing ? { '#jobId': 'jobId' } : {}) },
+                ExpressionAttributeValues: marshall({ ':now': Math.floor(Date.parse(job.createdAt) / 1000), ...(idempotency.replacing ? { ':stale': idempotency.replacing } : {}) }),
               },
             },
             {
@@ -87,18 +128,17 @@ export class DynamoDbJobRepository implements JobRepository {
       );
       return { created: true };
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
-      if (reasons[0] !== 'ConditionalCheckFailed') {
-        if (reasons[1] === 'ConditionalCheckFailed') throw new JobAlreadyExistsError(job.id);
-        // Another transaction on the same key at the same instant: the caller's retry will find the winner.
-        if (reasons.includes('TransactionConflict')) throw new StoreUnavailableError('A concurrent request with the same Idempotency-Key is in flight; retry', { cause: error });
-        throw asStoreError(error, 'create');
-      }
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
+      if (reasons[0] !== 'ConditionalCheckFailed') throw transactionError(error, reasons, job.id);
     }
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: keyId }), ConsistentRead: true }));
-    const record = Item ? (unmarshall(Item) as { jobId: string; requestHash: string }) : undefined;
-    if (!record) throw new StoreUnavailableError('The idempotency key vanished between the refusal and the read; retry');
-    return { created: false, existing: { keyHash: idempotency.keyHash, requestHash: record.requestHash, jobId: record.jobId } };
+    try {
+      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: keyId }), ConsistentRead: true }));
+      const record = Item ? (unmarshall(Item) as { jobId: string; requestHash: string }) : undefined;
+      if (!record) throw new StoreUnavailableError('The idempotency key vanished between the refusal and the read; retry');
+      return { created: false, existing: { keyHash: idempotency.keyHash, requestHash: record.requestHash, jobId: record.jobId } };
+    } catch (error) {
+      throw asStoreError(error, 'read the idempotency key');
+    }
   }
 
   async get(jobId: string): Promise<Job | undefined> {
@@ -134,19 +174,27 @@ export class DynamoDbJobRepository implements JobRepository {
         .map((item) => unmarshall(item) as { id: string; createdSort: string })
         .sort((a, b) => (a.createdSort < b.createdSort ? 1 : -1));
       const chosen = keys.slice(0, query.limit);
-      return { jobs: await this.getMany(chosen.map((k) => k.id)), more: keys.length > query.limit || pages.some((p) => p.LastEvaluatedKey !== undefined) };
+      const { jobs, complete } = await this.getMany(chosen.map((k) => k.id));
+      return { jobs, more: !complete || keys.length > query.limit || pages.some((p) => p.LastEvaluatedKey !== undefined) };
     } catch (error) {
       throw asStoreError(error, 'list');
     }
   }
 
-  /** The items of `ids`, in that order, read consistently (a job expired meanwhile is left out). */
-  private async getMany(ids: string[]): Promise<Job[]> {
+  /**
+   * The items of `ids`, in that order, read consistently. A job gone meanwhile (expired, deleted) is
+   * left out. Keys BatchGetItem leaves unprocessed under load are asked for again with backoff; if
+   * some are still unread, the page ends before the first of them (`complete: false`), so that the
+   * listing's cursor never moves past a job it did not return.
+   * @throws StoreUnavailableError when not even the first job could be read.
+   */
+  private async getMany(ids: string[]): Promise<{ jobs: Job[]; complete: boolean }> {
     const found = new Map<string, Job>();
+    const unread = new Set<string>();
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Record<string, AttributeValue>[] | undefined = ids.slice(i, i + 100).map((id) => marshall({ id }));
-      // BatchGetItem may leave keys unprocessed under load; ask again for those.
-      for (let round = 0; keys?.length && round < 5; round++) {
+      for (let round = 0; keys?.length && round < UNPROCESSED_KEYS_ROUNDS; round++) {
+        if (round > 0) await this.sleep(UNPROCESSED_KEYS_BACKOFF_MS * 2 ** (round - 1));
         const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const job = jobFromItem(unmarshall(item));
@@ -154,8 +202,12 @@ export class DynamoDbJobRepository implements JobRepository {
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
+      for (const key of keys ?? []) unread.add(unmarshall(key)['id'] as string);
     }
-    return ids.map((id) => found.get(id)).filter((job): job is Job => job !== undefined);
+    const firstUnread = ids.findIndex((id) => unread.has(id));
+    const returned = firstUnread === -1 ? ids : ids.slice(0, firstUnread);
+    if (firstUnread === 0) throw new StoreUnavailableError(`The job store left ${unread.size} of ${ids.length} jobs unread after ${UNPROCESSED_KEYS_ROUNDS} tries; retry`);
+    return { jobs: returned.map((id) => found.get(id)).filter((job): job is Job => job !== undefined), complete: firstUnread === -1 };
   }
 
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {

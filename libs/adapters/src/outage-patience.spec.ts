@@ -84,6 +84,8 @@ describe('the patient repository and publisher', () => {
     expect(isTransientAwsError(sdkError('ValidationException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(false);
     expect(isTransientAwsError(sdkError('CredentialsProviderError', { $metadata: {} }))).toBe(false);
     expect(isTransientAwsError(new TypeError('a bug'))).toBe(false);
+    // The SDK stamps $metadata on whatever its middleware stack throws, bugs included: a bug is not an outage.
+    expect(isTransientAwsError(Object.assign(new TypeError('a bug in a middleware'), { $metadata: { attempts: 1 } }))).toBe(false);
   });
 
   it('rides out a topic that cannot be reached or answers 5xx, not one that refuses the request', async () => {

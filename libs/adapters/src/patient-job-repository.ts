@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type ChangeResult, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { StoreUnavailableError, type ChangeResult, type IdempotencyClaim, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
 import { rideOutOutage, type OutagePatience } from './outage-patience';
 
 const unavailable = (error: unknown) => error instanceof StoreUnavailableError;
@@ -18,7 +18,7 @@ export class PatientJobRepository implements JobRepository {
     return rideOutOutage('create', () => this.inner.create(job), unavailable, this.patience, { jobId: job.id });
   }
 
-  createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+  createIdempotent(job: Job, idempotency: IdempotencyClaim): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
     return rideOutOutage('createIdempotent', () => this.inner.createIdempotent(job, idempotency), unavailable, this.patience, { jobId: job.id });
   }
 

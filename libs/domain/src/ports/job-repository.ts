@@ -19,17 +19,27 @@ export interface JobRepository {
   create(job: Job): Promise<void>;
   /**
    * Stores the job and its idempotency key in one transaction, unless the key is taken: then
-   * nothing is written and the key's record is returned.
+   * nothing is written and the key's record is returned. A key past its expiry is free (the store
+   * deletes expired items lazily), and so is one that still points at `replacing`.
    */
-  createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }>;
+  createIdempotent(job: Job, idempotency: IdempotencyClaim): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }>;
   /** A strongly consistent read. */
   get(jobId: string): Promise<Job | undefined>;
   applyChange(jobId: string, change: JobChange): Promise<ChangeResult>;
   /**
    * Up to `limit` jobs of the given types, newest first, created strictly before `before`
-   * (a position from `listPosition`), from an index: never a table scan.
+   * (a position from `listPosition`), from an index: never a table scan. A page may stop short of
+   * `limit` with `more` set; it never skips a job that exists.
    */
   listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }>;
+}
+
+/** The key a request claims: hashes of the key and of the request, never the key itself. */
+export interface IdempotencyClaim {
+  keyHash: string;
+  requestHash: string;
+  /** Take the key over from this job, which the caller found gone before the key expired. */
+  replacing?: string;
 }
 
 /** What an idempotency key was first used for. */

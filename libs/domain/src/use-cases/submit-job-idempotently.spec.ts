@@ -35,6 +35,29 @@ describe('submitJobIdempotently', () => {
     expect(repository.jobs.size).toBe(1);
   });
 
+  it('gives a key whose job expired to a new job, though the store has not yet deleted the old key', async () => {
+    const { repository, deps } = setUp();
+    const first = await submitJobIdempotently(deps, { seconds: 3 }, 'order-42');
+    deps.clock.advance(8 * 86_400_000); // past the 7 days' retention; TTL deletes lazily
+
+    const again = await submitJobIdempotently(deps, { seconds: 3 }, 'order-42');
+
+    expect(again.replayed).toBe(false);
+    expect(again.job.id).not.toBe(first.job.id);
+    expect(repository.idempotency.get([...repository.idempotency.keys()][0])?.jobId).toBe(again.job.id);
+  });
+
+  it('gives a key whose job is gone to a new job, instead of answering the POST with 404', async () => {
+    const { repository, deps } = setUp();
+    const first = await submitJobIdempotently(deps, { seconds: 3 }, 'order-42');
+    repository.jobs.delete(first.job.id);
+
+    const again = await submitJobIdempotently(deps, { seconds: 3 }, 'order-42');
+
+    expect(again.replayed).toBe(false);
+    expect(repository.jobs.has(again.job.id)).toBe(true);
+  });
+
   it.each(['', 'x'.repeat(129), 'has space', 'émoji'])('refuses the key %j', async (key) => {
     const { deps } = setUp();
     await expect(submitJobIdempotently(deps, { seconds: 3 }, key)).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'Idempotency-Key' })] });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeyReusedError, JobNotFoundError, ValidationError } from '../errors';
+import { IdempotencyKeyReusedError, StoreUnavailableError, ValidationError } from '../errors';
 import type { Job } from '../job';
 import { newJob } from '../new-job';
+import type { IdempotencyClaim } from '../ports/job-repository';
 import { parseSubmitJobRequest } from '../schemas/submit-job-request';
 import type { SubmitJobDeps } from './submit-job';
 
@@ -11,7 +12,8 @@ const KEY = /^[\x21-\x7e]{1,128}$/;
 /**
  * Submits once per key: the first request with a key creates the job; the same key with the same
  * request returns that job again (`replayed`), whatever happened meanwhile; the same key with
- * another request is refused. The key expires with the job.
+ * another request is refused. The key expires with the job: after that, or if its job is gone, the
+ * key names a new job.
  * @throws ValidationError (a malformed key or request), IdempotencyKeyReusedError.
  */
 export async function submitJobIdempotently(deps: SubmitJobDeps, body: unknown, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }> {
@@ -22,13 +24,19 @@ export async function submitJobIdempotently(deps: SubmitJobDeps, body: unknown, 
   }
   const request = parseSubmitJobRequest(body, deps.registry);
   const job = newJob({ id: deps.ids.newJobId(), request, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays });
-  const idempotency = { keyHash: sha256(idempotencyKey), requestHash: sha256(canonicalJson(request)) };
-  const outcome = await deps.repository.createIdempotent(job, idempotency);
-  if (outcome.created) return { job, replayed: false };
-  if (outcome.existing.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(outcome.existing.jobId);
-  const first = await deps.repository.get(outcome.existing.jobId);
-  if (!first) throw new JobNotFoundError(outcome.existing.jobId);
-  return { job: first, replayed: true };
+  const idempotency: IdempotencyClaim = { keyHash: sha256(idempotencyKey), requestHash: sha256(canonicalJson(request)) };
+  let replacing: string | undefined;
+  // Twice at most: a key that outlived its job (deleted early) is taken over once.
+  for (let round = 0; round < 2; round++) {
+    const outcome = await deps.repository.createIdempotent(job, { ...idempotency, replacing });
+    if (outcome.created) return { job, replayed: false };
+    if (outcome.existing.requestHash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(outcome.existing.jobId);
+    const first = await deps.repository.get(outcome.existing.jobId);
+    if (first) return { job: first, replayed: true };
+    replacing = outcome.existing.jobId;
+  }
+  // Another request with the same key took it over at the same instant: its retry finds the winner.
+  throw new StoreUnavailableError('A concurrent request with the same Idempotency-Key is in flight; retry');
 }
 
 function sha256(text: string): string {

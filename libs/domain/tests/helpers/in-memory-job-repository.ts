@@ -1,4 +1,4 @@
-import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyRecord } from '../../src';
+import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyClaim, type IdempotencyRecord } from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -14,13 +14,14 @@ export class InMemoryJobRepository implements JobRepository {
     this.jobs.set(job.id, structuredClone(job));
   }
 
-  readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly idempotency = new Map<string, IdempotencyRecord & { expiresAt: number }>();
 
-  async createIdempotent(job: Job, idempotency: { keyHash: string; requestHash: string }) {
+  async createIdempotent(job: Job, idempotency: IdempotencyClaim) {
     const existing = this.idempotency.get(idempotency.keyHash);
-    if (existing) return { created: false as const, existing };
+    const expired = existing !== undefined && existing.expiresAt < Math.floor(Date.parse(job.createdAt) / 1000);
+    if (existing && !expired && existing.jobId !== idempotency.replacing) return { created: false as const, existing: { keyHash: existing.keyHash, requestHash: existing.requestHash, jobId: existing.jobId } };
     await this.create(job);
-    this.idempotency.set(idempotency.keyHash, { ...idempotency, jobId: job.id });
+    this.idempotency.set(idempotency.keyHash, { keyHash: idempotency.keyHash, requestHash: idempotency.requestHash, jobId: job.id, expiresAt: job.expiresAt });
     return { created: true as const };
   }
 
