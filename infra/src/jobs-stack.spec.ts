@@ -70,7 +70,8 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     const processor = functions.find((f) => f.function_name === consumerFunctionName(environment, settings.consumers[0]));
     expect(processor).toMatchObject({
       memory_size: settings.functions.streamProcessor.memoryMb,
-      timeout: settings.functions.streamProcessor.timeoutSeconds,
+      // The catalog's longest run (a sleep of sleepMaxSeconds, plus its margin) and what surrounds it.
+      timeout: settings.jobs.sleepMaxSeconds + 5 + settings.jobs.leaseSeconds + 2 * settings.jobs.outagePatienceSeconds + 30,
       environment: { variables: expect.objectContaining({ CONSUMER_ID: settings.consumers[0], JOBS_TABLE_NAME: names.table }) },
     });
     const errorHandler = functions.find((f) => f.function_name === names.errorHandlerFunction);
@@ -220,6 +221,13 @@ describe('environments differ where their settings do', () => {
     const fn = (Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[]).find((f) => f.function_name === 'async-jobs-dev-jobs-api');
     expect(fn?.environment.variables['CORS_ALLOWED_ORIGINS']).toBe('https://app.example.com');
     expect(all('dev', 'aws_api_gateway_method').some((m) => m.http_method === 'OPTIONS')).toBe(false); // off by default
+  });
+
+  it('refuses to synthesize a catalog whose longest run cannot fit in a Lambda invocation, naming the type', () => {
+    const settings = deploymentSettings('dev');
+    // A sleep limit of 800 s makes the sleep type's run limit 805 s: with lease and patience, above 900 s.
+    const tooLong = { ...settings, jobs: { ...settings.jobs, sleepMaxSeconds: 800 } };
+    expect(() => new JobsStack(Testing.app(), 'jobs-dev', { settings: tooLong, bundlesDir })).toThrow(/Job type "sleep" declares a run limit of 805 s/);
   });
 
   it('adds a failure alarm per consumer for each job type a team asked for', () => {

@@ -5,7 +5,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, streamProcessorTimeoutSeconds, type DeploymentSettings } from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
@@ -61,6 +61,9 @@ export class JobsStack extends TerraformStack {
     const { key } = new EncryptionKey(this, 'encryption', { name: names.table, region: settings.region, account, deletionWindowDays: settings.deletionProtection ? 30 : 7 });
 
     this.table = new JobsTable(this, 'jobs-table', { name: names.table, key, deletionProtection: settings.deletionProtection });
+    const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    // Synth stops here, naming the type, when a run limit cannot fit Lambda's 900 s.
+    const processorTimeoutSeconds = streamProcessorTimeoutSeconds(settings.jobs, registry.longestRun());
     const emulated = options.awsEndpoint !== undefined;
     this.errorHandling = new ErrorHandling(this, 'error-handling', { settings, bundleDir: join(bundlesDir, 'error-handler'), table: this.table.table, key, emulated });
     this.consumers = settings.consumers.map(
@@ -68,6 +71,7 @@ export class JobsStack extends TerraformStack {
         new StreamConsumer(this, `consumer-${consumerId}`, {
           consumerId,
           settings,
+          timeoutSeconds: processorTimeoutSeconds,
           bundleDir: join(bundlesDir, 'stream-processor'),
           table: this.table.table,
           errorTopic: this.errorHandling.topic,
@@ -90,7 +94,6 @@ export class JobsStack extends TerraformStack {
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
-    const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId });
     this.operations = new Operations(this, 'operations', {
       settings,

@@ -23,6 +23,7 @@ const flaky = defineJobType({
   description: 'fails retryably',
   inputSchema: Type.Object({}),
   maxAttempts: 3,
+  runLimit: { seconds: 60, onTimeout: 'retry' },
   run: async () => {
     throw new Error('dependency timed out');
   },

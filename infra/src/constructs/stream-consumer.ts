@@ -17,7 +17,17 @@ export class StreamConsumer extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { consumerId: string; settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; errorTopic: SnsTopic; key: KmsKey; emulated?: boolean },
+    props: {
+      consumerId: string;
+      settings: DeploymentSettings;
+      /** Derived from the job catalog's longest run limit (`streamProcessorTimeoutSeconds`). */
+      timeoutSeconds: number;
+      bundleDir: string;
+      table: DynamodbTable;
+      errorTopic: SnsTopic;
+      key: KmsKey;
+      emulated?: boolean;
+    },
   ) {
     super(scope, id);
     const { settings, table, errorTopic, key } = props;
@@ -25,7 +35,7 @@ export class StreamConsumer extends Construct {
     this.function = new JobsFunction(this, 'processor', {
       name: consumerFunctionName(settings.environment, props.consumerId),
       bundleDir: props.bundleDir,
-      settings: settings.functions.streamProcessor,
+      settings: { ...settings.functions.streamProcessor, timeoutSeconds: props.timeoutSeconds },
       environment: streamProcessorEnvironment(settings, props.consumerId, errorTopic.arn),
       logRetentionDays: settings.logRetentionDays,
       key,

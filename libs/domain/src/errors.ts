@@ -120,6 +120,16 @@ export class PermanentJobError extends JobsError {
   }
 }
 
+/** A run reached its job type's run limit and was stopped; retried or not as the type declares. */
+export class RunTimedOutError extends JobsError {
+  readonly code = 'RUN_TIMED_OUT';
+  override readonly retryable: boolean;
+  constructor(jobType: string, seconds: number, retryable: boolean) {
+    super(`The run of a ${jobType} job reached its limit of ${seconds}s and was stopped`);
+    this.retryable = retryable;
+  }
+}
+
 /** The Idempotency-Key was used before with a different request. */
 export class IdempotencyKeyReusedError extends JobsError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';

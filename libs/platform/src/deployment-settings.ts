@@ -48,7 +48,8 @@ export interface DeploymentSettings {
   };
   /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
   errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
-  functions: { jobsApi: FunctionSettings; streamProcessor: FunctionSettings; errorHandler: FunctionSettings };
+  /** The processor's timeout is derived from the job catalog (`streamProcessorTimeoutSeconds`), not set. */
+  functions: { jobsApi: FunctionSettings; streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>; errorHandler: FunctionSettings };
   api: {
     throttlingRateLimit: number;
     throttlingBurstLimit: number;
@@ -88,8 +89,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   errorHandlerAsync: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
   functions: {
     jobsApi: { memoryMb: 512, timeoutSeconds: 10 },
-    // The longest run, plus one lease: the retry of a crashed run may wait that long to take over.
-    streamProcessor: { memoryMb: 512, timeoutSeconds: SLEEP_MAX_SECONDS + LEASE_SECONDS + 30 },
+    streamProcessor: { memoryMb: 512 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
   },
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },

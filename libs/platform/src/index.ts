@@ -8,3 +8,4 @@ export * from './function-environment';
 export * from './replayed-events-pattern';
 export * from './event-filter';
 export * from './invocation-context';
+export * from './stream-processor-timeout';

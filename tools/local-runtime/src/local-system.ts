@@ -17,7 +17,9 @@ import {
   jobsApiEnvironment,
   resourceNames,
   streamProcessorEnvironment,
+  streamProcessorTimeoutSeconds,
   type DeploymentSettings,
+  type FunctionSettings,
 } from '@async-jobs/platform';
 import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
 import { startHttpGateway } from './http-gateway';
@@ -108,7 +110,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const resources = await createLocalResources(clients, settings);
     const names = resourceNames('local');
 
-    const fn = (name: string, app: string, environment: Record<string, string>, functionSettings: DeploymentSettings['functions']['jobsApi']) => {
+    const fn = (name: string, app: string, environment: Record<string, string>, functionSettings: FunctionSettings) => {
       const local = new LocalFunction({
         name,
         bundle: join(options.bundlesDir, app, 'main.js'),
@@ -125,8 +127,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
     const jobsApi = fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
     const errorHandler = fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
+    const catalog = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
+    const processorSettings = { ...settings.functions.streamProcessor, timeoutSeconds: streamProcessorTimeoutSeconds(settings.jobs, catalog.longestRun()) };
     const processors = settings.consumers.map((consumerId) =>
-      fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), settings.functions.streamProcessor),
+      fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), processorSettings),
     );
 
     // The error handler's on-failure destination: the failed-events bus, in Lambda's envelope.
@@ -203,7 +207,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stage: 'local',
       region: settings.region,
       jobsApi,
-      validator: new RequestModelValidator(submitJobRequestModel(jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }))),
+      validator: new RequestModelValidator(submitJobRequestModel(catalog)),
       credentials,
       log,
       admin: options.faults

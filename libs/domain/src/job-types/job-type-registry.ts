@@ -14,6 +14,9 @@ export class JobTypeRegistry {
       throw new Error(`Job type name "${type.name}" must be lower-case letters, digits and dashes`);
     }
     if (this.types.has(type.name)) throw new Error(`Job type "${type.name}" is registered twice`);
+    if (!Number.isInteger(type.runLimit?.seconds) || type.runLimit.seconds < 1) {
+      throw new Error(`Job type "${type.name}" must declare its run limit in whole seconds (runLimit.seconds ≥ 1)`);
+    }
     this.types.set(type.name, type);
     return this;
   }
@@ -27,6 +30,12 @@ export class JobTypeRegistry {
 
   names(): string[] {
     return [...this.types.keys()].sort();
+  }
+
+  /** The type whose run may last longest: it sizes the processor's timeout. */
+  longestRun(): { jobType: string; seconds: number } {
+    const longest = this.all().reduce<JobType | undefined>((found, type) => (found && found.runLimit.seconds >= type.runLimit.seconds ? found : type), undefined);
+    return longest ? { jobType: longest.name, seconds: longest.runLimit.seconds } : { jobType: 'none', seconds: 0 };
   }
 
   all(): JobType[] {

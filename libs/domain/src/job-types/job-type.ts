@@ -10,7 +10,7 @@ export interface JobRunContext {
   clock: Clock;
   /**
    * Aborted when this run lost its claim (the job was cancelled, or its lease ran out and another
-   * run took over): stop early, as the result would be discarded.
+   * run took over) or reached its type's run limit: stop early, as the result would be discarded.
    */
   signal: AbortSignal;
 }
@@ -26,10 +26,21 @@ export interface JobType<S extends TObject = TObject> {
   /** Claims allowed before a retryable failure becomes permanent. */
   readonly maxAttempts: number;
   /**
+   * The longest one run may take. The run is aborted there (its `signal` fires) and fails with
+   * RUN_TIMED_OUT: retried (`onTimeout: 'retry'`, within `maxAttempts`) or failed for good. The
+   * longest limit of the catalog sizes the processor's timeout, so no run is ever cut off by Lambda.
+   */
+  readonly runLimit: RunLimit;
+  /**
    * Throw PermanentJobError for failures that retrying cannot fix; anything else thrown is retried
    * until `maxAttempts` is used up.
    */
   run(input: Static<S>, context: JobRunContext): Promise<JsonValue>;
+}
+
+export interface RunLimit {
+  seconds: number;
+  onTimeout: 'retry' | 'fail';
 }
 
 /** Declares a job type with its input type inferred from its schema. */

@@ -9,5 +9,6 @@ export const noopJobType = defineJobType({
   description: 'Does nothing and succeeds at once.',
   inputSchema: noopInputSchema,
   maxAttempts: 3,
+  runLimit: { seconds: 10, onTimeout: 'retry' },
   run: async () => ({ done: true }),
 });

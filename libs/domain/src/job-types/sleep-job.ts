@@ -5,6 +5,9 @@ import { defineJobType } from './job-type';
 /** The largest `seconds` the API accepts at all; beyond the processor's limit the job fails, as the reference's does. */
 export const SLEEP_SECONDS_CEILING = 3600;
 
+/** What a sleep's run limit allows beyond the sleep itself. */
+const SLEEP_RUN_MARGIN_SECONDS = 5;
+
 export const sleepInputSchema = Type.Object(
   {
     seconds: Type.Integer({
@@ -26,6 +29,8 @@ export function createSleepJobType(options: { maxSeconds: number }) {
     description: 'Sleeps for the given number of seconds and reports how long it slept.',
     inputSchema: sleepInputSchema,
     maxAttempts: 3,
+    // Room for the longest allowed sleep; a sleep that overran would overrun again.
+    runLimit: { seconds: options.maxSeconds + SLEEP_RUN_MARGIN_SECONDS, onTimeout: 'fail' },
     async run({ seconds }, { clock, signal }) {
       if (seconds > options.maxSeconds) {
         throw new PermanentJobError(
@@ -43,7 +48,7 @@ export function createSleepJobType(options: { maxSeconds: number }) {
 /** Settles (rejects) when the signal aborts; never settles otherwise. */
 function abortion(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
-    if (signal.aborted) reject(new PermanentJobError('RUN_ABORTED', 'the run lost its claim'));
-    signal.addEventListener('abort', () => reject(new PermanentJobError('RUN_ABORTED', 'the run lost its claim')), { once: true });
+    if (signal.aborted) reject(new PermanentJobError('RUN_ABORTED', 'the run was stopped'));
+    signal.addEventListener('abort', () => reject(new PermanentJobError('RUN_ABORTED', 'the run was stopped')), { once: true });
   });
 }

@@ -18,6 +18,7 @@ const flaky = defineJobType({
   description: 'fails with an ordinary error',
   inputSchema: Type.Object({}, { additionalProperties: false }),
   maxAttempts: 2,
+  runLimit: { seconds: 60, onTimeout: 'retry' },
   async run() {
     throw new Error('downstream timed out');
   },
@@ -38,7 +39,7 @@ function setUp(overrides: Partial<ProcessJobDeps> = {}) {
   };
   // A heartbeat slower than any of these runs: the lease's own tests set theirs.
   const run = async (job: Job, consumerId = 'a') =>
-    processJob(deps, { job, consumerId, lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+    processJob(deps, { job, consumerId, lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
   return { repository, clock, published, deps, run };
 }
 
@@ -168,7 +169,7 @@ describe('processJob', () => {
         },
       });
 
-      const outcome = await processJob({ ...deps, clock: renewingHolder }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: renewingHolder.now().getTime() + 300_000 });
+      const outcome = await processJob({ ...deps, clock: renewingHolder }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: renewingHolder.now().getTime() + 600_000 });
 
       expect(outcome).toMatchObject({ kind: 'skipped', stage: 'claim', reason: { code: 'CLAIM_HELD' } });
       expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ claimToken: 'crashed-run', attempts: 1 });
@@ -179,7 +180,7 @@ describe('processJob', () => {
       const job = await stored(repository, aJob());
       const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'RUNNING' && change.entries['a'].set.leaseExpiresAt !== undefined);
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
       expect(clock.sleeps).toEqual([1000]); // the job's sleep only: no wait for its own lease
@@ -191,7 +192,7 @@ describe('processJob', () => {
       // The first claim meets the crashed run's lease; the takeover lands, but its answer is lost.
       const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.incrementAttempts === true);
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 2 });
       expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 1 } });
@@ -202,17 +203,18 @@ describe('processJob', () => {
       const job = await stored(repository, aJob());
       const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'SUCCEEDED');
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 300_000 });
+      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
       expect(repository.writes).toBe(2);
     });
 
-    it('asks for a retry when the lease outlasts what is left of the delivery', async () => {
+    it("asks for a retry when what is left of the delivery after the lease would not hold the job's whole run limit", async () => {
       const { repository, clock, deps } = setUp();
-      const job = await stored(repository, heldFor(clock, 60_000));
+      const job = await stored(repository, heldFor(clock, 5000));
 
-      const outcome = await processJob(deps, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 80_000 });
+      // The lease runs out in 5 s; a sleep may run 305 s; 200 s are left.
+      const outcome = await processJob(deps, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 200_000 });
 
       expect(outcome).toMatchObject({ kind: 'retry', reason: { code: 'CLAIM_HELD' } });
       expect(clock.sleeps).toEqual([]);
@@ -232,6 +234,7 @@ describe('processJob', () => {
         description: 'finishes when told',
         inputSchema: Type.Object({}),
         maxAttempts: 2,
+        runLimit: { seconds: 60, onTimeout: 'retry' },
         run: (_input, { signal }) =>
           new Promise((resolve, reject) => {
             finish = resolve;
@@ -251,7 +254,7 @@ describe('processJob', () => {
       const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
       const submitted = await stored(repository, aJob({ type: 'controlled', input: {} }));
       const store = options.through?.(repository) ?? repository;
-      const running = processJob({ ...deps, repository: store }, { job: submitted, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000, onRenewalError: options.onRenewalError });
+      const running = processJob({ ...deps, repository: store }, { job: submitted, consumerId: 'a', lease, deadline: clock.now().getTime() + 600_000, onRenewalError: options.onRenewalError });
       await jest.advanceTimersByTimeAsync(0);
       return { job, repository, clock, stored_: submitted, running };
     }
@@ -290,7 +293,7 @@ describe('processJob', () => {
       let publish: () => void = () => undefined;
       const { repository, clock, deps } = setUp({ publisher: { publishFailure: () => new Promise<void>((resolve) => (publish = resolve)) } });
       const job = await stored(repository, aJob({ input: { seconds: 301 } }));
-      const running = processJob(deps, { job, consumerId: 'a', lease, deadline: clock.now().getTime() + 300_000 });
+      const running = processJob(deps, { job, consumerId: 'a', lease, deadline: clock.now().getTime() + 600_000 });
       await jest.advanceTimersByTimeAsync(0);
 
       clock.advance(2000);
@@ -356,6 +359,7 @@ describe('processJob', () => {
       description: 'cancels its own job while it runs',
       inputSchema: Type.Object({}),
       maxAttempts: 1,
+      runLimit: { seconds: 60, onTimeout: 'retry' },
       async run(_input, { jobId }) {
         await cancelJob({ repository, clock: new FakeClock() }, jobId);
         return 'late';
@@ -375,6 +379,7 @@ describe('processJob', () => {
       description: 'returns too much',
       inputSchema: Type.Object({}),
       maxAttempts: 3,
+      runLimit: { seconds: 60, onTimeout: 'retry' },
       run: async () => 'x'.repeat(70 * 1024),
     });
     const { repository, published, run } = setUp({ registry: new JobTypeRegistry([big]) });
@@ -382,6 +387,55 @@ describe('processJob', () => {
 
     expect(await run(job)).toMatchObject({ kind: 'failed', reason: { code: 'RESULT_TOO_LARGE' } });
     expect(published).toHaveLength(1);
+  });
+
+  describe("a type's run limit", () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    /** A type whose runs never finish by themselves; `heeds` says whether they stop when their signal fires. */
+    const endless = (onTimeout: 'retry' | 'fail', heeds: { aborted: boolean } | undefined) =>
+      defineJobType({
+        name: 'endless',
+        description: 'never finishes',
+        inputSchema: Type.Object({}),
+        maxAttempts: 2,
+        runLimit: { seconds: 20, onTimeout },
+        run: (_input, { signal }) =>
+          new Promise<never>((_, reject) => {
+            if (heeds) signal.addEventListener('abort', () => ((heeds.aborted = true), reject(new Error('stopped as asked'))));
+          }),
+      });
+
+    it('stops the run at the limit and fails it for good as RUN_TIMED_OUT when the type says so, even if the run ignores its signal', async () => {
+      const { repository, published, run } = setUp({ registry: new JobTypeRegistry([endless('fail', undefined)]) });
+      const job = await stored(repository, aJob({ type: 'endless', input: {} }));
+
+      const outcome = run(job);
+      await jest.advanceTimersByTimeAsync(19_999);
+      expect(published).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+
+      await expect(outcome).resolves.toMatchObject({ kind: 'failed', attempt: 1, reason: { code: 'RUN_TIMED_OUT', message: expect.stringContaining('limit of 20s') } });
+      expect(published).toEqual([expect.objectContaining({ reason: expect.objectContaining({ code: 'RUN_TIMED_OUT' }) })]);
+    });
+
+    it('aborts the run through its signal at the limit, and retries it when the type says so, up to its attempts', async () => {
+      const heeds = { aborted: false };
+      const { repository, published, run } = setUp({ registry: new JobTypeRegistry([endless('retry', heeds)]) });
+      const job = await stored(repository, aJob({ type: 'endless', input: {} }));
+
+      const first = run(job);
+      await jest.advanceTimersByTimeAsync(20_000);
+      await expect(first).resolves.toMatchObject({ kind: 'retry', attempt: 1, reason: { code: 'RUN_TIMED_OUT' } });
+      expect(heeds.aborted).toBe(true);
+      expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'PENDING', lastError: { code: 'RUN_TIMED_OUT' } });
+
+      const second = run(job);
+      await jest.advanceTimersByTimeAsync(20_000);
+      await expect(second).resolves.toMatchObject({ kind: 'failed', attempt: 2, reason: { code: 'ATTEMPTS_EXHAUSTED', message: expect.stringContaining('RUN_TIMED_OUT') } });
+      expect(published).toHaveLength(1);
+    });
   });
 
   it('fails a job of a type this deployment does not know', async () => {
@@ -396,6 +450,7 @@ describe('processJob', () => {
       description: 'refuses its input',
       inputSchema: Type.Object({}),
       maxAttempts: 3,
+      runLimit: { seconds: 60, onTimeout: 'retry' },
       run: async () => {
         throw new PermanentJobError('NOT_SUPPORTED', 'no');
       },

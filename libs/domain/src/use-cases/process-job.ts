@@ -1,7 +1,7 @@
 import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
-import { JobsError, PermanentJobError } from '../errors';
+import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
 import type { FailureReason, Job, JsonValue } from '../job';
-import type { JobType } from '../job-types/job-type';
+import type { JobRunContext, JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import { claimTransition, completeTransition, handOverFailureTransition, releaseTransition, type StopReason } from '../job-transitions';
 import type { Clock } from '../ports/clock';
@@ -66,7 +66,7 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
-    result = await type.run(claimed.input, { jobId: job.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
+    result = await runWithinLimit(type, claimed, { jobId: job.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
     assertStorable(result);
   } catch (error) {
     if (keeper.lost) {
@@ -109,8 +109,8 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
   let claim = await claimNow(job);
   if (claim.kind === 'stopped' && claim.reason.code === 'CLAIM_HELD') {
     const heldUntil = claim.job?.consumers[consumerId]?.leaseExpiresAt ?? Number.POSITIVE_INFINITY;
-    // Enough time left to take over and run for one lease; otherwise the mapping delivers again later.
-    if (heldUntil + lease.durationMs > args.deadline) {
+    // Enough time left to take over and run the job to its limit; otherwise the mapping delivers again later.
+    if (heldUntil + runBudgetMs(deps, job, lease) > args.deadline) {
       return { kind: 'not-claimed', outcome: { kind: 'retry', reason: { code: 'CLAIM_HELD', message: claim.reason.message } } };
     }
     await deps.clock.sleep(Math.max(0, heldUntil - deps.clock.now().getTime()) + 1);
@@ -118,6 +118,30 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
   }
   if (claim.kind === 'written') return { kind: 'written', job: claim.job };
   return { kind: 'not-claimed', outcome: { kind: 'skipped', stage: 'claim', reason: claim.reason } };
+}
+
+/** How long a run of this job may take: its type's limit (a lease for a type this deployment does not know, which fails at once). */
+function runBudgetMs(deps: ProcessJobDeps, job: Job, lease: LeasePolicy): number {
+  return deps.registry.names().includes(job.type) ? deps.registry.get(job.type).runLimit.seconds * 1000 : lease.durationMs;
+}
+
+/**
+ * Runs the job under its type's run limit: at the limit the run's signal fires (a cooperative run
+ * stops) and the run counts as timed out, whether or not its code ever settles.
+ */
+async function runWithinLimit(type: JobType, job: Job, context: JobRunContext): Promise<JsonValue> {
+  const limit = new AbortController();
+  const timedOut = new RunTimedOutError(type.name, type.runLimit.seconds, type.runLimit.onTimeout === 'retry');
+  const timer = setTimeout(() => limit.abort(timedOut), type.runLimit.seconds * 1000);
+  const reachedLimit = new Promise<never>((_, reject) => limit.signal.addEventListener('abort', () => reject(timedOut), { once: true }));
+  try {
+    return await Promise.race([type.run(job.input, { ...context, signal: AbortSignal.any([context.signal, limit.signal]) }), reachedLimit]);
+  } catch (error) {
+    // Whatever the run threw on its way out, reaching the limit is what happened.
+    throw limit.signal.aborted ? timedOut : error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function handleRunFailure(
