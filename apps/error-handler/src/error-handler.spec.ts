@@ -3,7 +3,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
 import { cryptoIdGenerator } from '@async-jobs/adapters';
 import { systemClock, type ConsumerEntry, type Job, type JobFailureNotice } from '@async-jobs/domain';
-import { consumerFunctionName, createLogger } from '@async-jobs/platform';
+import { consumerFunctionName, createLogger, Metrics } from '@async-jobs/platform';
 import {
   aDestinationFailureEvent,
   aLambdaContext,
@@ -39,6 +39,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     logs = new CapturedLogs();
     deps = {
       logger: createLogger({ service: 'error-handler', destination: logs }),
+      metrics: new Metrics({ service: 'error-handler', destination: logs }),
       repository,
       clock: systemClock,
       ids: cryptoIdGenerator,
@@ -84,6 +85,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     expect(stored?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
     expect(stored?.consumers.b.status).toBe('RUNNING');
     expect(logs.find('failure recorded')[0]).toMatchObject({ jobId: job.id, consumerId: 'a', to: 'FAILED', requestId: expect.any(String) });
+    expect(logs.metric('FailuresRecorded')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a', FailuresRecorded: 1 })]);
   });
 
   it('is idempotent: the same notice twice records once', async () => {
@@ -158,6 +160,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
         }),
       }),
     ]);
+    expect(logs.metric('FailuresArchived')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a' })]);
     // Replaying that event once the store is back records the failure.
     await expect(handle(kept[0], aLambdaContext())).resolves.toEqual({ recorded: 1 });
     expect((await repository.get(job.id))?.consumers.a.status).toBe('FAILED');
@@ -243,6 +246,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   ])('fails loudly on %s, so that it is retried and archived rather than dropped', async (_name, event) => {
     await expect(handle(event, aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
     expect(logs.find('unrecognised failure message')).toHaveLength(1);
+    expect(logs.metric('FailureMessagesUnrecognised')).toHaveLength(1);
   });
 
   it('records what it can of a batch of bad messages, and fails only for the unreadable one, which is kept', async () => {

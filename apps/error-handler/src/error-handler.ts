@@ -9,11 +9,12 @@ import {
   type IdGenerator,
   type JobRepository,
 } from '@async-jobs/domain';
-import { emitMetric, matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger } from '@async-jobs/platform';
+import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger, type Metrics } from '@async-jobs/platform';
 import { failureSourcesOf, type ConsumerNaming } from './failure-sources';
 
 export interface ErrorHandlerDeps {
   logger: Logger;
+  metrics: Metrics;
   repository: JobRepository;
   clock: Clock;
   ids: Pick<IdGenerator, 'newToken'>;
@@ -48,7 +49,7 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
         if (outcome.kind === 'recorded') {
           recorded += 1;
           jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
-          emitMetric(jobLogger, { name: 'FailuresRecorded', value: 1, dimensions: { consumer: failure.consumerId } });
+          deps.metrics.emit('FailuresRecorded', { consumer: failure.consumerId }, { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId });
         } else if (outcome.kind === 'already-recorded') {
           jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
         } else {
@@ -58,7 +59,7 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
       } catch (error) {
         jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
         problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
-        await keepForReplay(deps, jobLogger, failure, attempt, error);
+        await keepForReplay(deps, jobLogger, failure, attempt, error, context.awsRequestId);
       }
     };
 
@@ -80,7 +81,7 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
         }
       } else {
         logger.error({ description: source.description }, 'unrecognised failure message');
-        emitMetric(logger, { name: 'FailureMessagesUnrecognised', value: 1 });
+        deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId: context.awsRequestId });
         problems.push(`unrecognised: ${source.description}`);
       }
     }
@@ -89,7 +90,7 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
   };
 }
 
-async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: FailureToRecord, attempt: number, error: unknown): Promise<void> {
+async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: FailureToRecord, attempt: number, error: unknown, requestId: string): Promise<void> {
   const cause = failureReasonOf(error);
   try {
     await deps.failedEvents.publishUnrecordedFailure({
@@ -100,7 +101,7 @@ async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: Fa
       occurredAt: deps.clock.now().toISOString(),
     });
     logger.warn({ cause: cause.code }, 'failure kept on the failed-events bus for replay');
-    emitMetric(logger, { name: 'FailuresArchived', value: 1, dimensions: { consumer: failure.consumerId } });
+    deps.metrics.emit('FailuresArchived', { consumer: failure.consumerId }, { requestId, jobId: failure.jobId, consumerId: failure.consumerId });
   } catch (busError) {
     // The invocation fails next; Lambda's on-failure destination is the last resort.
     logger.error({ err: busError }, 'failure could not be put on the failed-events bus');

@@ -4,7 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
-import { createLogger } from '@async-jobs/platform';
+import { createLogger, Metrics } from '@async-jobs/platform';
 import { loadErrorHandlerConfig } from './error-handler-config';
 import { createErrorHandler } from './error-handler';
 
@@ -15,6 +15,7 @@ function wire(): ReturnType<typeof createErrorHandler> {
   const config = loadErrorHandlerConfig(process.env);
   return createErrorHandler({
     logger: createLogger({ service: 'error-handler', level: config.logLevel }),
+    metrics: new Metrics({ service: 'error-handler' }),
     repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
     clock: systemClock,
     ids: cryptoIdGenerator,

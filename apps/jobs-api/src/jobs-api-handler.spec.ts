@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, systemClock } from '@async-jobs/domain';
-import { createLogger } from '@async-jobs/platform';
+import { createLogger, Metrics } from '@async-jobs/platform';
 import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
 import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
@@ -20,6 +20,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     logs = new CapturedLogs();
     deps = {
       logger: createLogger({ service: 'jobs-api', destination: logs, level: 'debug' }),
+      metrics: new Metrics({ service: 'jobs-api', destination: logs }),
       repository: new DynamoDbJobRepository(table.client, table.tableName),
       registry: builtInJobTypes({ sleepMaxSeconds: 300 }),
       ids: cryptoIdGenerator,
@@ -319,6 +320,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(response.headers?.['Retry-After']).toBe('1');
       expect(JSON.parse(response.body).error.code).toBe('SERVICE_UNAVAILABLE');
       expect(logs.find('request failed').at(-1)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', level: 'error' });
+      expect(logs.metric('ApiErrors').at(-1)).toMatchObject({ route: 'submitJob', ApiErrors: 1 });
       down.destroy();
     });
   });

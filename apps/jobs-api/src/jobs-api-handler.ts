@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
-import { emitMetric, type Logger } from '@async-jobs/platform';
+import type { Logger, Metrics } from '@async-jobs/platform';
 import { corsHeaders, preflight } from './cors';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
@@ -11,6 +11,7 @@ import { matchRoute, QUERY_PARAMETERS } from './routes';
 
 export interface JobsApiDeps extends SubmitJobDeps {
   logger: Logger;
+  metrics: Metrics;
   maxBodyBytes: number;
   /** Browser origins allowed to call the API; empty: CORS off. */
   corsAllowedOrigins?: readonly string[];
@@ -75,7 +76,7 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
       if (isClientError(response)) logger.warn({ code: codeOf(response) }, 'request refused');
       else {
         logger.error({ err: error, code: codeOf(response) }, 'request failed');
-        emitMetric(logger, { name: 'ApiErrors', value: 1, dimensions: { route } });
+        deps.metrics.emit('ApiErrors', { route }, { requestId });
       }
     }
     response.headers = { ...response.headers, ...corsHeaders(event, cors), 'X-Request-Id': requestId };

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { createLogger } from '@async-jobs/platform';
+import { createLogger, Metrics } from '@async-jobs/platform';
 import { loadJobsApiConfig } from './jobs-api-config';
 import { createJobsApiHandler } from './jobs-api-handler';
 
@@ -14,6 +14,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
   const config = loadJobsApiConfig(process.env);
   return createJobsApiHandler({
     logger: createLogger({ service: 'jobs-api', level: config.logLevel }),
+    metrics: new Metrics({ service: 'jobs-api' }),
     repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('interactive')), config.tableName),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     ids: cryptoIdGenerator,

@@ -4,7 +4,7 @@ import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, PatientFailurePublisher, PatientJobRepository, sdkTimeouts, SnsFailurePublisher } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { createLogger } from '@async-jobs/platform';
+import { createLogger, Metrics } from '@async-jobs/platform';
 import { outageWaitLog } from './outage-wait-log';
 import { loadStreamProcessorConfig } from './stream-processor-config';
 import { createStreamProcessorHandler } from './stream-processor-handler';
@@ -19,6 +19,7 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
   const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, config.consumerId));
   return createStreamProcessorHandler({
     logger,
+    metrics: new Metrics({ service: 'stream-processor' }),
     consumerId: config.consumerId,
     lease: leasePolicy(config.leaseSeconds * 1000),
     repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),

@@ -2,7 +2,7 @@ import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
 import { cryptoIdGenerator, DynamoDbJobRepository, PatientFailurePublisher, SnsFailurePublisher } from '@async-jobs/adapters';
 import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
-import { createLogger } from '@async-jobs/platform';
+import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
   anInsertRecord,
@@ -47,6 +47,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     repository = new DynamoDbJobRepository(table.client, table.tableName);
     deps = {
       logger: createLogger({ service: 'stream-processor', destination: logs, level: 'debug' }),
+      metrics: new Metrics({ service: 'stream-processor', destination: logs }),
       consumerId: 'a',
       lease: { durationMs: 20_000, renewEveryMs: 0 },
       repository,
@@ -81,6 +82,19 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
       expect(stored?.version).toBe(3); // claim + complete, nothing else
     }
     expect(clock.slept.sort()).toEqual([1000, 2000]);
+    // The records run concurrently: in either order.
+    expect(logs.metric('JobsSucceeded').map((m) => [m['jobId'], m['consumer'], m['jobType']])).toEqual(expect.arrayContaining(jobs.map((job) => [job.id, 'a', 'sleep'])));
+    expect(logs.metric('JobsSucceeded')).toHaveLength(2);
+  });
+
+  it('measures outcomes whatever the log level: LOG_LEVEL=warn keeps every metric', async () => {
+    const quiet = createStreamProcessorHandler({ ...deps, logger: createLogger({ service: 'stream-processor', destination: logs, level: 'warn' }) });
+    const job = await submitted({ input: { seconds: 301 } });
+
+    await quiet(aStreamEvent([anInsertRecord(job)]), aLambdaContext());
+
+    expect(logs.find('job claimed')).toEqual([]); // an info line, dropped at warn
+    expect(logs.metric('JobsFailed')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a', jobType: 'sleep', JobsFailed: 1 })]);
   });
 
   it('does not run a job twice when the stream delivers it twice', async () => {
@@ -127,6 +141,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     expect(response.batchItemFailures).toEqual([]);
     expect((await repository.get(good.id))?.consumers.a.status).toBe('SUCCEEDED');
     expect(logs.find('record unreadable: skipped')).toHaveLength(1);
+    expect(logs.metric('RecordsUnreadable')).toEqual([expect.objectContaining({ consumer: 'a', RecordsUnreadable: 1 })]);
   });
 
   it('ignores records other than INSERT', async () => {
@@ -144,6 +159,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     const response = await broken(aStreamEvent(records), aLambdaContext());
 
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.map((r) => r.dynamodb?.SequenceNumber));
+    expect(logs.metric('RecordsRetried')).toHaveLength(2);
     down.destroy();
   });
 

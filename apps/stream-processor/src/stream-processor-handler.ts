@@ -1,10 +1,11 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
 import { CorruptJobError, failureReasonOf, processJob, type LeasePolicy, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
-import { emitMetric, inInvocation, type Logger } from '@async-jobs/platform';
+import { inInvocation, type Logger, type MetricName, type Metrics } from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
   logger: Logger;
+  metrics: Metrics;
   consumerId: string;
   lease: LeasePolicy;
 }
@@ -23,16 +24,19 @@ async function handleBatch(deps: StreamProcessorDeps, event: DynamoDBStreamEvent
   const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
   // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
-  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline)));
+  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline, context.awsRequestId)));
   const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
   if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
   return { batchItemFailures };
 }
 
+const OUTCOME_METRICS: Record<ProcessOutcome['kind'], MetricName & `Jobs${string}`> = { succeeded: 'JobsSucceeded', failed: 'JobsFailed', retry: 'JobsRetry', skipped: 'JobsSkipped' };
+
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */
-async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, deadline: number): Promise<string | undefined> {
+async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, deadline: number, requestId: string): Promise<string | undefined> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
-  let logger = batchLogger.child({ jobId: jobIdOfStreamRecord(record) });
+  const jobId = jobIdOfStreamRecord(record);
+  let logger = batchLogger.child({ jobId });
   if (record.eventName !== 'INSERT') {
     logger.debug({ eventName: record.eventName }, 'record skipped: not a new job');
     return undefined;
@@ -49,17 +53,17 @@ async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, reco
       onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
     });
     logOutcome(logger, outcome);
-    emitMetric(logger, { name: `Jobs${outcome.kind[0].toUpperCase()}${outcome.kind.slice(1)}`, value: 1, dimensions: { consumer: deps.consumerId, jobType: job.type } });
+    deps.metrics.emit(OUTCOME_METRICS[outcome.kind], { consumer: deps.consumerId, jobType: job.type }, { requestId, jobId: job.id, consumerId: deps.consumerId });
     return outcome.kind === 'retry' ? sequenceNumber : undefined;
   } catch (error) {
     if (error instanceof CorruptJobError) {
       // Not a job this code wrote: retrying cannot fix it, so it is reported loudly and skipped.
       logger.error({ err: error, sequenceNumber }, 'record unreadable: skipped');
-      emitMetric(logger, { name: 'RecordsUnreadable', value: 1, dimensions: { consumer: deps.consumerId } });
+      deps.metrics.emit('RecordsUnreadable', { consumer: deps.consumerId }, { requestId, jobId, consumerId: deps.consumerId });
       return undefined;
     }
     logger.error({ err: error, reason: failureReasonOf(error) }, 'record failed: will be retried');
-    emitMetric(logger, { name: 'RecordsRetried', value: 1, dimensions: { consumer: deps.consumerId } });
+    deps.metrics.emit('RecordsRetried', { consumer: deps.consumerId }, { requestId, jobId, consumerId: deps.consumerId });
     return sequenceNumber;
   }
 }

@@ -1,4 +1,5 @@
 export * from './logger';
+export * from './metric-catalog';
 export * from './metrics';
 export * from './resource-names';
 export * from './environment-settings';

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { createLogger } from './logger';
-import { emitMetric } from './metrics';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -30,15 +29,5 @@ describe('createLogger', () => {
     expect(text).not.toContain('AKIA');
     expect(text).not.toContain('password');
     expect(text).not.toContain('"s"');
-  });
-
-  it('emits metrics in the Embedded Metric Format', () => {
-    const { lines, destination } = capture();
-    emitMetric(createLogger({ service: 't', destination }), { name: 'JobsFailed', value: 1, dimensions: { consumer: 'a' } });
-    expect(lines[0]).toMatchObject({
-      JobsFailed: 1,
-      consumer: 'a',
-      _aws: { CloudWatchMetrics: [{ Namespace: 'AsyncJobs', Dimensions: [['consumer']], Metrics: [{ Name: 'JobsFailed', Unit: 'Count' }] }] },
-    });
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 
-/** A pino destination that keeps every line parsed, to assert what a handler logged. */
+/** A pino (and metrics) destination that keeps every line parsed, to assert what a handler logged and measured. */
 export class CapturedLogs extends Writable {
   readonly lines: Record<string, unknown>[] = [];
 
@@ -11,5 +11,10 @@ export class CapturedLogs extends Writable {
 
   find(message: string): Record<string, unknown>[] {
     return this.lines.filter((line) => line['message'] === message);
+  }
+
+  /** The EMF lines of one metric. */
+  metric(name: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => '_aws' in line && name in line);
   }
 }
