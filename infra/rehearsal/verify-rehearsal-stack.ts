@@ -3,7 +3,8 @@ import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToL
 import { DescribeArchiveCommand, DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import { consumerFunctionName, deploymentSettings, resourceNames } from '@async-jobs/platform';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { consumerFunctionName, deploymentSettings, operationsPlan, resourceName, resourceNames, SERVICE_NAME, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 /**
  * Looks at what `terraform apply` created, through the AWS SDK, and returns what it checked. Throws
@@ -18,6 +19,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   const events = new EventBridgeClient(config);
   const sns = new SNSClient(config);
   const apigateway = new APIGatewayClient(config);
+  const cloudwatch = new CloudWatchClient(config);
   const checks: string[] = [];
   const check = (what: string, ok: boolean, seen: unknown) => {
     if (!ok) throw new Error(`rehearsal check failed: ${what}; saw ${JSON.stringify(seen)}`);
@@ -27,7 +29,16 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   try {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
     check('the table has a NEW_IMAGE stream', Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE', Table?.StreamSpecification);
-    check('the table has the listing index, keys only', Table?.GlobalSecondaryIndexes?.[0]?.IndexName === 'by-type-created' && Table.GlobalSecondaryIndexes[0].Projection?.ProjectionType === 'KEYS_ONLY', Table?.GlobalSecondaryIndexes);
+    const indexes = new Map((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
+    check('the table has the listing index, keys only', indexes.get('by-type-created')?.Projection?.ProjectionType === 'KEYS_ONLY', Table?.GlobalSecondaryIndexes);
+    for (const consumerId of settings.consumers) {
+      const index = indexes.get(UNFINISHED_ENTRIES_INDEX.name(consumerId));
+      check(
+        `consumer ${consumerId}: the sweeper's index of unfinished entries, by shard and deadline`,
+        index?.KeySchema?.map((k) => k.AttributeName).join() === `${UNFINISHED_ENTRIES_INDEX.partitionKey},${UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)}` && index.Projection?.ProjectionType === 'KEYS_ONLY',
+        index,
+      );
+    }
     check('the table is encrypted with the customer key', Table?.SSEDescription?.SSEType === 'KMS' && Boolean(Table.SSEDescription.KMSMasterKeyArn), Table?.SSEDescription);
     const { TimeToLiveDescription } = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.table }));
     check('TTL is on expiresAt', TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === 'expiresAt', TimeToLiveDescription);
@@ -66,6 +77,25 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus }));
     check('the replay rule targets the error handler', Targets[0]?.Arn?.endsWith(`:function:${names.errorHandlerFunction}`) === true, Targets);
 
+    const { Rules: schedules = [] } = await events.send(new ListRulesCommand({ NamePrefix: names.sweeperSchedule }));
+    check('the sweeper runs on a schedule', /^rate\(\d+ minutes?\)$/.test(schedules[0]?.ScheduleExpression ?? ''), schedules);
+    const { Targets: sweepTargets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: names.sweeperSchedule }));
+    check('the schedule invokes the job sweeper', sweepTargets[0]?.Arn?.endsWith(`:function:${names.sweeperFunction}`) === true, sweepTargets);
+
+    const plan = operationsPlan(settings);
+    const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${SERVICE_NAME}-rehearsal-`, MaxRecords: 100 }));
+    const alarmsByName = new Map(MetricAlarms.map((alarm) => [alarm.AlarmName, alarm]));
+    for (const planned of plan.alarms) {
+      const alarm = alarmsByName.get(resourceName('rehearsal', planned.id));
+      const sorted = (pairs: [string | undefined, string | undefined][]) => JSON.stringify(pairs.sort(([a], [b]) => String(a).localeCompare(String(b))));
+      const dimensions = sorted((alarm?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+      check(
+        `alarm ${planned.id} watches ${planned.series.namespace}/${planned.series.metricName}`,
+        alarm?.Namespace === planned.series.namespace && alarm.MetricName === planned.series.metricName && dimensions === sorted(Object.entries(planned.series.dimensions)),
+        alarm,
+      );
+    }
+
     const topic = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs['error_topic_arn']?.value }));
     check('the error topic is encrypted', Boolean(topic.Attributes?.['KmsMasterKeyId']), topic.Attributes);
 
@@ -87,7 +117,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     check('a validator checks request bodies', validators.some((v) => v.validateRequestBody), validators);
     check('the outputs name the API URL and the invoke role', Boolean(outputs['api_url']?.value) && /:role\//.test(outputs['invoke_role_arn']?.value ?? ''), outputs);
   } finally {
-    for (const client of [dynamodb, lambda, events, sns, apigateway]) client.destroy();
+    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch]) client.destroy();
   }
   return checks;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { consumerFunctionName, deploymentSettings, ENVIRONMENTS, resourceNames, type Environment } from '@async-jobs/platform';
+import { consumerFunctionName, deploymentSettings, ENVIRONMENTS, operationsPlan, resourceNames, type Environment } from '@async-jobs/platform';
 import { JobsStack } from './jobs-stack';
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -20,7 +20,7 @@ const synthesized = new Map<Environment, Synthesized>();
 beforeAll(() => {
   // Stand-ins for the `nx build` bundles: the stack only zips the folders.
   bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-  for (const app of ['jobs-api', 'stream-processor', 'error-handler']) {
+  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper']) {
     mkdirSync(join(bundlesDir, app));
     writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
   }
@@ -54,18 +54,23 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true, kms_key_arn: expect.stringContaining('aws_kms_key.') },
       deletion_protection_enabled: settings.deletionProtection,
-      global_secondary_index: [{ name: 'by-type-created', hash_key: 'type', range_key: 'createdSort', projection_type: 'KEYS_ONLY' }],
+      global_secondary_index: [
+        { name: 'by-type-created', hash_key: 'type', range_key: 'createdSort', projection_type: 'KEYS_ONLY' },
+        ...settings.consumers.map((c) => ({ name: `unfinished-${c}`, hash_key: 'sweepShard', range_key: `deadline_${c}`, projection_type: 'KEYS_ONLY' })),
+      ],
     });
     expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
 
-  it('runs the four functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
+  it('runs the five functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
     const functions = all(environment, 'aws_lambda_function');
     expect(functions.map((f) => f.function_name).sort()).toEqual(
-      [names.jobsApiFunction, names.errorHandlerFunction, ...settings.consumers.map((c) => consumerFunctionName(environment, c))].sort(),
+      [names.jobsApiFunction, names.errorHandlerFunction, names.sweeperFunction, ...settings.consumers.map((c) => consumerFunctionName(environment, c))].sort(),
     );
     for (const f of functions) {
       expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'main.handler', tracing_config: { mode: 'Active' }, logging_config: { log_format: 'JSON' } });
+      // Metric lines carry no level, which Lambda reads as INFO: an application log level above it would drop every metric.
+      expect(['INFO', 'DEBUG', 'TRACE', undefined]).toContain(f.logging_config.application_log_level);
     }
     const processor = functions.find((f) => f.function_name === consumerFunctionName(environment, settings.consumers[0]));
     expect(processor).toMatchObject({
@@ -100,13 +105,15 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
   it('routes failures: encrypted topic → error handler → failed-events bus with archive and replay rule', () => {
     expect(all(environment, 'aws_sns_topic').every((t) => String(t.kms_master_key_id).includes('aws_kms_key.'))).toBe(true);
     expect(one(environment, 'aws_sns_topic_subscription')).toMatchObject({ protocol: 'lambda' });
-    expect(one(environment, 'aws_lambda_function_event_invoke_config')).toMatchObject({
+    const invokeConfigs = all(environment, 'aws_lambda_function_event_invoke_config');
+    expect(invokeConfigs.find((c) => String(c.function_name).includes('error-handling_handler'))).toMatchObject({
       maximum_retry_attempts: settings.errorHandlerAsync.maximumRetryAttempts,
       destination_config: { on_failure: { destination: expect.stringContaining('aws_cloudwatch_event_bus.') } },
     });
     expect(one(environment, 'aws_cloudwatch_event_archive')).toMatchObject({ name: names.failedEventsArchive, retention_days: settings.archiveRetentionDays });
-    expect(JSON.parse(one(environment, 'aws_cloudwatch_event_rule').event_pattern)).toEqual({ 'replay-name': [{ exists: true }] });
-    expect(one(environment, 'aws_cloudwatch_event_target').arn).toContain('aws_lambda_function.error-handling_handler');
+    const replayRule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.replayRule);
+    expect(JSON.parse(replayRule?.event_pattern)).toEqual({ 'replay-name': [{ exists: true }] });
+    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'error-handler')?.arn).toContain('aws_lambda_function.error-handling_handler');
   });
 
   it('serves the API with IAM auth, the domain model, a validator, throttling, access logs and redeployment', () => {
@@ -141,13 +148,76 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     ]);
   });
 
-  it('alarms on errors, iterator age, archived failures, API 5xx and latency, to the alarm topic', () => {
+  it('sweeps stalled entries on a schedule, with a function that may query only the unfinished-entries indexes', () => {
+    const rule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.sweeperSchedule);
+    expect(rule).toMatchObject({ schedule_expression: settings.sweeper.intervalSeconds <= 60 ? 'rate(1 minute)' : expect.stringMatching(/^rate\(\d+ minutes\)$/) });
+    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'job-sweeper')?.arn).toContain('aws_lambda_function.job-sweeper_function');
+    // A failed sweep is not retried: the next tick sweeps again.
+    expect(all(environment, 'aws_lambda_function_event_invoke_config').find((c) => String(c.function_name).includes('job-sweeper'))).toMatchObject({ maximum_retry_attempts: 0 });
+    const sweeper = all(environment, 'aws_lambda_function').find((f) => f.function_name === names.sweeperFunction);
+    expect(sweeper?.environment.variables).toMatchObject({ CONSUMERS: settings.consumers.join(','), DEADLINE_PICKUP_SECONDS: String(settings.stream.maximumRecordAgeSeconds) });
+    const query = policyDocuments(environment).flatMap((d) => d.statement).find((st: any) => st.sid === 'FindOverdueEntries');
+    expect(query.resources).toEqual(settings.consumers.map((c) => expect.stringMatching(new RegExp(`/index/unfinished-${c}$`))));
+  });
+
+  it('builds exactly the alarms and widgets of the operations plan, each to the alarm topic', () => {
+    const plan = operationsPlan(settings);
     const alarms = all(environment, 'aws_cloudwatch_metric_alarm');
-    expect(alarms.map((a) => a.metric_name).sort()).toEqual(
-      ['Errors', 'Errors', 'Errors', 'Errors', 'IteratorAge', 'IteratorAge', 'FailuresArchived', '5XXError', 'Latency'].sort(),
-    );
-    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringContaining('aws_sns_topic.operations_alarm-topic')]);
-    expect(one(environment, 'aws_cloudwatch_dashboard').dashboard_name).toBe(`async-jobs-${environment}-dashboard`);
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(plan.alarms.map((a) => `async-jobs-${environment}-${a.id}`).sort());
+    for (const planned of plan.alarms) {
+      const alarm = alarms.find((a) => a.alarm_name === `async-jobs-${environment}-${planned.id}`);
+      const stat = /^p/.test(planned.series.stat) ? { extended_statistic: planned.series.stat } : { statistic: planned.series.stat };
+      expect(alarm).toMatchObject({
+        namespace: planned.series.namespace,
+        metric_name: planned.series.metricName,
+        dimensions: planned.series.dimensions,
+        ...stat,
+        threshold: planned.threshold,
+        evaluation_periods: planned.evaluationPeriods,
+        datapoints_to_alarm: planned.datapointsToAlarm,
+        alarm_actions: [expect.stringContaining('aws_sns_topic.operations_alarm-topic')],
+      });
+    }
+    const body = JSON.parse(one(environment, 'aws_cloudwatch_dashboard').dashboard_body);
+    expect(body.widgets.map((w: any) => w.properties.title)).toEqual(plan.widgets.map((w) => w.title));
+    expect(body.widgets.flatMap((w: any) => w.properties.metrics.map((m: unknown[]) => m.slice(0, 2).join('/')))).toEqual(plan.widgets.flatMap((w) => w.series.map((m) => `${m.namespace}/${m.metricName}`)));
+  });
+
+  it("alarms on what must never pass unseen: DynamoDB and Lambda throttles, destination failures, dropped events, SNS delivery failures, retried and unreadable records, stalled entries", () => {
+    const watched = all(environment, 'aws_cloudwatch_metric_alarm').map((a) => `${a.namespace}/${a.metric_name}`);
+    for (const metric of [
+      'AWS/DynamoDB/ReadThrottleEvents',
+      'AWS/DynamoDB/WriteThrottleEvents',
+      'AWS/Lambda/Throttles',
+      'AWS/Lambda/DestinationDeliveryFailures',
+      'AWS/Lambda/AsyncEventsDropped',
+      'AWS/SNS/NumberOfNotificationsFailed',
+      'AsyncJobs/RecordsRetried',
+      'AsyncJobs/RecordsUnreadable',
+      'AsyncJobs/EntriesStalled',
+      'AsyncJobs/FailuresArchived',
+    ]) {
+      expect(watched).toContain(metric);
+    }
+  });
+
+  it("reads AWS's own metrics with the dimensions AWS publishes them under", () => {
+    // From the AWS documentation of each namespace's metrics: the dimension sets each is published with.
+    const published: Record<string, string[][]> = {
+      'AWS/Lambda': [['FunctionName'], ['FunctionName', 'Resource'], ['FunctionName', 'ExecutedVersion']],
+      'AWS/SNS': [['TopicName']],
+      'AWS/DynamoDB': [['TableName'], ['TableName', 'GlobalSecondaryIndexName'], ['TableName', 'Operation']],
+      'AWS/ApiGateway': [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']],
+    };
+    const plan = operationsPlan(settings);
+    const series = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter((m) => m.namespace.startsWith('AWS/'));
+    expect(series.length).toBeGreaterThan(10);
+    for (const m of series) {
+      const dimensions = Object.keys(m.dimensions).sort();
+      expect([m.namespace, m.metricName, published[m.namespace]?.some((set) => [...set].sort().join() === dimensions.join())]).toEqual([m.namespace, m.metricName, true]);
+    }
+    const names = resourceNames(environment);
+    for (const m of series) for (const value of Object.values(m.dimensions)) expect([names.api, names.table, names.errorTopic, environment, ...all(environment, 'aws_lambda_function').map((f) => f.function_name)]).toContain(value);
   });
 
   it('outputs the API URL, invoke role, table, topic, bus and archive', () => {
@@ -177,7 +247,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       for (const table of all(environment, 'aws_dynamodb_table')) expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
       for (const topic of all(environment, 'aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
       const logGroups = all(environment, 'aws_cloudwatch_log_group');
-      expect(logGroups).toHaveLength(5);
+      expect(logGroups).toHaveLength(6);
       for (const group of logGroups) expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
     });
 
@@ -198,7 +268,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
     it('lets services invoke functions only from the named source', () => {
       const permissions = all(environment, 'aws_lambda_permission');
-      expect(permissions).toHaveLength(3);
+      expect(permissions).toHaveLength(4);
       for (const permission of permissions) expect(permission.source_arn).toEqual(expect.any(String));
     });
   });
@@ -228,6 +298,17 @@ describe('environments differ where their settings do', () => {
     // A sleep limit of 800 s makes the sleep type's run limit 805 s: with lease and patience, above 900 s.
     const tooLong = { ...settings, jobs: { ...settings.jobs, sleepMaxSeconds: 800 } };
     expect(() => new JobsStack(Testing.app(), 'jobs-dev', { settings: tooLong, bundlesDir })).toThrow(/Job type "sleep" declares a run limit of 805 s/);
+  });
+
+  it('tells the subscribers the settings name: email addresses and HTTPS endpoints of the alarm topic', () => {
+    const settings = deploymentSettings('prod');
+    const notify = { email: ['oncall@example.com'], https: ['https://events.pagerduty.com/integration/abc/enqueue'] };
+    const stack = new JobsStack(Testing.app(), 'jobs-prod', { settings: { ...settings, alarms: { ...settings.alarms, notify } }, bundlesDir });
+    const subscriptions = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_sns_topic_subscription) as { protocol: string; endpoint: string; topic_arn: string }[];
+    expect(subscriptions.filter((s) => s.topic_arn.includes('alarm-topic')).map((s) => [s.protocol, s.endpoint])).toEqual([
+      ['email', 'oncall@example.com'],
+      ['https', 'https://events.pagerduty.com/integration/abc/enqueue'],
+    ]);
   });
 
   it('adds a failure alarm per consumer for each job type a team asked for', () => {

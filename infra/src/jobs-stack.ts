@@ -9,6 +9,7 @@ import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, streamProcessorT
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
+import { JobSweeper } from './constructs/job-sweeper';
 import { JobsRestApi } from './constructs/jobs-rest-api';
 import { JobsTable } from './constructs/jobs-table';
 import { Operations } from './constructs/operations';
@@ -36,6 +37,7 @@ export class JobsStack extends TerraformStack {
   readonly consumers: StreamConsumer[];
   readonly jobsApi: JobsFunction;
   readonly restApi: JobsRestApi;
+  readonly sweeper: JobSweeper;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, options: JobsStackOptions) {
@@ -60,7 +62,7 @@ export class JobsStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, 'account');
     const { key } = new EncryptionKey(this, 'encryption', { name: names.table, region: settings.region, account, deletionWindowDays: settings.deletionProtection ? 30 : 7 });
 
-    this.table = new JobsTable(this, 'jobs-table', { name: names.table, key, deletionProtection: settings.deletionProtection });
+    this.table = new JobsTable(this, 'jobs-table', { name: names.table, consumers: settings.consumers, key, deletionProtection: settings.deletionProtection });
     const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     // Synth stops here, naming the type, when a run limit cannot fit Lambda's 900 s.
     const processorTimeoutSeconds = streamProcessorTimeoutSeconds(settings.jobs, registry.longestRun());
@@ -94,16 +96,9 @@ export class JobsStack extends TerraformStack {
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
+    this.sweeper = new JobSweeper(this, 'job-sweeper', { settings, bundleDir: join(bundlesDir, 'job-sweeper'), table: this.table.table, key, emulated });
     this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId });
-    this.operations = new Operations(this, 'operations', {
-      settings,
-      key,
-      functions: [this.jobsApi, this.errorHandling.handler, ...this.consumers.map((c) => c.function)],
-      consumers: this.consumers.map((c, i) => ({ consumerId: settings.consumers[i], fn: c.function })),
-      apiName: names.api,
-      stageName: settings.environment,
-      region: settings.region,
-    });
+    this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
 
     new TerraformOutput(this, 'api_url', { value: this.restApi.stage.invokeUrl, description: 'Base URL of the jobs API (SigV4, service execute-api)' });
     new TerraformOutput(this, 'invoke_role_arn', { value: this.restApi.invokeRole.arn, description: 'Assume this role to call the API' });

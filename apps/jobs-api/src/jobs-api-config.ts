@@ -1,4 +1,4 @@
-import { ConfigurationError, EnvironmentSettings } from '@async-jobs/platform';
+import { ConfigurationError, deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
 
 export interface JobsApiConfig {
   tableName: string;
@@ -11,6 +11,8 @@ export interface JobsApiConfig {
   logLevel: string;
   /** Browser origins allowed to call the API; empty: CORS off. */
   corsAllowedOrigins: string[];
+  /** When the sweeper looks at an entry no run claims. */
+  deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
 }
 
 export function loadJobsApiConfig(env: Record<string, string | undefined>): JobsApiConfig {
@@ -23,6 +25,7 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
     sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
     logLevel: settings.string('LOG_LEVEL', 'info'),
     corsAllowedOrigins: corsOrigins(env['CORS_ALLOWED_ORIGINS']),
+    deadlines: deadlinePolicyFrom(settings),
   };
 }
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, systemClock } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
-import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
+import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable, deployedDeadlines } from '@async-jobs/testing';
 import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
 import { JOB_VIEW_SCHEMA } from './openapi-document';
@@ -27,6 +27,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       clock: systemClock,
       consumers: ['a', 'b'],
       retentionDays: 30,
+      deadlines: deployedDeadlines,
       maxBodyBytes: 1024,
     };
     handle = createJobsApiHandler(deps);

@@ -21,6 +21,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
     clock: systemClock,
     consumers: config.consumers,
     retentionDays: config.retentionDays,
+    deadlines: config.deadlines,
     maxBodyBytes: config.maxBodyBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
   });

@@ -27,6 +27,7 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     publisher: new PatientFailurePublisher(new SnsFailurePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn), patience),
     ids: cryptoIdGenerator,
     clock: systemClock,
+    deadlines: config.deadlines,
   });
 }
 

@@ -1,4 +1,4 @@
-import { EnvironmentSettings } from '@async-jobs/platform';
+import { deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
 
 export interface StreamProcessorConfig {
   tableName: string;
@@ -10,6 +10,8 @@ export interface StreamProcessorConfig {
   leaseSeconds: number;
   /** How long to keep trying a store or topic that is down before handing the record back. */
   outagePatienceSeconds: number;
+  /** When the sweeper looks at an entry a run leaves unfinished. */
+  deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
   logLevel: string;
 }
 
@@ -23,6 +25,7 @@ export function loadStreamProcessorConfig(env: Record<string, string | undefined
     sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
     leaseSeconds: settings.integer('LEASE_SECONDS', 60, { min: 3, max: 900 }),
     outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 60, { min: 0, max: 600 }),
+    deadlines: deadlinePolicyFrom(settings),
     logLevel: settings.string('LOG_LEVEL', 'info'),
   };
 }

@@ -13,8 +13,7 @@ import {
   createTestTable,
   createTopicCapture,
   type TestTable,
-  type TopicCapture,
-} from '@async-jobs/testing';
+  type TopicCapture, deployedDeadlines } from '@async-jobs/testing';
 import { outageWaitLog } from './outage-wait-log';
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
 
@@ -55,6 +54,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
       publisher: new SnsFailurePublisher(topic.sns, topic.topicArn),
       ids: cryptoIdGenerator,
       clock,
+      deadlines: deployedDeadlines,
     };
     handle = createStreamProcessorHandler(deps);
   });
@@ -186,6 +186,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
         create: (j) => repository.create(j),
         listNewest: (query) => repository.listNewest(query),
         createIdempotent: (j, key) => repository.createIdempotent(j, key),
+        findOverdue: (query) => repository.findOverdue(query),
         applyChange: async (id, change) => {
           const lease = change.entries['a']?.set.leaseExpiresAt;
           if (lease) seen.push(lease);

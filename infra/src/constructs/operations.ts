@@ -1,125 +1,70 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { METRICS_NAMESPACE, resourceName, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
-import type { JobsFunction } from './jobs-function';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { operationsPlan, resourceName, resourceNames, type DeploymentSettings, type SeriesPlan, type WidgetPlan } from '@async-jobs/platform';
 
-type AlarmSpec = Pick<CloudwatchMetricAlarmConfig, 'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'extendedStatistic' | 'threshold' | 'comparisonOperator' | 'alarmDescription'>;
+const PERCENTILE = /^p\d+(\.\d+)?$/;
 
 /**
- * What an operator watches: alarms to an encrypted alarm topic (function errors, stream iterator
- * age, failures put in the archive, API 5xx and p99 latency) and one dashboard.
+ * What an operator is told and shown: every alarm and widget of the environment's operations plan
+ * (the same data the metrics contract test checks against what the running system emits), an
+ * encrypted alarm topic, and its subscriptions from the settings (email and HTTPS endpoints).
  */
 export class Operations extends Construct {
   readonly alarmTopic: SnsTopic;
-  readonly alarms: CloudwatchMetricAlarm[] = [];
+  readonly alarms: CloudwatchMetricAlarm[];
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { settings: DeploymentSettings; key: KmsKey; functions: JobsFunction[]; consumers: { consumerId: string; fn: JobsFunction }[]; apiName: string; stageName: string; region: string },
-  ) {
+  constructor(scope: Construct, id: string, props: { settings: DeploymentSettings; key: KmsKey; region: string }) {
     super(scope, id);
     const { settings } = props;
     const names = resourceNames(settings.environment);
+    const plan = operationsPlan(settings);
     this.alarmTopic = new SnsTopic(this, 'alarm-topic', { name: names.alarmTopic, kmsMasterKeyId: props.key.arn });
-    const alarm = (name: string, spec: AlarmSpec) =>
-      this.alarms.push(
-        new CloudwatchMetricAlarm(this, name, {
-          alarmName: resourceName(settings.environment, name),
-          period: 60,
-          evaluationPeriods: settings.alarms.evaluationPeriods,
+    const subscribers = [...settings.alarms.notify.email.map((endpoint) => ({ protocol: 'email', endpoint })), ...settings.alarms.notify.https.map((endpoint) => ({ protocol: 'https', endpoint }))];
+    for (const [index, { protocol, endpoint }] of subscribers.entries()) {
+      // Both confirm out of band (a mail, a request to the endpoint): until then SNS holds them pending.
+      new SnsTopicSubscription(this, `notify-${index}`, { topicArn: this.alarmTopic.arn, protocol, endpoint, ...(protocol === 'https' ? { endpointAutoConfirms: true } : {}) });
+    }
+
+    this.alarms = plan.alarms.map(
+      (alarm) =>
+        new CloudwatchMetricAlarm(this, alarm.id, {
+          alarmName: resourceName(settings.environment, alarm.id),
+          alarmDescription: alarm.description,
+          namespace: alarm.series.namespace,
+          metricName: alarm.series.metricName,
+          dimensions: alarm.series.dimensions,
+          ...(PERCENTILE.test(alarm.series.stat) ? { extendedStatistic: alarm.series.stat } : { statistic: alarm.series.stat }),
+          threshold: alarm.threshold,
+          comparisonOperator: alarm.comparison,
+          period: alarm.periodSeconds,
+          evaluationPeriods: alarm.evaluationPeriods,
+          datapointsToAlarm: alarm.datapointsToAlarm,
           treatMissingData: 'notBreaching',
           alarmActions: [this.alarmTopic.arn],
           okActions: [this.alarmTopic.arn],
-          ...spec,
         }),
-      );
+    );
 
-    for (const f of props.functions) {
-      alarm(`${f.name.replace(`async-jobs-${settings.environment}-`, '')}-errors`, {
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: f.name },
-        statistic: 'Sum',
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        alarmDescription: `${f.name} invocations fail`,
-      });
-    }
-    for (const { consumerId, fn } of props.consumers) {
-      alarm(`consumer-${consumerId}-iterator-age`, {
-        namespace: 'AWS/Lambda',
-        metricName: 'IteratorAge',
-        dimensions: { FunctionName: fn.name },
-        statistic: 'Maximum',
-        threshold: settings.alarms.iteratorAgeMs,
-        comparisonOperator: 'GreaterThanThreshold',
-        alarmDescription: `Consumer ${consumerId} falls behind the jobs stream`,
-      });
-    }
-    for (const jobType of settings.alarms.perJobType) {
-      for (const { consumerId } of props.consumers) {
-        alarm(`${jobType}-failed-on-${consumerId}`, {
-          namespace: METRICS_NAMESPACE,
-          metricName: 'JobsFailed',
-          dimensions: { consumer: consumerId, jobType },
-          statistic: 'Sum',
-          threshold: 0,
-          comparisonOperator: 'GreaterThanThreshold',
-          alarmDescription: `Jobs of type ${jobType} fail on consumer ${consumerId}`,
-        });
-      }
-    }
-    alarm('failures-archived', {
-      namespace: METRICS_NAMESPACE,
-      metricName: 'FailuresArchived',
-      dimensions: {},
-      statistic: 'Sum',
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      alarmDescription: 'The error handler could not record failures: they are in the archive, replay them once the cause is fixed',
-    });
-    alarm('api-5xx', {
-      namespace: 'AWS/ApiGateway',
-      metricName: '5XXError',
-      dimensions: { ApiName: props.apiName, Stage: props.stageName },
-      statistic: 'Sum',
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      alarmDescription: 'The jobs API answers with server errors',
-    });
-    alarm('api-latency-p99', {
-      namespace: 'AWS/ApiGateway',
-      metricName: 'Latency',
-      dimensions: { ApiName: props.apiName, Stage: props.stageName },
-      extendedStatistic: 'p99',
-      threshold: settings.alarms.apiLatencyP99Ms,
-      comparisonOperator: 'GreaterThanThreshold',
-      alarmDescription: 'The jobs API is slow',
-    });
-
-    const metric = (namespace: string, name: string, dimensions: Record<string, string>, stat = 'Sum') => [namespace, name, ...Object.entries(dimensions).flat(), { stat }];
     new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: resourceName(settings.environment, 'dashboard'),
-      dashboardBody: JSON.stringify({
-        widgets: [
-          widget(0, 'API requests and errors', props.region, [
-            metric('AWS/ApiGateway', 'Count', { ApiName: props.apiName, Stage: props.stageName }),
-            metric('AWS/ApiGateway', '4XXError', { ApiName: props.apiName, Stage: props.stageName }),
-            metric('AWS/ApiGateway', '5XXError', { ApiName: props.apiName, Stage: props.stageName }),
-          ]),
-          widget(1, 'Jobs', props.region, ['JobsSucceeded', 'JobsFailed', 'JobsRetry', 'JobsSkipped', 'FailuresRecorded', 'FailuresArchived'].map((m) => metric(METRICS_NAMESPACE, m, {}))),
-          widget(2, 'Stream iterator age', props.region, props.consumers.map(({ fn }) => metric('AWS/Lambda', 'IteratorAge', { FunctionName: fn.name }, 'Maximum'))),
-          widget(3, 'Function errors', props.region, props.functions.map((f) => metric('AWS/Lambda', 'Errors', { FunctionName: f.name }))),
-        ],
-      }),
+      dashboardBody: JSON.stringify({ widgets: plan.widgets.map((widget, index) => dashboardWidget(widget, index, props.region)) }),
     });
   }
 }
 
-function widget(index: number, title: string, region: string, metrics: unknown[]) {
-  return { type: 'metric', x: (index % 2) * 12, y: Math.floor(index / 2) * 6, width: 12, height: 6, properties: { title, region, metrics, period: 60, view: 'timeSeries' } };
+/** A metric widget in CloudWatch's dashboard body format: each series `[namespace, name, dim, value, …, {stat, label}]`. */
+function dashboardWidget(widget: WidgetPlan, index: number, region: string) {
+  const metric = (series: SeriesPlan & { label?: string }) => [series.namespace, series.metricName, ...Object.entries(series.dimensions).flat(), { stat: series.stat, ...(series.label ? { label: series.label } : {}) }];
+  return {
+    type: 'metric',
+    x: (index % 2) * 12,
+    y: Math.floor(index / 2) * 6,
+    width: 12,
+    height: 6,
+    properties: { title: widget.title, region, metrics: widget.series.map(metric), period: 60, view: 'timeSeries' },
+  };
 }

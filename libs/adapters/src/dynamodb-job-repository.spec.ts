@@ -15,6 +15,7 @@ import {
 } from '@async-jobs/domain';
 import { aSubmittedJob, createTestTable, dynamoDbClientWithFaults, type TestTable } from '@async-jobs/testing';
 import { DynamoDbJobRepository } from './dynamodb-job-repository';
+import { itemOfJob, jobFromItem } from './job-item';
 
 function change(decision: Decision): JobChange {
   if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.kind}`);
@@ -201,6 +202,43 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     await expect(unreachable.get(aSubmittedJob().id)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(unreachable.create(aSubmittedJob())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
     down.destroy();
+  });
+});
+
+describe('DynamoDbJobRepository sweep index, against DynamoDB Local', () => {
+  let table: TestTable;
+  let repository: DynamoDbJobRepository;
+  onItsOwnTable((t, r) => {
+    table = t;
+    repository = r;
+  });
+
+  it("finds the entries whose deadline passed from each consumer's index, and loses them when they finish", async () => {
+    const now = Date.now();
+    const overdue = aSubmittedJob({ now: new Date(now - 10 * 3_600_000) }); // both entries due long ago
+    const fresh = aSubmittedJob(); // due in an hour
+    await repository.create(overdue);
+    await repository.create(fresh);
+
+    expect(await repository.findOverdue({ consumerId: 'a', before: now, limit: 10 })).toEqual([overdue.id]);
+    expect(await repository.findOverdue({ consumerId: 'b', before: now, limit: 10 })).toEqual([overdue.id]);
+
+    // Consumer a finishes its entry: the write that finishes it takes it out of a's index, not b's.
+    const claimed = await repository.applyChange(overdue.id, change(claimTransition({ consumerId: 'a', claimToken: 't', now: new Date(), leaseExpiresAt: now + 60_000, deadline: now - 1 }).plan(overdue)));
+    expect(claimed.applied && claimed.job.consumers.a.deadline).toBe(now - 1);
+    await repository.applyChange(overdue.id, change(completeTransition({ consumerId: 'a', claimToken: 't', result: 1, now: new Date() }).plan(claimed.applied ? claimed.job : overdue)));
+
+    expect(await repository.findOverdue({ consumerId: 'a', before: now, limit: 10 })).toEqual([]);
+    expect(await repository.findOverdue({ consumerId: 'b', before: now, limit: 10 })).toEqual([overdue.id]);
+    const stored = (await table.items()).find((item) => item['id'] === overdue.id);
+    expect(stored).toMatchObject({ deadline_b: overdue.consumers.b.deadline, sweepShard: expect.stringMatching(/^[0-3]$/) });
+    expect(stored).not.toHaveProperty('deadline_a');
+    expect((await repository.get(overdue.id))?.consumers.b.deadline).toBe(overdue.consumers.b.deadline);
+  });
+
+  it('reads the deadline of an entry out of the stream image, where it sits at the top level', () => {
+    const job = aSubmittedJob();
+    expect(jobFromItem(itemOfJob(job))).toEqual(job);
   });
 });
 

@@ -16,7 +16,6 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   isSameJob,
   JobAlreadyExistsError,
-  listPosition,
   StoreUnavailableError,
   type ChangeResult,
   type IdempotencyClaim,
@@ -25,16 +24,13 @@ import {
   type JobChange,
   type JobRepository,
 } from '@async-jobs/domain';
-import { JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE } from '@async-jobs/platform';
+import { JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
-import { jobFromItem } from './job-item';
+import { itemOfJob, jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
 
 const MARSHALL = { removeUndefinedValues: true } as const;
-/** A job as stored: its fields, plus the listing index's sort key. */
-function jobItem(job: Job) {
-  return marshall({ ...job, [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) }, MARSHALL);
-}
+const jobItem = (job: Job) => marshall(itemOfJob(job), MARSHALL);
 
 /**
  * Why a transaction was refused, as the caller should see it: the job id taken, or a passing
@@ -208,6 +204,34 @@ export class DynamoDbJobRepository implements JobRepository {
     const returned = firstUnread === -1 ? ids : ids.slice(0, firstUnread);
     if (firstUnread === 0) throw new StoreUnavailableError(`The job store left ${unread.size} of ${ids.length} jobs unread after ${UNPROCESSED_KEYS_ROUNDS} tries; retry`);
     return { jobs: returned.map((id) => found.get(id)).filter((job): job is Job => job !== undefined), complete: firstUnread === -1 };
+  }
+
+  /** Each shard of the consumer's unfinished-entries index, earliest deadline first, merged. */
+  async findOverdue(query: { consumerId: string; before: number; limit: number }): Promise<string[]> {
+    const { partitionKey, sortKey, name, shards } = UNFINISHED_ENTRIES_INDEX;
+    try {
+      const pages = await Promise.all(
+        Array.from({ length: shards }, (_, shard) =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: name(query.consumerId),
+              KeyConditionExpression: '#shard = :shard AND #deadline < :before',
+              ExpressionAttributeNames: { '#shard': partitionKey, '#deadline': sortKey(query.consumerId) },
+              ExpressionAttributeValues: marshall({ ':shard': String(shard), ':before': query.before }),
+              Limit: query.limit,
+            }),
+          ),
+        ),
+      );
+      return pages
+        .flatMap((page) => (page.Items ?? []).map((item) => unmarshall(item) as Record<string, unknown>))
+        .sort((a, b) => (a[sortKey(query.consumerId)] as number) - (b[sortKey(query.consumerId)] as number))
+        .slice(0, query.limit)
+        .map((item) => item['id'] as string);
+    } catch (error) {
+      throw asStoreError(error, 'find overdue entries');
+    }
   }
 
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {

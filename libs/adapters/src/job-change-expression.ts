@@ -1,4 +1,5 @@
 import type { EntryExpectation, JobChange } from '@async-jobs/domain';
+import { UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 export interface UpdateParts {
   UpdateExpression: string;
@@ -43,11 +44,13 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
   if (change.cancelledAt) set.push(`${name('cancelledAt')} = ${value(change.cancelledAt)}`);
   for (const [consumerId, patch] of Object.entries(change.entries)) {
     const path = consumerPath(consumerId);
+    // The deadline lives at the top level, where it keys the consumer's unfinished-entries index.
+    const fieldPath = (field: string) => (field === 'deadline' ? name(UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)) : `${path}.${name(field)}`);
     for (const [field, fieldValue] of Object.entries(patch.set)) {
-      if (fieldValue !== undefined) set.push(`${path}.${name(field)} = ${value(fieldValue)}`);
+      if (fieldValue !== undefined) set.push(`${fieldPath(field)} = ${value(fieldValue)}`);
     }
     if (patch.incrementAttempts) set.push(`${path}.${name('attempts')} = ${path}.${name('attempts')} + :one`);
-    for (const field of patch.remove ?? []) remove.push(`${path}.${name(field)}`);
+    for (const field of patch.remove ?? []) remove.push(fieldPath(field));
   }
 
   const conditions = ['attribute_exists(#id)'];

@@ -1,4 +1,5 @@
-import { CorruptJobError, JOB_STATUSES, type ConsumerEntry, type Job } from '@async-jobs/domain';
+import { CorruptJobError, JOB_STATUSES, listPosition, type ConsumerEntry, type Job } from '@async-jobs/domain';
+import { JOBS_BY_TYPE_INDEX, sweepShardOf, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 type Item = Record<string, unknown>;
 
@@ -24,9 +25,36 @@ export function jobFromItem(item: Item): Job {
   if (item['cancelledAt'] !== undefined && typeof item['cancelledAt'] !== 'string') {
     throw new CorruptJobError(`job ${id}: cancelledAt is not a string`);
   }
-  // The listing index's sort key is storage, not part of the job.
-  const { createdSort: _index, ...job } = item;
-  return job as unknown as Job;
+  // The indexes' keys are storage, not part of the job: each entry's deadline comes back into the entry.
+  const job: Record<string, unknown> = {};
+  const entries: Record<string, ConsumerEntry> = {};
+  for (const [consumerId, entry] of Object.entries(consumers as Record<string, ConsumerEntry>)) {
+    const deadline = item[UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)];
+    if (deadline !== undefined && typeof deadline !== 'number') throw new CorruptJobError(`job ${id}: the deadline of consumer ${consumerId} is not a number`);
+    entries[consumerId] = deadline === undefined ? entry : { ...entry, deadline };
+  }
+  for (const [key, value] of Object.entries(item)) {
+    if (key === JOBS_BY_TYPE_INDEX.sortKey || key === UNFINISHED_ENTRIES_INDEX.partitionKey || key.startsWith(DEADLINE_PREFIX)) continue;
+    job[key] = value;
+  }
+  return { ...job, consumers: entries } as unknown as Job;
+}
+
+const DEADLINE_PREFIX = UNFINISHED_ENTRIES_INDEX.sortKey('');
+
+/**
+ * A job as stored: its fields, the listing index's sort key, and each unfinished entry's deadline
+ * as a top-level attribute with the job's shard, which is what puts the entry in its consumer's
+ * unfinished-entries index (a nested attribute cannot key an index).
+ */
+export function itemOfJob(job: Job): Record<string, unknown> {
+  const consumers: Record<string, ConsumerEntry> = {};
+  const deadlines: Record<string, number> = {};
+  for (const [consumerId, { deadline, ...entry }] of Object.entries(job.consumers)) {
+    consumers[consumerId] = entry;
+    if (deadline !== undefined) deadlines[UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)] = deadline;
+  }
+  return { ...job, consumers, ...deadlines, [UNFINISHED_ENTRIES_INDEX.partitionKey]: sweepShardOf(job.id), [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,10 @@ export class PatientJobRepository implements JobRepository {
     return rideOutOutage('applyChange', () => this.inner.applyChange(jobId, change), unavailable, this.patience, { jobId });
   }
 
+  findOverdue(query: { consumerId: string; before: number; limit: number }): Promise<string[]> {
+    return rideOutOutage('findOverdue', () => this.inner.findOverdue(query), unavailable, this.patience);
+  }
+
   listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
     return rideOutOutage('listNewest', () => this.inner.listNewest(query), unavailable, this.patience);
   }

@@ -33,7 +33,7 @@ export type EntryExpectation =
   /** No live run holds the entry: PENDING, or RUNNING whose lease ran out before `now` or was handed over. */
   | { kind: 'not-live'; now: number };
 
-export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'result' | 'error' | 'lastError';
+export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'result' | 'error' | 'lastError' | 'deadline';
 
 export interface EntryPatch {
   set: Partial<Omit<ConsumerEntry, 'attempts'>>;

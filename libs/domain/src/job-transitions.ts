@@ -28,7 +28,8 @@ export type StopCode =
   | 'CLAIM_HELD'
   | 'FAILURE_HANDED_OVER'
   | 'STALE_CLAIM'
-  | 'UNATTEMPTED';
+  | 'UNATTEMPTED'
+  | 'NOT_DUE';
 
 export interface StopReason {
   code: StopCode;
@@ -43,18 +44,18 @@ export interface Transition {
   plan(job: Job | undefined): Decision;
 }
 
-const stop = (code: StopCode, message: string, status?: string): Decision => ({
+export const stop = (code: StopCode, message: string, status?: string): Decision => ({
   kind: 'stop',
   reason: { code, message, ...(status ? { status } : {}) },
 });
 
 /** The consumer's entry, or the decision to stop because there is none. */
-function entryOf(job: Job | undefined, consumerId: string): ConsumerEntry | Decision {
+export function entryOf(job: Job | undefined, consumerId: string): ConsumerEntry | Decision {
   if (!job) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
   return job.consumers[consumerId] ?? stop('UNKNOWN_CONSUMER', `the job was not created for consumer ${consumerId}`);
 }
 
-const isDecision = (value: ConsumerEntry | Decision): value is Decision => 'kind' in value;
+export const isDecision = (value: ConsumerEntry | Decision): value is Decision => 'kind' in value;
 
 /** PENDING → RUNNING (or a takeover of an expired lease), with a fresh claim token. */
 export function claimTransition(args: {
@@ -62,8 +63,10 @@ export function claimTransition(args: {
   claimToken: string;
   now: Date;
   leaseExpiresAt: number;
+  /** When the sweeper looks at the entry if the run leaves it unfinished (`runDeadline`). */
+  deadline?: number;
 }): Transition {
-  const { consumerId, claimToken, now, leaseExpiresAt } = args;
+  const { consumerId, claimToken, now, leaseExpiresAt, deadline } = args;
   return {
     name: 'claim',
     plan(job) {
@@ -87,7 +90,7 @@ export function claimTransition(args: {
           expect: { entries: { [consumerId]: { kind: 'claimable', now: now.getTime() } } },
           entries: {
             [consumerId]: {
-              set: { status: 'RUNNING', claimToken, leaseExpiresAt, startedAt: now.toISOString(), updatedAt: now.toISOString() },
+              set: { status: 'RUNNING', claimToken, leaseExpiresAt, deadline, startedAt: now.toISOString(), updatedAt: now.toISOString() },
               incrementAttempts: true,
             },
           },
@@ -137,7 +140,7 @@ function underClaim(
 
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
 export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
-  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken }, remove: ['lastError'] }), {
+  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken }, remove: ['lastError', 'deadline'] }), {
     landed: (entry) => entry.status === 'SUCCEEDED' && entry.finishedBy === args.claimToken,
   });
 }
@@ -155,13 +158,13 @@ export function renewLeaseTransition(args: { consumerId: string; claimToken: str
  * as `lastError`, but without a lease, so no redelivery claims and runs it again while the error
  * handler records FAILED.
  */
-export function handOverFailureTransition(args: { consumerId: string; claimToken: string; reason: FailureReason; now: Date }): Transition {
-  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason }, remove: ['leaseExpiresAt'] }), { keepsClaim: true });
+export function handOverFailureTransition(args: { consumerId: string; claimToken: string; reason: FailureReason; now: Date; deadline?: number }): Transition {
+  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt'] }), { keepsClaim: true });
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
-export function releaseTransition(args: { consumerId: string; claimToken: string; lastError: FailureReason; now: Date }): Transition {
-  return underClaim('release', args, () => ({ set: { status: 'PENDING', lastError: args.lastError }, remove: [] }));
+export function releaseTransition(args: { consumerId: string; claimToken: string; lastError: FailureReason; now: Date; deadline?: number }): Transition {
+  return underClaim('release', args, () => ({ set: { status: 'PENDING', lastError: args.lastError, deadline: args.deadline }, remove: [] }));
 }
 
 /**
@@ -208,7 +211,7 @@ export function failTransition(args: { consumerId: string; reason: FailureReason
           entries: {
             [consumerId]: {
               set: { status: 'FAILED', error: reason, finishedAt: at, finishedBy: token, updatedAt: at },
-              remove: ['claimToken', 'leaseExpiresAt'],
+              remove: ['claimToken', 'leaseExpiresAt', 'deadline'],
             },
           },
           updatedAt: at,
@@ -240,7 +243,7 @@ export function cancelTransition(args: { now: Date }): Transition {
           consumerId,
           {
             set: { status: 'CANCELLED' as const, error: reason, finishedAt: at, updatedAt: at },
-            remove: ['claimToken', 'leaseExpiresAt'] as const,
+            remove: ['claimToken', 'leaseExpiresAt', 'deadline'] as const,
           },
         ]),
       );

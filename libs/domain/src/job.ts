@@ -29,6 +29,11 @@ export interface ConsumerEntry {
   /** The last retryable failure, kept while the job is retried so that retrying is visible. */
   lastError?: FailureReason;
   /**
+   * While the entry is unfinished, when the sweeper looks at it (epoch ms): past it, an entry that
+   * nothing changed is one nothing but the sweeper would finish. Removed when the entry finishes.
+   */
+  deadline?: number;
+  /**
    * The token of the write that finished the entry: the claim that completed it, or the recording
    * of its failure. A write retried after its first answer was lost recognises itself by it.
    */

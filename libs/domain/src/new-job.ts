@@ -1,20 +1,26 @@
+import { pickupDeadline, type DeadlinePolicy } from './deadline-policy';
 import type { Job } from './job';
 import type { JobRequest } from './schemas/submit-job-request';
 
-/** A freshly submitted job: version 1, every consumer PENDING, expiring `retentionDays` after creation. */
+/**
+ * A freshly submitted job: version 1, every consumer PENDING with the deadline by which the event
+ * source must have delivered it, expiring `retentionDays` after creation.
+ */
 export function newJob(args: {
   id: string;
   request: JobRequest;
   consumers: readonly string[];
   now: Date;
   retentionDays: number;
+  deadlines: DeadlinePolicy;
 }): Job {
   const at = args.now.toISOString();
+  const deadline = pickupDeadline({ createdAt: at }, args.deadlines);
   return {
     id: args.id,
     type: args.request.type,
     input: args.request.input,
-    consumers: Object.fromEntries(args.consumers.map((c) => [c, { status: 'PENDING' as const, attempts: 0, updatedAt: at }])),
+    consumers: Object.fromEntries(args.consumers.map((c) => [c, { status: 'PENDING' as const, attempts: 0, updatedAt: at, deadline }])),
     version: 1,
     createdAt: at,
     updatedAt: at,

@@ -46,10 +46,18 @@ export interface DeploymentSettings {
     maximumRecordAgeSeconds: number;
     bisectBatchOnFunctionError: boolean;
   };
+  /**
+   * The stalled-entry sweeper: how often it runs (AWS: a schedule of whole minutes), the slack on
+   * every deadline (at least a lease, so that a live run always renews within it), and how long the
+   * error handler may take to record a failure handed to it (its asynchronous retries) before the
+   * sweeper records it instead. An entry never claimed is due once the stream's maximum record age
+   * has passed.
+   */
+  sweeper: { intervalSeconds: number; marginSeconds: number; handOverGraceSeconds: number };
   /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
   errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   /** The processor's timeout is derived from the job catalog (`streamProcessorTimeoutSeconds`), not set. */
-  functions: { jobsApi: FunctionSettings; streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>; errorHandler: FunctionSettings };
+  functions: { jobsApi: FunctionSettings; streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>; errorHandler: FunctionSettings; jobSweeper: FunctionSettings };
   api: {
     throttlingRateLimit: number;
     throttlingBurstLimit: number;
@@ -63,9 +71,14 @@ export interface DeploymentSettings {
   alarms: {
     iteratorAgeMs: number;
     apiLatencyP99Ms: number;
+    /** Minutes a level (iterator age, latency) must stay high before it alarms; counts of failures alarm on one. */
     evaluationPeriods: number;
+    /** Records handed back to the event source (store or network errors) in a minute before it alarms: a few are ridden out. */
+    recordsRetriedPerMinute: number;
     /** Job types that get their own failure alarm (per consumer), for teams that want to be paged for theirs. */
     perJobType: string[];
+    /** Who is told: subscriptions of the alarm topic (email addresses confirm by mail; HTTPS endpoints by their own confirmation). */
+    notify: { email: string[]; https: string[] };
   };
   deletionProtection: boolean;
 }
@@ -86,16 +99,19 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     maximumRecordAgeSeconds: 3600,
     bisectBatchOnFunctionError: true,
   },
+  // Lambda retries the error handler about 1 and 2 minutes apart: ten minutes covers them and their runs.
+  sweeper: { intervalSeconds: 60, marginSeconds: 120, handOverGraceSeconds: 600 },
   errorHandlerAsync: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
   functions: {
     jobsApi: { memoryMb: 512, timeoutSeconds: 10 },
     streamProcessor: { memoryMb: 512 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
+    jobSweeper: { memoryMb: 256, timeoutSeconds: 60 },
   },
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
-  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, perJobType: [] },
+  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, recordsRetriedPerMinute: 5, perJobType: [], notify: { email: [], https: [] } },
   deletionProtection: false,
 };
 
@@ -107,7 +123,9 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     region: 'us-east-1',
     logLevel: 'info',
     jobs: { ...base.jobs, leaseSeconds: 6, outagePatienceSeconds: 30 },
-    stream: { ...base.stream, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 2, parallelizationFactor: 1 },
+    // A minute's record age and seconds of slack: a job nothing will finish ends within about 70 s.
+    stream: { ...base.stream, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 2, parallelizationFactor: 1, maximumRecordAgeSeconds: 60 },
+    sweeper: { intervalSeconds: 2, marginSeconds: 10, handOverGraceSeconds: 20 },
   },
   dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },
   staging: { ...base, environment: 'staging' },
@@ -146,5 +164,7 @@ export function resourceNames(environment: string) {
     errorHandlerFunction: name('error-handler'),
     api: name('api'),
     invokeRole: name('api-invoke'),
+    sweeperFunction: name('job-sweeper'),
+    sweeperSchedule: name('sweep-stalled-entries'),
   };
 }

@@ -1,5 +1,24 @@
 import type { DeploymentSettings } from './deployment-settings';
+import type { EnvironmentSettings } from './environment-settings';
 import { resourceNames } from './deployment-settings';
+
+/** When an unfinished entry is due for the sweeper: read back by `deadlinePolicyFrom`. */
+function deadlineEnvironment(settings: DeploymentSettings): Record<string, string> {
+  return {
+    DEADLINE_PICKUP_SECONDS: String(settings.stream.maximumRecordAgeSeconds),
+    DEADLINE_MARGIN_SECONDS: String(settings.sweeper.marginSeconds),
+    DEADLINE_HAND_OVER_SECONDS: String(settings.sweeper.handOverGraceSeconds),
+  };
+}
+
+/** The deadline policy a function was deployed with (see `DeadlinePolicy` in the domain). */
+export function deadlinePolicyFrom(settings: EnvironmentSettings): { pickupMs: number; marginMs: number; handOverMs: number } {
+  return {
+    pickupMs: settings.integer('DEADLINE_PICKUP_SECONDS', 3600, { min: 60, max: 604_800 }) * 1000,
+    marginMs: settings.integer('DEADLINE_MARGIN_SECONDS', 120, { min: 1, max: 3600 }) * 1000,
+    handOverMs: settings.integer('DEADLINE_HAND_OVER_SECONDS', 600, { min: 1, max: 86_400 }) * 1000,
+  };
+}
 
 /**
  * The environment variables of each function, from the deployment settings: infra sets exactly
@@ -7,6 +26,7 @@ import { resourceNames } from './deployment-settings';
  */
 export function jobsApiEnvironment(settings: DeploymentSettings): Record<string, string> {
   return {
+    ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
     JOB_RETENTION_DAYS: String(settings.jobs.retentionDays),
@@ -19,6 +39,7 @@ export function jobsApiEnvironment(settings: DeploymentSettings): Record<string,
 
 export function streamProcessorEnvironment(settings: DeploymentSettings, consumerId: string, errorTopicArn: string): Record<string, string> {
   return {
+    ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMER_ID: consumerId,
     ERROR_TOPIC_ARN: errorTopicArn,
@@ -35,6 +56,15 @@ export function errorHandlerEnvironment(settings: DeploymentSettings): Record<st
     JOBS_TABLE_NAME: names.table,
     FAILED_EVENTS_BUS_NAME: names.failedEventsBus,
     ENVIRONMENT: settings.environment,
+    CONSUMERS: settings.consumers.join(','),
+    LOG_LEVEL: settings.logLevel,
+  };
+}
+
+export function jobSweeperEnvironment(settings: DeploymentSettings): Record<string, string> {
+  return {
+    ...deadlineEnvironment(settings),
+    JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
     LOG_LEVEL: settings.logLevel,
   };

@@ -10,3 +10,4 @@ export * from './replayed-events-pattern';
 export * from './event-filter';
 export * from './invocation-context';
 export * from './stream-processor-timeout';
+export * from './operations-plan';

@@ -11,28 +11,53 @@ export const JOBS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 export const JOBS_BY_TYPE_INDEX = { name: 'by-type-created', partitionKey: 'type', sortKey: 'createdSort' } as const;
 
 /**
- * The jobs table's shape, as the local runtime and the tests create it; infra declares the same
- * key, billing and stream view. The stream carries new images: an INSERT record is the whole job,
- * so a consumer's happy path needs no read.
+ * The index of each consumer's unfinished entries by deadline, for the sweeper. Sparse: an entry's
+ * deadline attribute exists only while the entry is unfinished (the write that finishes it removes
+ * it), so the index holds exactly what may stall. Keys only. The partition key spreads jobs over
+ * `shards` values (from the job id), so that no index partition takes every job's write (a
+ * partition takes about 1,000 writes a second); the sweeper queries each shard for deadlines past.
  */
-export function jobsTableDefinition(tableName: string): CreateTableCommandInput {
+export const UNFINISHED_ENTRIES_INDEX = {
+  name: (consumerId: string) => `unfinished-${consumerId}`,
+  partitionKey: 'sweepShard',
+  sortKey: (consumerId: string) => `deadline_${consumerId}`,
+  shards: 4,
+} as const;
+
+/** The shard of a job in the unfinished-entries indexes: a stable hash of its id. */
+export function sweepShardOf(jobId: string): string {
+  let hash = 2_166_136_261;
+  for (let i = 0; i < jobId.length; i++) hash = Math.imul(hash ^ jobId.charCodeAt(i), 16_777_619) >>> 0;
+  return String(hash % UNFINISHED_ENTRIES_INDEX.shards);
+}
+
+/**
+ * The jobs table's shape, as the local runtime and the tests create it; infra declares the same
+ * key, billing, indexes and stream view. The stream carries new images: an INSERT record is the
+ * whole job, so a consumer's happy path needs no read.
+ */
+export function jobsTableDefinition(tableName: string, consumers: readonly string[]): CreateTableCommandInput {
+  const keysOnly = (name: string, partitionKey: string, sortKey: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  });
   return {
     TableName: tableName,
     AttributeDefinitions: [
       { AttributeName: 'id', AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, AttributeType: 'S' },
+      { AttributeName: UNFINISHED_ENTRIES_INDEX.partitionKey, AttributeType: 'S' },
+      ...consumers.map((consumerId) => ({ AttributeName: UNFINISHED_ENTRIES_INDEX.sortKey(consumerId), AttributeType: 'N' as const })),
     ],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
-      {
-        IndexName: JOBS_BY_TYPE_INDEX.name,
-        KeySchema: [
-          { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, KeyType: 'HASH' },
-          { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
+      keysOnly(JOBS_BY_TYPE_INDEX.name, JOBS_BY_TYPE_INDEX.partitionKey, JOBS_BY_TYPE_INDEX.sortKey),
+      ...consumers.map((consumerId) => keysOnly(UNFINISHED_ENTRIES_INDEX.name(consumerId), UNFINISHED_ENTRIES_INDEX.partitionKey, UNFINISHED_ENTRIES_INDEX.sortKey(consumerId))),
     ],
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },

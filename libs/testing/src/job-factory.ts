@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { newJob, type Job, type JsonObject } from '@async-jobs/domain';
+import { newJob, type DeadlinePolicy, type Job, type JsonObject } from '@async-jobs/domain';
 
-/** A job as jobs-api would create it: PENDING on every consumer, version 1. */
+/** The deadlines of a deployed environment: an hour's record age, two minutes' margin, ten minutes to record a failure. */
+export const deployedDeadlines: DeadlinePolicy = { pickupMs: 3_600_000, marginMs: 120_000, handOverMs: 600_000 };
+
+/** A job as jobs-api would create it: PENDING on every consumer, version 1, due for the sweeper an hour on. */
 export function aSubmittedJob(options: { type?: string; input?: JsonObject; consumers?: string[]; now?: Date } = {}): Job {
   return newJob({
     id: randomUUID(),
@@ -9,6 +12,7 @@ export function aSubmittedJob(options: { type?: string; input?: JsonObject; cons
     consumers: options.consumers ?? ['a', 'b'],
     now: options.now ?? new Date(),
     retentionDays: 7,
+    deadlines: deployedDeadlines,
   });
 }
 

@@ -12,11 +12,11 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** A jobs table of its own for one test file, in the DynamoDB Local that global setup started. */
-export async function createTestTable(): Promise<TestTable> {
+/** A jobs table of its own (for consumers a and b) for one test file, in the DynamoDB Local that global setup started. */
+export async function createTestTable(consumers: readonly string[] = ['a', 'b']): Promise<TestTable> {
   const client = new DynamoDBClient({});
   const tableName = `test-jobs-${randomUUID().slice(0, 8)}`;
-  await client.send(new CreateTableCommand(jobsTableDefinition(tableName)));
+  await client.send(new CreateTableCommand(jobsTableDefinition(tableName, consumers)));
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   return {
     client,

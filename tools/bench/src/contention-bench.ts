@@ -1,3 +1,4 @@
+import { BENCH_DEADLINES } from './bench-deadlines';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '@async-jobs/adapters';
 import {
@@ -64,12 +65,12 @@ export async function contentionBench(): Promise<BenchResult> {
 async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: string, shared: boolean) {
   const { client } = counting;
   const table = `bench-${label}`;
-  await client.send(new CreateTableCommand(jobsTableDefinition(table)));
+  await client.send(new CreateTableCommand(jobsTableDefinition(table, ['a', 'b'])));
   const repository = new DynamoDbJobRepository(client, table);
   const tally: Tally = { writes: 0, conflicts: 0, stops: 0, conflictErrors: 0 };
   const writesByJob = new Map<string, number>();
   const newJobId = async () => {
-    const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1 });
+    const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
     await repository.create(job);
     return job.id;
   };

@@ -1,3 +1,4 @@
+import { BENCH_DEADLINES } from './bench-deadlines';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, leasePolicy, processJob, submitJob, systemClock } from '@async-jobs/domain';
@@ -18,10 +19,10 @@ export async function opsPerJobBench(): Promise<BenchResult> {
   const dynamodb = await startDynamoDbLocal();
   try {
     const { client, counts, reset } = countingDynamoDbClient(dynamodb.endpoint);
-    await client.send(new CreateTableCommand(jobsTableDefinition('bench-jobs')));
+    await client.send(new CreateTableCommand(jobsTableDefinition('bench-jobs', CONSUMERS)));
     const repository = new DynamoDbJobRepository(client, 'bench-jobs');
     const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
-    const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30 };
+    const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30, deadlines: BENCH_DEADLINES };
 
     reset();
     const jobs = [];
@@ -33,7 +34,7 @@ export async function opsPerJobBench(): Promise<BenchResult> {
       reset();
       for (const job of jobs) {
         const outcome = await processJob(
-          { repository, registry, ids: cryptoIdGenerator, clock: systemClock, publisher: { publishFailure: async () => undefined } },
+          { repository, registry, ids: cryptoIdGenerator, clock: systemClock, deadlines: BENCH_DEADLINES, publisher: { publishFailure: async () => undefined } },
           { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 300_000 },
         );
         if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);

@@ -1,3 +1,4 @@
+import { BENCH_DEADLINES } from './bench-deadlines';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -84,7 +85,7 @@ export async function pipelineBench(): Promise<BenchResult> {
 
     // Baseline: the same writes straight to DynamoDB Local, same concurrency, no glue.
     const baselineTable = `baseline-${randomUUID().slice(0, 8)}`;
-    await client.send(new CreateTableCommand(jobsTableDefinition(baselineTable)));
+    await client.send(new CreateTableCommand(jobsTableDefinition(baselineTable, ['a', 'b'])));
     const repository = new DynamoDbJobRepository(client, baselineTable);
     let baselineDone = 0;
     const baselineStarted = Date.now();
@@ -92,7 +93,7 @@ export async function pipelineBench(): Promise<BenchResult> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (baselineDone < JOBS) {
           baselineDone += 1;
-          const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1 });
+          const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
           await repository.create(job);
           await Promise.all(
             ['a', 'b'].map(async (consumerId) => {

@@ -7,9 +7,16 @@ const bothConsumers = (status: string) => (job: JobView) => Object.values(job.co
 
 describe('the local system (npm start), end to end over HTTP and the AWS SDK', () => {
   let system: RunningLocalSystem;
+  /** A job consumer b never saw (its mapping was deleted while the job was new): only the sweeper ends it. */
+  let unseenByB: string;
 
   beforeAll(async () => {
     system = await RunningLocalSystem.start(['--faults']);
+    // Started first, checked last: the stream's record age (a minute locally) must pass before the sweeper may end it.
+    await system.admin('faults', { deletedMappings: ['b'] });
+    unseenByB = await system.submit({ type: 'noop', input: {} });
+    await waitUntil('consumer b dropped the job', async () => ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings['b'].includes(unseenByB), 10_000);
+    await system.admin('faults', { deletedMappings: [] });
   });
   afterAll(async () => {
     await system?.stop();
@@ -164,6 +171,17 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(after.version).toBe(done.version);
     expect(Object.values(after.consumers).map((c) => c.attempts)).toEqual([1, 1]);
     expect(skipped.map((l) => (l['reason'] as { code: string }).code)).toEqual(['ALREADY_FINISHED', 'ALREADY_FINISHED']);
+  });
+
+  it('ends, once the stream can no longer deliver it, the entry of a consumer whose mapping was deleted: FAILED NOT_STARTED, with a metric', async () => {
+    const job = await system.waitForJob(unseenByB, (j) => j.consumers['b'].status === 'FAILED', 120_000);
+
+    expect(job.consumers['a']).toMatchObject({ status: 'SUCCEEDED' });
+    expect(job.consumers['b']).toMatchObject({ status: 'FAILED', attempts: 0, error: { code: 'NOT_STARTED', message: expect.stringContaining('is its mapping enabled?') } });
+    expect(job.status).toBe('FAILED');
+    const [ended] = await system.waitForLines(jobLine(unseenByB, 'stalled entry ended'), 1);
+    expect(ended).toMatchObject({ service: 'job-sweeper', consumerId: 'b', stall: 'NOT_STARTED', requestId: expect.any(String) });
+    await system.waitForLines((line) => line['EntriesStalled'] === 1 && line['jobId'] === unseenByB && line['code'] === 'NOT_STARTED', 1);
   });
 });
 

@@ -18,20 +18,22 @@ export async function createLocalResources(
   const { dynamodb, sns, sqs, events } = clients;
 
   try {
-    await dynamodb.send(new CreateTableCommand(jobsTableDefinition(names.table)));
+    await dynamodb.send(new CreateTableCommand(jobsTableDefinition(names.table, settings.consumers)));
     await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { Enabled: true, AttributeName: JOBS_TABLE_TTL_ATTRIBUTE } }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   let { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
-  // A table persisted (--data-dir) by an older version may lack the listing index: add it.
-  const definition = jobsTableDefinition(names.table);
-  if (!Table?.GlobalSecondaryIndexes?.length && definition.GlobalSecondaryIndexes?.length) {
+  // A table persisted (--data-dir) by an older version may lack some indexes: add them.
+  const definition = jobsTableDefinition(names.table, settings.consumers);
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = (definition.GlobalSecondaryIndexes ?? []).filter((index) => !present.has(index.IndexName));
+  if (missing.length) {
     await dynamodb.send(
       new UpdateTableCommand({
         TableName: names.table,
         AttributeDefinitions: definition.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: definition.GlobalSecondaryIndexes.map((index) => ({ Create: index })),
+        GlobalSecondaryIndexUpdates: missing.map((index) => ({ Create: index })),
       }),
     );
     ({ Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table })));

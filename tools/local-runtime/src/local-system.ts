@@ -15,6 +15,7 @@ import {
   deploymentSettings,
   errorHandlerEnvironment,
   jobsApiEnvironment,
+  jobSweeperEnvironment,
   resourceNames,
   streamProcessorEnvironment,
   streamProcessorTimeoutSeconds,
@@ -27,6 +28,7 @@ import { LocalFunction } from './local-function';
 import { createLocalResources } from './local-resources';
 import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
 import { RequestModelValidator } from './request-model-validator';
+import { Schedule } from './schedule';
 import { ServiceGate } from './service-gate';
 import type { RuntimeLog } from './runtime-log';
 import { StreamEventSource } from './stream-event-source';
@@ -56,6 +58,18 @@ export interface LocalSystemOptions {
 }
 
 export type RuntimeState = LocalSystemState;
+
+/**
+ * What `/_local/faults` sets: every processor failing (`streamProcessor`), one consumer's
+ * (`streamProcessorOf`), the error handler failing, and mappings deleted: their records are read
+ * and dropped, delivered to nobody, as after `aws lambda delete-event-source-mapping`.
+ */
+export interface LocalFaults {
+  streamProcessor?: string | null;
+  streamProcessorOf?: Record<string, string | null>;
+  errorHandler?: string | null;
+  deletedMappings?: string[];
+}
 
 export interface LocalSystem {
   state: RuntimeState;
@@ -127,6 +141,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
     const jobsApi = fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
     const errorHandler = fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
+    const sweeper = fn(names.sweeperFunction, 'job-sweeper', jobSweeperEnvironment(settings), settings.functions.jobSweeper);
+    const sweepSchedule = new Schedule({
+      fn: sweeper,
+      intervalMs: settings.sweeper.intervalSeconds * 1000,
+      ruleArn: `arn:aws:events:${settings.region}:${LOCAL_ACCOUNT_ID}:rule/${names.sweeperSchedule}`,
+      region: settings.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      log,
+    });
+    sweepSchedule.start();
+    stops.push(() => sweepSchedule.stop());
     const catalog = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     const processorSettings = { ...settings.functions.streamProcessor, timeoutSeconds: streamProcessorTimeoutSeconds(settings.jobs, catalog.longestRun()) };
     const processors = settings.consumers.map((consumerId) =>
@@ -212,17 +237,30 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       log,
       admin: options.faults
         ? async (path, body) => {
-            const request = body as { streamProcessor?: string | null; errorHandler?: string | null; jobId?: string };
+            const request = body as LocalFaults & { jobId?: string };
             if (path === '/_local/faults') {
               if ('streamProcessor' in request) for (const p of processors) p.fault = request.streamProcessor ?? undefined;
+              for (const [consumerId, fault] of Object.entries(request.streamProcessorOf ?? {})) {
+                const processor = processors[settings.consumers.indexOf(consumerId)];
+                if (processor) processor.fault = fault ?? undefined;
+              }
               if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
-              return { streamProcessor: processors[0]?.fault ?? null, errorHandler: errorHandler.fault ?? null };
+              if ('deletedMappings' in request) for (const [i, source] of sources.entries()) source.deleted = (request.deletedMappings ?? []).includes(settings.consumers[i]);
+              return {
+                streamProcessor: processors[0]?.fault ?? null,
+                streamProcessorOf: Object.fromEntries(settings.consumers.map((c, i) => [c, processors[i].fault ?? null])),
+                errorHandler: errorHandler.fault ?? null,
+                deletedMappings: settings.consumers.filter((_, i) => sources[i].deleted),
+              };
             }
             if (path === '/_local/crash') return { lostInvocations: processors.map((p) => p.crash()) };
             if (path === '/_local/services') return controlServices(body as ServiceControl);
             if (path === '/_local/redeliver') return { redelivered: sources.map((s) => s.redeliver(request.jobId ?? '')) };
             if (path === '/_local/stats') {
-              return { invocations: Object.fromEntries([jobsApi, errorHandler, ...processors].map((f) => [f.name, f.invocations])) };
+              return {
+                invocations: Object.fromEntries([jobsApi, errorHandler, sweeper, ...processors].map((f) => [f.name, f.invocations])),
+                droppedByDeletedMappings: Object.fromEntries(settings.consumers.map((c, i) => [c, sources[i].dropped])),
+              };
             }
             return { error: { code: 'ROUTE_NOT_FOUND', message: path } };
           }

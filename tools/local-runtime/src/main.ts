@@ -80,6 +80,7 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
     `  consumers       ${state.consumers.join(', ')}   (batch ${s.batchSize}, window ${s.maximumBatchingWindowSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? 'on' : 'off'}, record age ≤ ${s.maximumRecordAgeSeconds} s)`,
     `  error topic     ${r.errorTopicArn} → error handler`,
     `  failed events   bus ${r.failedEventsBus}, archive ${r.archiveName}, replayed events → error handler`,
+    `  sweeper         every ${settings.sweeper.intervalSeconds} s: ends entries nothing else will finish (never picked up within ${settings.stream.maximumRecordAgeSeconds} s, abandoned runs, unrecorded failures)`,
     '',
     `  try   curl -X POST ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs -d '{"seconds":1}'`,
     `        curl ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs/<jobId>`,

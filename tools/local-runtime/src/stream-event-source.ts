@@ -49,6 +49,10 @@ interface Pending {
  * Records of a shard are handled in order, one batch at a time.
  */
 export class StreamEventSource {
+  /** As if the mapping were deleted: records are read and dropped, never delivered, with no on-failure record. */
+  deleted = false;
+  /** Jobs whose records were dropped while the mapping was deleted, newest last (bounded). */
+  readonly dropped: string[] = [];
   private readonly iterators = new Map<string, string | undefined>();
   private readonly pending: Pending[] = [];
   private readonly byJobId = new Map<string, Pending>();
@@ -126,6 +130,11 @@ export class StreamEventSource {
         // The mapping's filter (the one infra sets): only new jobs reach the function; other records are checkpointed.
         const lambdaRecord = this.toLambdaRecord(record);
         if (!matchesFilterPattern(lambdaRecord, NEW_JOBS_FILTER_PATTERN)) continue;
+        if (this.deleted) {
+          this.dropped.push(lambdaRecord.dynamodb.Keys?.['id']?.S ?? '');
+          if (this.dropped.length > 1000) this.dropped.shift();
+          continue;
+        }
         const pending = { shardId, record: lambdaRecord, arrivedAt: Date.now() };
         this.pending.push(pending);
         const jobId = pending.record.dynamodb.Keys?.['id']?.S;

@@ -32,6 +32,12 @@ export interface JobRepository {
    * `limit` with `more` set; it never skips a job that exists.
    */
   listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }>;
+  /**
+   * Ids of up to `limit` jobs whose entry for `consumerId` is unfinished with a deadline before
+   * `before` (epoch ms), from an index of unfinished entries: never a table scan. The index may
+   * lag the table; callers judge each job from a read.
+   */
+  findOverdue(query: { consumerId: string; before: number; limit: number }): Promise<string[]>;
 }
 
 /** The key a request claims: hashes of the key and of the request, never the key itself. */

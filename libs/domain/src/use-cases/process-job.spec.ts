@@ -1,3 +1,4 @@
+import { testDeadlines } from '../../tests/helpers/deadlines';
 import { Type } from '@sinclair/typebox';
 import { aJob, anEntry } from '../../tests/helpers/job-factory';
 import { FakeClock } from '../../tests/helpers/fake-clock';
@@ -31,6 +32,7 @@ function setUp(overrides: Partial<ProcessJobDeps> = {}) {
   let token = 0;
   const deps: ProcessJobDeps = {
     repository,
+    deadlines: testDeadlines,
     clock,
     registry: new JobTypeRegistry([createSleepJobType({ maxSeconds: 300 }), flaky]),
     publisher: { publishFailure: async (notice) => void published.push(notice) },
@@ -140,6 +142,34 @@ describe('processJob', () => {
 
     expect(await run(job)).toMatchObject({ kind: 'retry', reason: { code: 'FAILURE_NOT_PUBLISHED' } });
     expect(repository.jobs.get(job.id)!.consumers.a.status).toBe('PENDING');
+  });
+
+  it("moves the entry's sweeper deadline with its state, and drops it when the entry finishes", async () => {
+    const { repository, clock, run } = setUp({ registry: new JobTypeRegistry([createSleepJobType({ maxSeconds: 300 }), flaky]) });
+    const deadlines: (number | undefined)[] = [];
+    const write = repository.applyChange.bind(repository);
+    repository.applyChange = async (jobId, change) => {
+      const result = await write(jobId, change);
+      if (result.applied) deadlines.push(result.job.consumers.a.deadline);
+      return result;
+    };
+    const start = clock.now().getTime();
+    const sleepJob = await stored(repository, aJob({ input: { seconds: 1 } }));
+    await run(sleepJob);
+    // Claimed: the sleep type's run limit (305 s), the lease (30 s) and the margin; then finished.
+    expect(deadlines).toEqual([start + 305_000 + 30_000 + testDeadlines.marginMs, undefined]);
+
+    deadlines.length = 0;
+    const flakyJob = await stored(repository, aJob({ type: 'flaky', input: {}, createdAt: clock.now().toISOString() }));
+    await run(flakyJob);
+    // Released for a retry: due when the stream can no longer redeliver it.
+    expect(deadlines.at(-1)).toBe(Date.parse(flakyJob.createdAt) + testDeadlines.pickupMs + testDeadlines.marginMs);
+
+    deadlines.length = 0;
+    const tooLong = await stored(repository, aJob({ input: { seconds: 301 } }));
+    await run(tooLong);
+    // Handed over to the error handler: due when its time to record the failure is over.
+    expect(deadlines.at(-1)).toBe(clock.now().getTime() + testDeadlines.handOverMs + testDeadlines.marginMs);
   });
 
   describe('while another run holds the claim', () => {

@@ -1,4 +1,5 @@
 import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
+import { handOverDeadline, retryDeadline, runDeadline, type DeadlinePolicy } from '../deadline-policy';
 import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
 import type { FailureReason, Job, JsonValue } from '../job';
 import type { JobRunContext, JobType } from '../job-types/job-type';
@@ -16,6 +17,8 @@ export const MAX_RESULT_BYTES = 64 * 1024;
 
 export interface ProcessJobDeps {
   repository: JobRepository;
+  /** When the sweeper looks at an entry this run leaves unfinished. */
+  deadlines: DeadlinePolicy;
   registry: JobTypeRegistry;
   publisher: FailurePublisher;
   ids: IdGenerator;
@@ -100,7 +103,8 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
   const { job, consumerId, lease } = args;
   const claimNow = (seen: Job | undefined) => {
     const now = deps.clock.now();
-    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }), {
+    const deadline = runDeadline(now, runBudgetMs(deps, job, lease), lease.durationMs, deps.deadlines);
+    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs, deadline }), {
       seen,
       policy: deps.conflictPolicy,
     });
@@ -154,7 +158,8 @@ async function handleRunFailure(
   const lastAttempt = type !== undefined && attempt >= type.maxAttempts;
   const release = async (lastError: FailureReason) => {
     await keeper.stop();
-    return applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now: deps.clock.now() }), {
+    const now = deps.clock.now();
+    return applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }), {
       seen: job,
       policy: deps.conflictPolicy,
     });
@@ -185,7 +190,11 @@ async function handleRunFailure(
   }
   // The claim stays, without a lease, until the error handler records FAILED over it.
   await keeper.stop();
-  await applyTransition(deps, job.id, handOverFailureTransition({ consumerId, claimToken, reason, now: deps.clock.now() }), { seen: job, policy: deps.conflictPolicy });
+  const now = deps.clock.now();
+  await applyTransition(deps, job.id, handOverFailureTransition({ consumerId, claimToken, reason, now, deadline: handOverDeadline(now, deps.deadlines) }), {
+    seen: job,
+    policy: deps.conflictPolicy,
+  });
   return { kind: 'failed', reason, attempt };
 }
 

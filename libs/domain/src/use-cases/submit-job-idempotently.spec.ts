@@ -1,3 +1,4 @@
+import { testDeadlines } from '../../tests/helpers/deadlines';
 import { FakeClock } from '../../tests/helpers/fake-clock';
 import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { IdempotencyKeyReusedError, ValidationError } from '../errors';
@@ -14,6 +15,7 @@ function setUp() {
     clock: new FakeClock(),
     consumers: ['a', 'b'],
     retentionDays: 7,
+    deadlines: testDeadlines,
   };
   return { repository, deps };
 }

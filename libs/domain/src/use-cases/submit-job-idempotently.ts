@@ -23,7 +23,7 @@ export async function submitJobIdempotently(deps: SubmitJobDeps, body: unknown, 
     ]);
   }
   const request = parseSubmitJobRequest(body, deps.registry);
-  const job = newJob({ id: deps.ids.newJobId(), request, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays });
+  const job = newJob({ id: deps.ids.newJobId(), request, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays, deadlines: deps.deadlines });
   const idempotency: IdempotencyClaim = { keyHash: sha256(idempotencyKey), requestHash: sha256(canonicalJson(request)) };
   let replacing: string | undefined;
   // Twice at most: a key that outlived its job (deleted early) is taken over once.

@@ -1,3 +1,4 @@
+import { testDeadlines } from '../../tests/helpers/deadlines';
 import { FakeClock } from '../../tests/helpers/fake-clock';
 import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { ValidationError } from '../errors';
@@ -14,21 +15,24 @@ function setUp() {
     clock: new FakeClock(new Date('2026-03-01T00:00:00.000Z')),
     consumers: ['a', 'b'],
     retentionDays: 7,
+    deadlines: testDeadlines,
   };
   return { repository, deps };
 }
 
 describe('submitJob', () => {
-  it('stores a PENDING job at version 1 with an entry per consumer and a TTL', async () => {
+  it('stores a PENDING job at version 1 with an entry per consumer, each due for the sweeper once the stream can no longer deliver it, and a TTL', async () => {
     const { repository, deps } = setUp();
     const job = await submitJob(deps, { seconds: 3 });
+    // An hour's record age and two minutes' margin after creation.
+    const deadline = Date.parse('2026-03-01T01:02:00.000Z');
     expect(repository.jobs.get(job.id)).toEqual({
       id: '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21',
       type: 'sleep',
       input: { seconds: 3 },
       consumers: {
-        a: { status: 'PENDING', attempts: 0, updatedAt: '2026-03-01T00:00:00.000Z' },
-        b: { status: 'PENDING', attempts: 0, updatedAt: '2026-03-01T00:00:00.000Z' },
+        a: { status: 'PENDING', attempts: 0, updatedAt: '2026-03-01T00:00:00.000Z', deadline },
+        b: { status: 'PENDING', attempts: 0, updatedAt: '2026-03-01T00:00:00.000Z', deadline },
       },
       version: 1,
       createdAt: '2026-03-01T00:00:00.000Z',

@@ -1,3 +1,4 @@
+import type { DeadlinePolicy } from '../deadline-policy';
 import type { Job } from '../job';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import { newJob } from '../new-job';
@@ -14,6 +15,8 @@ export interface SubmitJobDeps {
   /** Every consumer that will run the job; each gets a PENDING entry. */
   consumers: readonly string[];
   retentionDays: number;
+  /** When the sweeper looks at each consumer's entry if no run ever claims it. */
+  deadlines: DeadlinePolicy;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function submitJob(deps: SubmitJobDeps, body: unknown): Promise<Job
     consumers: deps.consumers,
     now: deps.clock.now(),
     retentionDays: deps.retentionDays,
+    deadlines: deps.deadlines,
   });
   await deps.repository.create(job);
   return job;

@@ -37,6 +37,14 @@ export class InMemoryJobRepository implements JobRepository {
     return { jobs: matching.slice(0, query.limit).map((job) => structuredClone(job)), more: matching.length > query.limit };
   }
 
+  async findOverdue(query: { consumerId: string; before: number; limit: number }): Promise<string[]> {
+    return [...this.jobs.values()]
+      .filter((job) => (job.consumers[query.consumerId]?.deadline ?? Number.POSITIVE_INFINITY) < query.before)
+      .sort((a, b) => (a.consumers[query.consumerId].deadline ?? 0) - (b.consumers[query.consumerId].deadline ?? 0))
+      .slice(0, query.limit)
+      .map((job) => job.id);
+  }
+
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {
     this.beforeWrite?.(jobId);
     const current = this.jobs.get(jobId);

@@ -1,0 +1,48 @@
+import type { Context } from 'aws-lambda';
+import { sweepStalledEntries, type DeadlinePolicy, type SweepDeps, type SweepOutcome } from '@async-jobs/domain';
+import type { Logger, Metrics } from '@async-jobs/platform';
+
+export interface JobSweeperDeps extends SweepDeps {
+  logger: Logger;
+  metrics: Metrics;
+  consumers: readonly string[];
+  deadlines: DeadlinePolicy;
+}
+
+/** Time kept back to answer the schedule: the sweep stops taking new pages this long before the deadline. */
+const ANSWER_MARGIN_MS = 5000;
+
+/**
+ * The scheduled sweep (an EventBridge schedule in AWS, a timer locally): ends the entries nothing
+ * else will finish, each with a line of its job's story and a metric an alarm watches. The event
+ * carries nothing it needs.
+ */
+export function createJobSweeperHandler(deps: JobSweeperDeps) {
+  return async (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> => {
+    const logger = deps.logger.child({ requestId: context.awsRequestId });
+    const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+    const report = (outcome: SweepOutcome) => {
+      const jobLogger = logger.child({ jobId: outcome.jobId, consumerId: outcome.consumerId });
+      switch (outcome.kind) {
+        case 'ended':
+          jobLogger.warn({ to: 'FAILED', stall: outcome.stall, reason: outcome.reason }, 'stalled entry ended');
+          deps.metrics.emit('EntriesStalled', { consumer: outcome.consumerId, code: outcome.stall }, { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId });
+          return;
+        case 'postponed':
+          jobLogger.debug({ until: new Date(outcome.until).toISOString() }, 'entry still alive: looked at again later');
+          return;
+        case 'cleaned':
+          jobLogger.debug('finished entry left in the sweep index: dropped');
+          return;
+        case 'skipped':
+          jobLogger.debug({ stop: outcome.reason }, 'entry not due after all');
+          return;
+      }
+    };
+    const outcomes = await sweepStalledEntries(deps, { consumers: deps.consumers, policy: deps.deadlines, until, onOutcome: report });
+    const ended = outcomes.filter((o) => o.kind === 'ended').length;
+    const postponed = outcomes.filter((o) => o.kind === 'postponed').length;
+    if (outcomes.length) logger.info({ ended, postponed, looked: outcomes.length }, 'sweep done');
+    return { ended, postponed };
+  };
+}

@@ -1,0 +1,35 @@
+import type { Job } from './job';
+
+/**
+ * When an unfinished consumer entry is due to be looked at by the sweeper. Every write that leaves
+ * an entry unfinished sets its deadline to the earliest instant after which, if nothing changed
+ * it, nothing but the sweeper would finish it; every write that finishes it removes the deadline.
+ */
+export interface DeadlinePolicy {
+  /** How long after its creation the event source may still deliver a job: its maximum record age. */
+  pickupMs: number;
+  /** Slack on every deadline, at least a lease: a live run renews well within it. */
+  marginMs: number;
+  /** How long the error handler may take to record a failure handed to it (its own retries). */
+  handOverMs: number;
+}
+
+/** The deadline of a PENDING entry: no delivery can claim it once the event source's maximum record age has passed. */
+export function pickupDeadline(job: Pick<Job, 'createdAt'>, policy: DeadlinePolicy): number {
+  return Date.parse(job.createdAt) + policy.pickupMs + policy.marginMs;
+}
+
+/** The deadline of a claimed entry: its run has finished, or stopped renewing its lease, by then. */
+export function runDeadline(now: Date, runLimitMs: number, leaseMs: number, policy: DeadlinePolicy): number {
+  return now.getTime() + runLimitMs + leaseMs + policy.marginMs;
+}
+
+/** The deadline of an entry released for a retry: the retry comes while the event source may still deliver. */
+export function retryDeadline(job: Pick<Job, 'createdAt'>, now: Date, policy: DeadlinePolicy): number {
+  return Math.max(pickupDeadline(job, policy), now.getTime() + policy.marginMs);
+}
+
+/** The deadline of an entry whose failure was handed to the error handler. */
+export function handOverDeadline(now: Date, policy: DeadlinePolicy): number {
+  return now.getTime() + policy.handOverMs + policy.marginMs;
+}
