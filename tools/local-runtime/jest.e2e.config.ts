@@ -4,4 +4,7 @@ export default {
   preset: '../../jest.preset.js',
   testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
   testTimeout: 120_000,
+  // The local systems the specs start keep their EMF lines; the metrics contract spec, last, checks the alarms against them.
+  globalSetup: '../../libs/local-services/src/jest/metrics-capture-global-setup.ts',
+  testSequencer: '<rootDir>/e2e/metrics-contract-last.sequencer.js',
 };

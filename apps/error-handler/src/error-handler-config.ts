@@ -6,6 +6,8 @@ export interface ErrorHandlerConfig {
   /** The deployment's environment, which names the consumer functions (`async-jobs-<env>-processor-<id>`). */
   environment: string;
   consumers: string[];
+  /** How long it retries the store within one invocation (a write whose answer was lost, a short outage). */
+  outagePatienceSeconds: number;
   logLevel: string;
 }
 
@@ -16,6 +18,7 @@ export function loadErrorHandlerConfig(env: Record<string, string | undefined>):
     failedEventsBusName: settings.string('FAILED_EVENTS_BUS_NAME'),
     environment: settings.string('ENVIRONMENT'),
     consumers: settings.idList('CONSUMERS'),
+    outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 20, { min: 0, max: 300 }),
     logLevel: settings.string('LOG_LEVEL', 'info'),
   };
 }

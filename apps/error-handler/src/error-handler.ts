@@ -9,7 +9,7 @@ import {
   type IdGenerator,
   type JobRepository,
 } from '@async-jobs/domain';
-import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger, type Metrics } from '@async-jobs/platform';
+import { inInvocation, matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger, type Metrics } from '@async-jobs/platform';
 import { failureSourcesOf, type ConsumerNaming } from './failure-sources';
 
 export interface ErrorHandlerDeps {
@@ -37,57 +37,59 @@ export class FailuresNotRecordedError extends Error {
  * and the invocation then fails, so nothing is dropped silently.
  */
 export function createErrorHandler(deps: ErrorHandlerDeps) {
-  return async (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> => {
-    const logger = deps.logger.child({ requestId: context.awsRequestId });
-    const problems: string[] = [];
-    let recorded = 0;
+  return (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> => inInvocation(context.awsRequestId, () => handleEvent(deps, event, context));
+}
 
-    const record = async (failure: FailureToRecord, attempt: number) => {
-      const jobLogger = logger.child({ jobId: failure.jobId, consumerId: failure.consumerId });
-      try {
-        const outcome = await recordFailure(deps, failure);
-        if (outcome.kind === 'recorded') {
-          recorded += 1;
-          jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
-          deps.metrics.emit('FailuresRecorded', { consumer: failure.consumerId }, { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId });
-        } else if (outcome.kind === 'already-recorded') {
-          jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
-        } else {
-          // A newer attempt or a live run holds the entry and answers for it; the sweeper ends what nobody does.
-          jobLogger.warn({ stop: outcome.reason, reason: failure.reason, origin: failure.origin.kind }, 'failure not recordable');
-        }
-      } catch (error) {
-        jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
-        problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
-        await keepForReplay(deps, jobLogger, failure, attempt, error, context.awsRequestId);
-      }
-    };
+async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> {
+  const logger = deps.logger.child({ requestId: context.awsRequestId });
+  const problems: string[] = [];
+  let recorded = 0;
 
-    for (const source of failureSourcesOf(event, deps.naming)) {
-      if (source.kind === 'failure') {
-        await record(source.failure, source.attempt);
-      } else if (source.kind === 'stream-batch') {
-        // Throws when the records are gone or unreachable: the whole event is then retried and,
-        // finally, archived with its pointer through the on-failure destination.
-        const records = await deps.streamReader.readBatch(source.pointer);
-        // The range holds every record of the table (idempotency keys, updates): only new jobs were in the batch.
-        const jobIds = records.filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN)).map((r) => jobIdOfStreamRecord(r)).filter((id): id is string => id !== undefined);
-        // More jobs in the range than in the batch: with a parallelization factor above 1, concurrent
-        // batches of other keys interleave in the shard, and only an entry that shows an attempt is known to be this batch's.
-        const shared = jobIds.length > source.pointer.batchSize;
-        if (shared) logger.warn({ jobsInRange: jobIds.length, batchSize: source.pointer.batchSize }, 'failed batch shares its stream range: recording only entries with an attempt');
-        for (const jobId of jobIds) {
-          await record({ jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } }, source.attempt);
-        }
+  const record = async (failure: FailureToRecord, attempt: number) => {
+    const jobLogger = logger.child({ jobId: failure.jobId, consumerId: failure.consumerId });
+    try {
+      const outcome = await recordFailure(deps, failure);
+      if (outcome.kind === 'recorded') {
+        recorded += 1;
+        jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
+        deps.metrics.emit('FailuresRecorded', { consumer: failure.consumerId }, { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId });
+      } else if (outcome.kind === 'already-recorded') {
+        jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
       } else {
-        logger.error({ description: source.description }, 'unrecognised failure message');
-        deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId: context.awsRequestId });
-        problems.push(`unrecognised: ${source.description}`);
+        // A newer attempt or a live run holds the entry and answers for it; the sweeper ends what nobody does.
+        jobLogger.warn({ stop: outcome.reason, reason: failure.reason, origin: failure.origin.kind }, 'failure not recordable');
       }
+    } catch (error) {
+      jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
+      problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
+      await keepForReplay(deps, jobLogger, failure, attempt, error, context.awsRequestId);
     }
-    if (problems.length) throw new FailuresNotRecordedError(problems);
-    return { recorded };
   };
+
+  for (const source of failureSourcesOf(event, deps.naming)) {
+    if (source.kind === 'failure') {
+      await record(source.failure, source.attempt);
+    } else if (source.kind === 'stream-batch') {
+      // Throws when the records are gone or unreachable: the whole event is then retried and,
+      // finally, archived with its pointer through the on-failure destination.
+      const records = await deps.streamReader.readBatch(source.pointer);
+      // The range holds every record of the table (idempotency keys, updates): only new jobs were in the batch.
+      const jobIds = records.filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN)).map((r) => jobIdOfStreamRecord(r)).filter((id): id is string => id !== undefined);
+      // More jobs in the range than in the batch: with a parallelization factor above 1, concurrent
+      // batches of other keys interleave in the shard, and only an entry that shows an attempt is known to be this batch's.
+      const shared = jobIds.length > source.pointer.batchSize;
+      if (shared) logger.warn({ jobsInRange: jobIds.length, batchSize: source.pointer.batchSize }, 'failed batch shares its stream range: recording only entries with an attempt');
+      for (const jobId of jobIds) {
+        await record({ jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } }, source.attempt);
+      }
+    } else {
+      logger.error({ description: source.description }, 'unrecognised failure message');
+      deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId: context.awsRequestId });
+      problems.push(`unrecognised: ${source.description}`);
+    }
+  }
+  if (problems.length) throw new FailuresNotRecordedError(problems);
+  return { recorded };
 }
 
 async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: FailureToRecord, attempt: number, error: unknown, requestId: string): Promise<void> {

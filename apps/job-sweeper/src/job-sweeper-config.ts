@@ -5,6 +5,8 @@ export interface JobSweeperConfig {
   /** Every consumer whose entries it sweeps. */
   consumers: string[];
   deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
+  /** How long it retries the store within one sweep (a write whose answer was lost, a short outage). */
+  outagePatienceSeconds: number;
   logLevel: string;
 }
 
@@ -14,6 +16,7 @@ export function loadJobSweeperConfig(env: Record<string, string | undefined>): J
     tableName: settings.string('JOBS_TABLE_NAME'),
     consumers: settings.idList('CONSUMERS'),
     deadlines: deadlinePolicyFrom(settings),
+    outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 20, { min: 0, max: 300 }),
     logLevel: settings.string('LOG_LEVEL', 'info'),
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { sweepStalledEntries, type DeadlinePolicy, type SweepDeps, type SweepOutcome } from '@async-jobs/domain';
-import type { Logger, Metrics } from '@async-jobs/platform';
+import { inInvocation, type Logger, type Metrics } from '@async-jobs/platform';
 
 export interface JobSweeperDeps extends SweepDeps {
   logger: Logger;
@@ -18,31 +18,34 @@ const ANSWER_MARGIN_MS = 5000;
  * carries nothing it needs.
  */
 export function createJobSweeperHandler(deps: JobSweeperDeps) {
-  return async (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> => {
-    const logger = deps.logger.child({ requestId: context.awsRequestId });
-    const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
-    const report = (outcome: SweepOutcome) => {
-      const jobLogger = logger.child({ jobId: outcome.jobId, consumerId: outcome.consumerId });
-      switch (outcome.kind) {
-        case 'ended':
-          jobLogger.warn({ to: 'FAILED', stall: outcome.stall, reason: outcome.reason }, 'stalled entry ended');
-          deps.metrics.emit('EntriesStalled', { consumer: outcome.consumerId, code: outcome.stall }, { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId });
-          return;
-        case 'postponed':
-          jobLogger.debug({ until: new Date(outcome.until).toISOString() }, 'entry still alive: looked at again later');
-          return;
-        case 'cleaned':
-          jobLogger.debug('finished entry left in the sweep index: dropped');
-          return;
-        case 'skipped':
-          jobLogger.debug({ stop: outcome.reason }, 'entry not due after all');
-          return;
-      }
-    };
-    const outcomes = await sweepStalledEntries(deps, { consumers: deps.consumers, policy: deps.deadlines, until, onOutcome: report });
-    const ended = outcomes.filter((o) => o.kind === 'ended').length;
-    const postponed = outcomes.filter((o) => o.kind === 'postponed').length;
-    if (outcomes.length) logger.info({ ended, postponed, looked: outcomes.length }, 'sweep done');
-    return { ended, postponed };
+  return (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> =>
+    inInvocation(context.awsRequestId, () => sweep(deps, context));
+}
+
+async function sweep(deps: JobSweeperDeps, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> {
+  const logger = deps.logger.child({ requestId: context.awsRequestId });
+  const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+  const report = (outcome: SweepOutcome) => {
+    const jobLogger = logger.child({ jobId: outcome.jobId, consumerId: outcome.consumerId });
+    switch (outcome.kind) {
+      case 'ended':
+        jobLogger.warn({ to: 'FAILED', stall: outcome.stall, reason: outcome.reason }, 'stalled entry ended');
+        deps.metrics.emit('EntriesStalled', { consumer: outcome.consumerId, code: outcome.stall }, { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId });
+        return;
+      case 'postponed':
+        jobLogger.debug({ until: new Date(outcome.until).toISOString() }, 'entry still alive: looked at again later');
+        return;
+      case 'cleaned':
+        jobLogger.debug('finished entry left in the sweep index: dropped');
+        return;
+      case 'skipped':
+        jobLogger.debug({ stop: outcome.reason }, 'entry not due after all');
+        return;
+    }
   };
+  const outcomes = await sweepStalledEntries(deps, { consumers: deps.consumers, policy: deps.deadlines, until, onOutcome: report });
+  const ended = outcomes.filter((o) => o.kind === 'ended').length;
+  const postponed = outcomes.filter((o) => o.kind === 'postponed').length;
+  if (outcomes.length) logger.info({ ended, postponed, looked: outcomes.length }, 'sweep done');
+  return { ended, postponed };
 }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, sdkTimeouts } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, outageWaitLog, PatientJobRepository, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import { loadJobSweeperConfig } from './job-sweeper-config';
@@ -11,10 +11,13 @@ let handle: ReturnType<typeof createJobSweeperHandler> | undefined;
 /** Wires the handler on first use, so that a module load costs only the imports (cold start). */
 function wire(): ReturnType<typeof createJobSweeperHandler> {
   const config = loadJobSweeperConfig(process.env);
+  const logger = createLogger({ service: 'job-sweeper', level: config.logLevel });
+  // A write whose answer was lost is retried in the same sweep, so its token recognises it.
+  const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger));
   return createJobSweeperHandler({
-    logger: createLogger({ service: 'job-sweeper', level: config.logLevel }),
+    logger,
     metrics: new Metrics({ service: 'job-sweeper' }),
-    repository: new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
+    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),
     clock: systemClock,
     ids: cryptoIdGenerator,
     consumers: config.consumers,

@@ -1,11 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, PatientFailurePublisher, PatientJobRepository, sdkTimeouts, SnsFailurePublisher } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, outageWaitLog, PatientFailurePublisher, PatientJobRepository, sdkTimeouts, SnsFailurePublisher } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger, Metrics } from '@async-jobs/platform';
-import { outageWaitLog } from './outage-wait-log';
 import { loadStreamProcessorConfig } from './stream-processor-config';
 import { createStreamProcessorHandler } from './stream-processor-handler';
 
@@ -16,7 +15,7 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
   const config = loadStreamProcessorConfig(process.env);
   const logger = createLogger({ service: 'stream-processor', level: config.logLevel });
   // An outage is ridden out in the invocation, and every wait is logged with the job it holds up.
-  const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, config.consumerId));
+  const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, { consumerId: config.consumerId }));
   return createStreamProcessorHandler({
     logger,
     metrics: new Metrics({ service: 'stream-processor' }),

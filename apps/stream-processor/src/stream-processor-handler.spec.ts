@@ -1,6 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
-import { cryptoIdGenerator, DynamoDbJobRepository, PatientFailurePublisher, SnsFailurePublisher } from '@async-jobs/adapters';
+import { cryptoIdGenerator, DynamoDbJobRepository, outageWaitLog, PatientFailurePublisher, SnsFailurePublisher } from '@async-jobs/adapters';
 import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
@@ -14,7 +14,7 @@ import {
   createTopicCapture,
   type TestTable,
   type TopicCapture, deployedDeadlines } from '@async-jobs/testing';
-import { outageWaitLog } from './outage-wait-log';
+
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
 
 const flaky = defineJobType({
@@ -225,7 +225,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
         return deps.publisher.publishFailure(notice);
       },
     };
-    const patience = { patienceMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), onWait: outageWaitLog(deps.logger, 'a') };
+    const patience = { patienceMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), onWait: outageWaitLog(deps.logger, { consumerId: 'a' }) };
     const patient = createStreamProcessorHandler({ ...deps, publisher: new PatientFailurePublisher(flakyTopic, patience) });
 
     const response = await patient(aStreamEvent([anInsertRecord(job)]), aLambdaContext({ awsRequestId: 'request-42' }));

@@ -8,6 +8,7 @@ export * from './eventbridge-failed-event-publisher';
 export * from './dynamodb-stream-batch-reader';
 export * from './crypto-id-generator';
 export * from './outage-patience';
+export * from './outage-wait-log';
 export * from './patient-job-repository';
 export * from './patient-failure-publisher';
 export * from './sdk-timeouts';

@@ -1,9 +1,11 @@
 import type { Job } from './job';
 
 /**
- * When an unfinished consumer entry is due to be looked at by the sweeper. Every write that leaves
- * an entry unfinished sets its deadline to the earliest instant after which, if nothing changed
- * it, nothing but the sweeper would finish it; every write that finishes it removes the deadline.
+ * When an unfinished consumer entry is due to be looked at by the sweeper: an instant after which,
+ * if nothing finished it, it may be stalled. The submit sets it to when the event source can no
+ * longer deliver the job; a release and a hand-over move it; every write that finishes the entry
+ * removes it. A claim leaves it: a live run renews its lease, so the sweeper, looking then, sees it
+ * alive and looks again later, while a run that died unseen is ended then.
  */
 export interface DeadlinePolicy {
   /** How long after its creation the event source may still deliver a job: its maximum record age. */
@@ -17,11 +19,6 @@ export interface DeadlinePolicy {
 /** The deadline of a PENDING entry: no delivery can claim it once the event source's maximum record age has passed. */
 export function pickupDeadline(job: Pick<Job, 'createdAt'>, policy: DeadlinePolicy): number {
   return Date.parse(job.createdAt) + policy.pickupMs + policy.marginMs;
-}
-
-/** The deadline of a claimed entry: its run has finished, or stopped renewing its lease, by then. */
-export function runDeadline(now: Date, runLimitMs: number, leaseMs: number, policy: DeadlinePolicy): number {
-  return now.getTime() + runLimitMs + leaseMs + policy.marginMs;
 }
 
 /** The deadline of an entry released for a retry: the retry comes while the event source may still deliver. */

@@ -17,6 +17,7 @@ export * from './job-types/job-type';
 export * from './job-types/job-type-registry';
 export * from './job-types/sleep-job';
 export * from './job-types/noop-job';
+export * from './job-types/flaky-job';
 export * from './job-types/built-in-job-types';
 export * from './ports/clock';
 export * from './ports/id-generator';

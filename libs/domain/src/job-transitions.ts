@@ -63,10 +63,8 @@ export function claimTransition(args: {
   claimToken: string;
   now: Date;
   leaseExpiresAt: number;
-  /** When the sweeper looks at the entry if the run leaves it unfinished (`runDeadline`). */
-  deadline?: number;
 }): Transition {
-  const { consumerId, claimToken, now, leaseExpiresAt, deadline } = args;
+  const { consumerId, claimToken, now, leaseExpiresAt } = args;
   return {
     name: 'claim',
     plan(job) {
@@ -90,7 +88,7 @@ export function claimTransition(args: {
           expect: { entries: { [consumerId]: { kind: 'claimable', now: now.getTime() } } },
           entries: {
             [consumerId]: {
-              set: { status: 'RUNNING', claimToken, leaseExpiresAt, deadline, startedAt: now.toISOString(), updatedAt: now.toISOString() },
+              set: { status: 'RUNNING', claimToken, leaseExpiresAt, startedAt: now.toISOString(), updatedAt: now.toISOString() },
               incrementAttempts: true,
             },
           },

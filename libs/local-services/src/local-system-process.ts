@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
@@ -83,7 +83,20 @@ export class RunningLocalSystem {
     if (this.child.exitCode !== null) return this.child.exitCode;
     const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.child.kill('SIGTERM');
-    return exited;
+    const code = await exited;
+    this.keepMetricLines();
+    return code;
+  }
+
+  /**
+   * With METRICS_CAPTURE_FILE set (the end-to-end suite sets it), appends every EMF line this run
+   * printed to that file: the metrics contract test checks the alarms against what was emitted.
+   */
+  private keepMetricLines(): void {
+    const file = process.env[METRICS_CAPTURE_FILE];
+    if (!file) return;
+    const lines = this.logLines().filter((line) => '_aws' in line);
+    if (lines.length) appendFileSync(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
   }
 
   cleanUp(): void {
@@ -152,6 +165,9 @@ export class RunningLocalSystem {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 }
+
+/** The environment variable naming the file where stopped systems append the EMF lines they printed. */
+export const METRICS_CAPTURE_FILE = 'ASYNC_JOBS_METRICS_CAPTURE_FILE';
 
 /** Matches a function's log line about one job: `system.waitForLines(jobLine(jobId, 'job succeeded'), 2)`. */
 export const jobLine = (jobId: string, message: string) => (line: Record<string, unknown>) => line['jobId'] === jobId && line['message'] === message;

@@ -50,9 +50,19 @@ export function streamProcessorEnvironment(settings: DeploymentSettings, consume
   };
 }
 
+/**
+ * The outage patience of a function that answers an asynchronous event (the error handler, the
+ * sweeper): a third of its timeout at most, enough to retry a write whose answer was lost with the
+ * same token, while Lambda's own retries cover longer outages.
+ */
+function shortPatience(settings: DeploymentSettings, timeoutSeconds: number): string {
+  return String(Math.min(settings.jobs.outagePatienceSeconds, Math.floor(timeoutSeconds / 3)));
+}
+
 export function errorHandlerEnvironment(settings: DeploymentSettings): Record<string, string> {
   const names = resourceNames(settings.environment);
   return {
+    OUTAGE_PATIENCE_SECONDS: shortPatience(settings, settings.functions.errorHandler.timeoutSeconds),
     JOBS_TABLE_NAME: names.table,
     FAILED_EVENTS_BUS_NAME: names.failedEventsBus,
     ENVIRONMENT: settings.environment,
@@ -66,6 +76,7 @@ export function jobSweeperEnvironment(settings: DeploymentSettings): Record<stri
     ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
+    OUTAGE_PATIENCE_SECONDS: shortPatience(settings, settings.functions.jobSweeper.timeoutSeconds),
     LOG_LEVEL: settings.logLevel,
   };
 }

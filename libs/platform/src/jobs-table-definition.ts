@@ -51,7 +51,8 @@ export function jobsTableDefinition(tableName: string, consumers: readonly strin
       { AttributeName: 'id', AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, AttributeType: 'S' },
-      { AttributeName: UNFINISHED_ENTRIES_INDEX.partitionKey, AttributeType: 'S' },
+      // DynamoDB refuses an attribute definition that no key uses.
+      ...(consumers.length ? [{ AttributeName: UNFINISHED_ENTRIES_INDEX.partitionKey, AttributeType: 'S' as const }] : []),
       ...consumers.map((consumerId) => ({ AttributeName: UNFINISHED_ENTRIES_INDEX.sortKey(consumerId), AttributeType: 'N' as const })),
     ],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],

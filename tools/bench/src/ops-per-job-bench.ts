@@ -12,37 +12,20 @@ const JOBS = 50;
 const CONSUMERS = ['a', 'b'];
 
 /**
- * DynamoDB requests per job on the happy path, counted at the SDK: the submit use case, then each
- * consumer's claim → run → complete from the stream image, exactly as the handlers call them.
+ * DynamoDB requests and write units per job on the happy path, counted at the SDK: the submit use
+ * case, then each consumer's claim → run → complete from the stream image, exactly as the handlers
+ * call them. The same jobs also run against a table without the sweeper's indexes (same run, same
+ * writes): the difference is what the stalled-entry sweep costs when nothing stalls.
  */
 export async function opsPerJobBench(): Promise<BenchResult> {
   const dynamodb = await startDynamoDbLocal();
   try {
-    const { client, counts, reset } = countingDynamoDbClient(dynamodb.endpoint);
-    await client.send(new CreateTableCommand(jobsTableDefinition('bench-jobs', CONSUMERS)));
-    const repository = new DynamoDbJobRepository(client, 'bench-jobs');
-    const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
-    const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30, deadlines: BENCH_DEADLINES };
+    const counting = countingDynamoDbClient(dynamodb.endpoint);
+    const measured = await happyPath(counting, 'bench-jobs', CONSUMERS);
+    const baseline = await happyPath(counting, 'bench-jobs-without-sweep-indexes', []);
+    counting.client.destroy();
 
-    reset();
-    const jobs = [];
-    for (let i = 0; i < JOBS; i++) jobs.push(await submitJob(deps, { type: 'noop', input: {} }));
-    const submit = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
-
-    const perConsumer: Record<string, { reads: number; writes: number }> = {};
-    for (const consumerId of CONSUMERS) {
-      reset();
-      for (const job of jobs) {
-        const outcome = await processJob(
-          { repository, registry, ids: cryptoIdGenerator, clock: systemClock, deadlines: BENCH_DEADLINES, publisher: { publishFailure: async () => undefined } },
-          { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 300_000 },
-        );
-        if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
-      }
-      perConsumer[consumerId] = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
-    }
-    client.destroy();
-
+    const { submit, perConsumer } = measured;
     const consumerWrites = Math.max(...Object.values(perConsumer).map((c) => c.writes));
     const consumerReads = Math.max(...Object.values(perConsumer).map((c) => c.reads));
     const total = submit.writes + submit.reads + Object.values(perConsumer).reduce((sum, c) => sum + c.reads + c.writes, 0);
@@ -56,14 +39,63 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'requests per job, all consumers': round(total),
         'reference design, same two consumers': `${reference} (1 write + per consumer 2 reads + 2 writes)`,
         'ratio to the reference': round(total / reference),
+        'write units per job (table + indexes)': measured.writeUnits,
+        'write units per job without the sweep indexes (same run)': baseline.writeUnits,
+        'sweep indexes, write units per job': round(measured.writeUnits.total - baseline.writeUnits.total),
       },
       targets: [
         { name: 'writes', goal: `≤ 1 write to submit + 2 writes per consumer (measured ${submit.writes} + ${consumerWrites})`, met: submit.writes <= 1 && consumerWrites <= 2 },
         { name: 'reads', goal: `0 reads on the happy path (measured ${submit.reads + consumerReads})`, met: submit.reads + consumerReads === 0 },
+        { name: 'requests unchanged by the sweeper', goal: `the same requests with and without its indexes (${total} and ${baseline.total})`, met: total === baseline.total },
       ],
-      notes: ['Lambda invocations per job per consumer under load are measured by the pipeline benchmark.'],
+      notes: [
+        'Lambda invocations per job per consumer under load are measured by the pipeline benchmark.',
+        'The sweeper itself, when nothing is overdue: one Query per shard (4) and consumer every interval (a minute in AWS), whatever the traffic.',
+      ],
     };
   } finally {
     await dynamodb.stop();
   }
+}
+
+/** Submits JOBS noop jobs into a fresh table with the sweep indexes of `indexed` consumers, and runs them on every consumer. */
+async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, tableName: string, indexed: string[]) {
+  const { client, counts, capacity, reset } = counting;
+  await client.send(new CreateTableCommand(jobsTableDefinition(tableName, indexed)));
+  const repository = new DynamoDbJobRepository(client, tableName);
+  const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
+  const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30, deadlines: BENCH_DEADLINES };
+  const units = { table: 0, indexes: {} as Record<string, number> };
+  const collect = () => {
+    units.table += capacity.table;
+    for (const [index, used] of Object.entries(capacity.indexes)) units.indexes[index] = (units.indexes[index] ?? 0) + used;
+  };
+
+  reset();
+  const jobs = [];
+  for (let i = 0; i < JOBS; i++) jobs.push(await submitJob(deps, { type: 'noop', input: {} }));
+  const submit = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
+  collect();
+
+  const perConsumer: Record<string, { reads: number; writes: number }> = {};
+  for (const consumerId of CONSUMERS) {
+    reset();
+    for (const job of jobs) {
+      const outcome = await processJob(
+        { repository, registry, ids: cryptoIdGenerator, clock: systemClock, deadlines: BENCH_DEADLINES, publisher: { publishFailure: async () => undefined } },
+        { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 600_000 },
+      );
+      if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
+    }
+    perConsumer[consumerId] = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
+    collect();
+  }
+  const total = submit.writes + submit.reads + Object.values(perConsumer).reduce((sum, c) => sum + c.reads + c.writes, 0);
+  const perJob = (n: number) => round(n / JOBS);
+  const writeUnits = {
+    table: perJob(units.table),
+    ...Object.fromEntries(Object.entries(units.indexes).sort().map(([index, used]) => [`index ${index}`, perJob(used)])),
+    total: perJob(units.table + Object.values(units.indexes).reduce((a, b) => a + b, 0)),
+  };
+  return { submit, perConsumer, total, writeUnits };
 }

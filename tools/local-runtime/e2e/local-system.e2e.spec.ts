@@ -1,4 +1,7 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { randomUUID } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '@async-jobs/client';
 import { jobLine, portClosed, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
@@ -152,6 +155,43 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect([first.status, again.status]).toEqual([202, 200]);
     expect(again.body).toMatchObject({ jobId: job.jobId, status: 'SUCCEEDED' });
     expect(system.logLines().filter((l) => l['message'] === 'record unreadable: skipped')).toEqual([]);
+  });
+
+  it('retries a job whose run fails for a passing reason, and counts the retry', async () => {
+    const jobId = await system.submit({ type: 'flaky', input: { failures: 1 } });
+
+    const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED');
+
+    for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { attempts: 2 } });
+    const retries = await system.waitForLines((l) => l['JobsRetry'] === 1 && l['jobId'] === jobId, 2);
+    expect(retries.map((l) => l['consumer']).sort()).toEqual(['a', 'b']);
+  });
+
+  it('skips, loudly, a stream record that is no job this code wrote, and runs the rest', async () => {
+    const dynamodb = new DynamoDBClient({ region: system.state.region, endpoint: system.state.dynamodbEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const stranger = randomUUID();
+    // Another writer's item with a type: it passes the mapping's filter, but its consumers are not entries.
+    await dynamodb.send(new PutItemCommand({ TableName: system.state.resources.tableName, Item: { id: { S: stranger }, type: { S: 'noop' }, consumers: { S: 'not a map' } } }));
+    const next = await system.submit({ type: 'noop', input: {} });
+
+    await system.waitForJob(next, (j) => j.status === 'SUCCEEDED');
+    const unreadable = await system.waitForLines((l) => l['RecordsUnreadable'] === 1 && l['jobId'] === stranger, 2);
+    expect(unreadable.map((l) => l['consumer']).sort()).toEqual(['a', 'b']);
+    dynamodb.destroy();
+  });
+
+  it('fails, then archives, a message the error handler does not understand, counting it', async () => {
+    const sns = new SNSClient({ region: system.state.region, endpoint: system.state.motoEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const marker = `not-a-failure-${randomUUID()}`;
+    const gaveUp = () => system.output.split('error handler gave up after 3 attempts').length - 1;
+    const before = gaveUp();
+    const countedBefore = system.logLines().filter((l) => l['FailureMessagesUnrecognised'] === 1).length;
+    await sns.send(new PublishCommand({ TopicArn: system.state.resources.errorTopicArn, Message: JSON.stringify({ hello: marker }) }));
+
+    // Three attempts (Lambda's two async retries), each counted, then the on-failure destination keeps it.
+    await system.waitForLines((l) => l['FailureMessagesUnrecognised'] === 1, countedBefore + 3, 20_000);
+    await waitUntil('the event is on the failed-events bus', () => gaveUp() > before, 20_000);
+    sns.destroy();
   });
 
   it('serves its OpenAPI document', async () => {

@@ -24,3 +24,9 @@ export function portArgument(value: string | boolean | undefined, name: string, 
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--${name} must be a port number, got "${value}"`);
   return port;
 }
+
+export function secondsArgument(value: string, name: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) throw new Error(`--${name} must be whole seconds from 0 to 600, got "${value}"`);
+  return seconds;
+}

@@ -23,6 +23,7 @@ import {
   type FunctionSettings,
 } from '@async-jobs/platform';
 import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
+import { DynamoDbFaultProxy } from './dynamodb-fault-proxy';
 import { startHttpGateway } from './http-gateway';
 import { LocalFunction } from './local-function';
 import { createLocalResources } from './local-resources';
@@ -52,6 +53,8 @@ export interface LocalSystemOptions {
   stateFile: string;
   /** The built Lambda bundles (`nx build`). */
   bundlesDir: string;
+  /** Overrides the local environment's outage patience (seconds), for tests that ride an outage out or not. */
+  outagePatienceSeconds?: number;
   /** Waits between Lambda's asynchronous retries; AWS waits about 1 and 2 minutes. */
   asyncRetryDelaysMs: number[];
   log: RuntimeLog;
@@ -61,14 +64,20 @@ export type RuntimeState = LocalSystemState;
 
 /**
  * What `/_local/faults` sets: every processor failing (`streamProcessor`), one consumer's
- * (`streamProcessorOf`), the error handler failing, and mappings deleted: their records are read
- * and dropped, delivered to nobody, as after `aws lambda delete-event-source-mapping`.
+ * (`streamProcessorOf`), the error handler failing, mappings deleted (their records are read and
+ * dropped, delivered to nobody, as after `aws lambda delete-event-source-mapping`), the answers
+ * to a share of the functions' DynamoDB writes lost after the write landed, and functions cut off
+ * from DynamoDB.
  */
 export interface LocalFaults {
   streamProcessor?: string | null;
   streamProcessorOf?: Record<string, string | null>;
   errorHandler?: string | null;
   deletedMappings?: string[];
+  /** The share (0 to 1) of the functions' DynamoDB writes whose answer is lost after they landed. */
+  dynamodbLostAnswers?: number;
+  /** Functions cut off from DynamoDB (`error-handler`, `job-sweeper`, `jobs-api`, `processor-a`, …); the others still reach it. */
+  storeCutOff?: string[];
 }
 
 export interface LocalSystem {
@@ -79,7 +88,9 @@ export interface LocalSystem {
 
 /** Brings the whole system up on this machine: AWS's parts, the real handlers, and AWS's glue between them. */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
-  const settings = deploymentSettings('local');
+  const local = deploymentSettings('local');
+  const settings: DeploymentSettings =
+    options.outagePatienceSeconds === undefined ? local : { ...local, jobs: { ...local.jobs, outagePatienceSeconds: options.outagePatienceSeconds } };
   const { log } = options;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -104,7 +115,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(() => motoGate.stop());
     const motoEndpoint = `http://127.0.0.1:${motoPort}`;
 
-    const awsEnvironment = awsEndpoints(settings.region, dynamodb.endpoint, motoEndpoint);
+    // With --faults each function reaches DynamoDB Local through a proxy that can lose its answers or cut it off.
+    const storeProxy = options.faults ? new DynamoDbFaultProxy(dynamodb.port) : undefined;
+    if (storeProxy) stops.push(() => storeProxy.stop());
     const clientConfig = { region: settings.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint }),
@@ -124,11 +137,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const resources = await createLocalResources(clients, settings);
     const names = resourceNames('local');
 
-    const fn = (name: string, app: string, environment: Record<string, string>, functionSettings: FunctionSettings) => {
+    const fn = async (name: string, app: string, environment: Record<string, string>, functionSettings: FunctionSettings) => {
+      const dynamodbEndpoint = storeProxy ? await storeProxy.endpointFor(name.replace('async-jobs-local-', '')) : dynamodb.endpoint;
       const local = new LocalFunction({
         name,
         bundle: join(options.bundlesDir, app, 'main.js'),
-        environment: { ...awsEnvironment, ...environment },
+        environment: { ...awsEndpoints(settings.region, dynamodbEndpoint, motoEndpoint), ...environment },
         timeoutSeconds: functionSettings.timeoutSeconds,
         memoryMb: functionSettings.memoryMb,
         accountId: LOCAL_ACCOUNT_ID,
@@ -139,9 +153,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return local;
     };
     const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
-    const jobsApi = fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
-    const errorHandler = fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
-    const sweeper = fn(names.sweeperFunction, 'job-sweeper', jobSweeperEnvironment(settings), settings.functions.jobSweeper);
+    const jobsApi = await fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
+    const errorHandler = await fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
+    const sweeper = await fn(names.sweeperFunction, 'job-sweeper', jobSweeperEnvironment(settings), settings.functions.jobSweeper);
     const sweepSchedule = new Schedule({
       fn: sweeper,
       intervalMs: settings.sweeper.intervalSeconds * 1000,
@@ -154,8 +168,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(() => sweepSchedule.stop());
     const catalog = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     const processorSettings = { ...settings.functions.streamProcessor, timeoutSeconds: streamProcessorTimeoutSeconds(settings.jobs, catalog.longestRun()) };
-    const processors = settings.consumers.map((consumerId) =>
-      fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), processorSettings),
+    const processors = await Promise.all(
+      settings.consumers.map((consumerId) =>
+        fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), processorSettings),
+      ),
     );
 
     // The error handler's on-failure destination: the failed-events bus, in Lambda's envelope.
@@ -246,11 +262,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               }
               if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
               if ('deletedMappings' in request) for (const [i, source] of sources.entries()) source.deleted = (request.deletedMappings ?? []).includes(settings.consumers[i]);
+              if (storeProxy && typeof request.dynamodbLostAnswers === 'number') storeProxy.lossRate = Math.min(1, Math.max(0, request.dynamodbLostAnswers));
+              if (storeProxy && request.storeCutOff) {
+                storeProxy.cutOff.clear();
+                for (const name of request.storeCutOff) storeProxy.cutOff.add(name);
+              }
               return {
                 streamProcessor: processors[0]?.fault ?? null,
                 streamProcessorOf: Object.fromEntries(settings.consumers.map((c, i) => [c, processors[i].fault ?? null])),
                 errorHandler: errorHandler.fault ?? null,
                 deletedMappings: settings.consumers.filter((_, i) => sources[i].deleted),
+                dynamodbLostAnswers: storeProxy?.lossRate ?? 0,
+                storeCutOff: [...(storeProxy?.cutOff ?? [])],
               };
             }
             if (path === '/_local/crash') return { lostInvocations: processors.map((p) => p.crash()) };
@@ -260,6 +283,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
               return {
                 invocations: Object.fromEntries([jobsApi, errorHandler, sweeper, ...processors].map((f) => [f.name, f.invocations])),
                 droppedByDeletedMappings: Object.fromEntries(settings.consumers.map((c, i) => [c, sources[i].dropped])),
+                dynamodbAnswersLost: storeProxy?.lost ?? {},
               };
             }
             return { error: { code: 'ROUTE_NOT_FOUND', message: path } };

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArguments, portArgument } from './cli-arguments';
+import { parseArguments, portArgument, secondsArgument } from './cli-arguments';
 import { startLocalSystem, type LocalSystem } from './local-system';
 import { consoleRuntimeLog } from './runtime-log';
 
@@ -11,7 +11,9 @@ const USAGE = `Usage: npm start -- [options]
   --data-dir <dir>      keep DynamoDB Local's data in <dir> across restarts (default: in memory)
   --auth                require SigV4-signed requests, with credentials printed at startup
   --cors-origin <list>  allow these browser origins (comma-separated) to call the API (CORS is off by default)
-  --faults              serve /_local/faults, /_local/redeliver and /_local/stats (for tests and benchmarks)
+  --faults              serve /_local/faults, /_local/crash, /_local/services, /_local/redeliver and /_local/stats
+                        (for tests and benchmarks); the functions reach DynamoDB Local through a proxy that can lose answers
+  --outage-patience <s> how long processors ride out an unreachable store or topic (local default 30)
   --state-file <file>   where to write the running system's endpoints (.local/runtime.json)
   --help`;
 
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     auth: 'flag',
     faults: 'flag',
     'cors-origin': 'value',
+    'outage-patience': 'value',
     'state-file': 'value',
     help: 'flag',
   });
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     dataDir: typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined,
     auth: args['auth'] === true,
     faults: args['faults'] === true,
+    outagePatienceSeconds: typeof args['outage-patience'] === 'string' ? secondsArgument(args['outage-patience'], 'outage-patience') : undefined,
     corsOrigins: typeof args['cors-origin'] === 'string' ? args['cors-origin'].split(',').map((o) => o.trim()) : undefined,
     stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
     bundlesDir: resolve(__dirname, '..', '..', 'apps'),

@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { deploymentSettings } from '@async-jobs/platform';
 import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
 import type { InvokeResult, LocalFunction } from './local-function';
-import { StreamEventSource, type LambdaStreamRecord, type OnFailureRecord } from './stream-event-source';
+import { createdAtLatest, StreamEventSource, type LambdaStreamRecord, type OnFailureRecord } from './stream-event-source';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const idOf = (record: LambdaStreamRecord) => record.dynamodb.Keys?.['id']?.S ?? '';
@@ -79,5 +79,18 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
       DDBStreamBatchInfo: { streamArn: table.streamArn, batchSize: 1 },
     });
     expect(calls.flat().filter((id) => id === poison).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('the age of a stream record', () => {
+  const minute = Date.parse('2026-11-30T06:29:00.000Z');
+  const record = (roundedSeconds: number | undefined) => ({ eventSourceARN: 'arn', dynamodb: { ApproximateCreationDateTime: roundedSeconds } }) as LambdaStreamRecord;
+
+  it('counts from the latest instant the record can have been created: DynamoDB Local rounds its time down to the minute', () => {
+    // Written at 06:29:55 and read at once: it is seconds old, not 55 s old.
+    expect(createdAtLatest({ record: record(minute / 1000), arrivedAt: minute + 55_100 })).toBe(minute + 55_100);
+    // Read long after: it was created within its minute.
+    expect(createdAtLatest({ record: record(minute / 1000), arrivedAt: minute + 300_000 })).toBe(minute + 59_999);
+    expect(createdAtLatest({ record: record(undefined), arrivedAt: minute })).toBe(minute);
   });
 });

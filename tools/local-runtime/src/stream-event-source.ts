@@ -42,6 +42,17 @@ interface Pending {
 }
 
 /**
+ * The latest the record can have been created (epoch ms), which its age is counted from. DynamoDB
+ * Local rounds ApproximateCreationDateTime down to the minute (AWS to the second): counting from
+ * the rounded value would make a record up to a minute old at birth. It was created within that
+ * minute, and no later than this poller first read it.
+ */
+export function createdAtLatest(pending: Pick<Pending, 'record' | 'arrivedAt'>): number {
+  const rounded = pending.record.dynamodb.ApproximateCreationDateTime;
+  return rounded === undefined ? pending.arrivedAt : Math.min(rounded * 1000 + 59_999, pending.arrivedAt);
+}
+
+/**
  * One consumer's event source mapping, played locally with its AWS semantics: the INSERT filter,
  * batch size and batching window, partial batch responses (checkpoint at the lowest failed
  * sequence number), bisect on function error, bounded retries, maximum record age, and an
@@ -173,7 +184,7 @@ export class StreamEventSource {
   /** Invokes the function with a batch; `attempt` counts the invocations this batch's records already had. */
   private async deliver(batch: Pending[], attempt: number): Promise<void> {
     const { settings, fn } = this.options;
-    const oldest = Math.min(...batch.map((p) => (p.record.dynamodb.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000));
+    const oldest = Math.min(...batch.map(createdAtLatest));
     if (settings.maximumRecordAgeSeconds > 0 && Date.now() - oldest > settings.maximumRecordAgeSeconds * 1000) {
       return this.giveUp(batch, 'MaximumRecordAgeExceeded', attempt, 'record too old');
     }

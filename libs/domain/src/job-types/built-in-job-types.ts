@@ -1,3 +1,4 @@
+import { flakyJobType } from './flaky-job';
 import { JobTypeRegistry } from './job-type-registry';
 import { noopJobType } from './noop-job';
 import { createSleepJobType } from './sleep-job';
@@ -9,5 +10,5 @@ export interface BuiltInJobTypeOptions {
 
 /** The registry every app builds: the same types, so the API accepts exactly what processors run. */
 export function builtInJobTypes(options: BuiltInJobTypeOptions): JobTypeRegistry {
-  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds }), noopJobType]);
+  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds }), noopJobType, flakyJobType]);
 }

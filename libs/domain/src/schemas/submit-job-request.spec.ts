@@ -55,7 +55,7 @@ describe('parseSubmitJobRequest', () => {
 
   it('refuses an unknown job type, listing the known ones', () => {
     expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(UnknownJobTypeError);
-    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(/known types: noop, sleep/);
+    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(/known types: flaky, noop, sleep/);
   });
 });
 
@@ -71,6 +71,10 @@ describe('submitJobRequestModel', () => {
   it('comes from the job types: the legacy body and one envelope per type', () => {
     expect(model.anyOf).toEqual([
       { type: 'object', additionalProperties: false, required: ['seconds'], properties: { seconds: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 3600 }) } },
+      expect.objectContaining({
+        required: ['type', 'input'],
+        properties: { type: expect.objectContaining({ enum: ['flaky'] }), input: expect.objectContaining({ required: ['failures'] }) },
+      }),
       expect.objectContaining({ required: ['type', 'input'], properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) } }),
       expect.objectContaining({
         required: ['type', 'input'],

@@ -1,5 +1,5 @@
 import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
-import { handOverDeadline, retryDeadline, runDeadline, type DeadlinePolicy } from '../deadline-policy';
+import { handOverDeadline, retryDeadline, type DeadlinePolicy } from '../deadline-policy';
 import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
 import type { FailureReason, Job, JsonValue } from '../job';
 import type { JobRunContext, JobType } from '../job-types/job-type';
@@ -103,8 +103,9 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
   const { job, consumerId, lease } = args;
   const claimNow = (seen: Job | undefined) => {
     const now = deps.clock.now();
-    const deadline = runDeadline(now, runBudgetMs(deps, job, lease), lease.durationMs, deps.deadlines);
-    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs, deadline }), {
+    // The claim leaves the entry's deadline as the submit set it: moving it would rewrite the
+    // index key (two index writes per consumer and job) for the rare run that dies unseen.
+    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }), {
       seen,
       policy: deps.conflictPolicy,
     });
