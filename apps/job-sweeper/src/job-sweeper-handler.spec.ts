@@ -1,8 +1,8 @@
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
-import { systemClock, type ConsumerEntry, type DeadlinePolicy, type Job } from '@async-jobs/domain';
+import { StoreUnavailableError, systemClock, type ConsumerEntry, type DeadlinePolicy, type Job } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import { aLambdaContext, aSubmittedJob, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
-import { createJobSweeperHandler, type JobSweeperDeps } from './job-sweeper-handler';
+import { createJobSweeperHandler, SweepIncompleteError, type JobSweeperDeps } from './job-sweeper-handler';
 
 describe('job sweeper, against DynamoDB Local', () => {
   let table: TestTable;
@@ -73,6 +73,23 @@ describe('job sweeper, against DynamoDB Local', () => {
     logs.lines.length = 0;
     await createJobSweeperHandler(deps)({}, aLambdaContext());
     expect(logs.find('stalled entry ended')).toEqual([]);
+  });
+
+  it('sweeps what it can, logs each entry the store would not take, then fails the invocation so that an alarm sees it', async () => {
+    const refused = await stored(120_000, (job) => ({ a: finished, b: { ...job.consumers['b'], deadline: Date.now() - 50_000 } }));
+    const fine = await stored(120_000, (job) => ({ a: finished, b: { ...job.consumers['b'], deadline: Date.now() - 50_000 } }));
+    const refusing = Object.assign(Object.create(repository) as DynamoDbJobRepository, {
+      applyChange: (jobId: string, change: Parameters<DynamoDbJobRepository['applyChange']>[1]) =>
+        jobId === refused.id ? Promise.reject(new StoreUnavailableError('unreachable')) : repository.applyChange(jobId, change),
+    });
+
+    await expect(createJobSweeperHandler({ ...deps, repository: refusing })({}, aLambdaContext())).rejects.toBeInstanceOf(SweepIncompleteError);
+
+    expect((await repository.get(fine.id))?.consumers['b'].status).toBe('FAILED');
+    expect((await repository.get(refused.id))?.consumers['b'].status).toBe('PENDING');
+    expect(logs.find('entry could not be swept: looked at again at the next sweep if still overdue')).toEqual([
+      expect.objectContaining({ jobId: refused.id, consumerId: 'b', level: 'error', reason: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }) }),
+    ]);
   });
 
   it('answers in time: with no time left it takes no page', async () => {

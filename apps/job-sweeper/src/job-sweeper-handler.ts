@@ -9,6 +9,14 @@ export interface JobSweeperDeps extends SweepDeps {
   deadlines: DeadlinePolicy;
 }
 
+/** Raised after a sweep in which some entries could not be written: the next sweep looks at them again. */
+export class SweepIncompleteError extends Error {
+  constructor(readonly entries: number) {
+    super(`${entries} overdue entries could not be swept; the next sweep looks at them again`);
+    this.name = 'SweepIncompleteError';
+  }
+}
+
 /** Time kept back to answer the schedule: the sweep stops taking new pages this long before the deadline. */
 const ANSWER_MARGIN_MS = 5000;
 
@@ -41,11 +49,17 @@ async function sweep(deps: JobSweeperDeps, context: Pick<Context, 'awsRequestId'
       case 'skipped':
         jobLogger.debug({ stop: outcome.reason }, 'entry not due after all');
         return;
+      case 'failed':
+        jobLogger.error({ reason: outcome.reason }, 'entry could not be swept: looked at again at the next sweep if still overdue');
+        return;
     }
   };
   const outcomes = await sweepStalledEntries(deps, { consumers: deps.consumers, policy: deps.deadlines, until, onOutcome: report });
   const ended = outcomes.filter((o) => o.kind === 'ended').length;
   const postponed = outcomes.filter((o) => o.kind === 'postponed').length;
-  if (outcomes.length) logger.info({ ended, postponed, looked: outcomes.length }, 'sweep done');
+  const failed = outcomes.filter((o) => o.kind === 'failed').length;
+  if (outcomes.length) logger.info({ ended, postponed, failed, looked: outcomes.length }, 'sweep done');
+  // Failing the invocation raises the function's Errors metric, which the job-sweeper-errors alarm watches.
+  if (failed) throw new SweepIncompleteError(failed);
   return { ended, postponed };
 }

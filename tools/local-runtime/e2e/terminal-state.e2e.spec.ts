@@ -114,17 +114,24 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
     expect(completions.length - new Set(completions).size).toBe(0);
     expect(entries.filter((e) => e.status === 'SUCCEEDED').length).toBe(new Set(completions).size);
 
-    // 4. The failure metrics add up to the FAILED entries: each recorded once, by the error handler or the sweeper.
+    // 4. The failure metrics add up to the FAILED entries: each counted once, by the error handler
+    // (FailuresRecorded) or the sweeper (EntriesStalled); never twice, never an entry that is not
+    // FAILED. The one exception is a write that landed while its writer could no longer learn so
+    // (every answer lost, the store gone beyond its patience): that writer then says so instead,
+    // the error handler by keeping the failure for replay (FailuresArchived), the sweeper in an error line.
     const counted = (line: Record<string, unknown>) => ids.has(String(line['jobId'])) && (line['FailuresRecorded'] === 1 || line['EntriesStalled'] === 1);
     await waitUntil('every failure is counted', () => system.logLines().filter(counted).length >= failed.length, 20_000).catch(() => undefined);
-    const countedLines = system.logLines().filter(counted);
-    const uncounted = failed.filter((e) => !countedLines.some((l) => l['jobId'] === e.jobId && l['consumer'] === e.consumerId));
-    const storyOf = (e: { jobId: string; consumerId: string }) =>
-      system.logLines().filter((l) => l['jobId'] === e.jobId && (l['consumerId'] === e.consumerId || l['consumer'] === e.consumerId)).map((l) => `${l['service']}: ${l['message']}`);
-    expect(uncounted.map((e) => ({ jobId: e.jobId, consumerId: e.consumerId, code: e.error?.code, story: storyOf(e) }))).toEqual([]);
-    for (const consumerId of ['a', 'b']) {
-      expect([consumerId, countedLines.filter((l) => l['consumer'] === consumerId).length]).toEqual([consumerId, failed.filter((e) => e.consumerId === consumerId).length]);
-    }
+    const all = system.logLines();
+    const about = (e: { jobId: string; consumerId: string }) => (line: Record<string, unknown>) => line['jobId'] === e.jobId && (line['consumer'] === e.consumerId || line['consumerId'] === e.consumerId);
+    const countsOf = (e: { jobId: string; consumerId: string }) => all.filter(counted).filter(about(e)).length;
+    const keptForLater = (e: { jobId: string; consumerId: string }) =>
+      all.filter(about(e)).some((l) => l['FailuresArchived'] === 1 || l['message'] === 'entry could not be swept: looked at again at the next sweep if still overdue');
+    const story = (e: { jobId: string; consumerId: string }) => all.filter(about(e)).map((l) => `${l['service']}: ${l['message']}`);
+    expect(failed.filter((e) => countsOf(e) > 1).map((e) => ({ ...e, story: story(e) }))).toEqual([]);
+    expect(failed.filter((e) => countsOf(e) === 0 && !keptForLater(e)).map((e) => ({ jobId: e.jobId, consumerId: e.consumerId, code: e.error?.code, story: story(e) }))).toEqual([]);
+    const notFailed = entries.filter((e) => e.status !== 'FAILED' && countsOf(e) > 0);
+    expect(notFailed).toEqual([]);
+    expect(failed.filter((e) => countsOf(e) === 1).length).toBeGreaterThan(failed.length / 2);
     // And the outages were counted: records handed back when the store stayed away beyond the processors'
     // patience, failures kept for replay while the error handler could not reach it.
     expect(system.logLines().some((l) => l['RecordsRetried'] === 1)).toBe(true);

@@ -2,6 +2,7 @@ import { testDeadlines } from '../../tests/helpers/deadlines';
 import { FakeClock } from '../../tests/helpers/fake-clock';
 import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { aJob, anEntry } from '../../tests/helpers/job-factory';
+import { StoreUnavailableError } from '../errors';
 import { claimTransition } from '../job-transitions';
 import { applyChange } from '../job-change';
 import type { ConsumerEntry, Job } from '../job';
@@ -142,6 +143,23 @@ describe('sweepStalledEntries', () => {
       [lagging.id, 'skipped'],
     ]);
     expect(repository.jobs.get(leftBehind.id)!.consumers.a.deadline).toBeUndefined();
+  });
+
+  it('keeps sweeping the others when the store will not take one entry, and says which', async () => {
+    const { repository, sweep, store } = setUp(pickupEnds + 1);
+    const refused = await store({ a: due({ deadline: pickupEnds }), b: succeeded });
+    const fine = await store({ a: due({ deadline: pickupEnds }), b: succeeded });
+    const write = repository.applyChange.bind(repository);
+    repository.applyChange = async (jobId, change) => {
+      if (jobId === refused.id) throw new StoreUnavailableError('the store is unavailable');
+      return write(jobId, change);
+    };
+
+    const outcomes = await sweep();
+
+    expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual(expect.arrayContaining([[refused.id, 'failed'], [fine.id, 'ended']]));
+    expect(outcomes.find((o) => o.jobId === refused.id)).toMatchObject({ reason: { code: 'STORE_UNAVAILABLE' } });
+    expect(repository.jobs.get(fine.id)!.consumers.a.status).toBe('FAILED');
   });
 
   it('answers in time: stops once its time budget is spent', async () => {

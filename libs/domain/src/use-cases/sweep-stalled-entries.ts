@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { sweepTransition, type StallCode } from '../sweep-transition';
+import { failureReasonOf } from './process-job';
 
 export type SweepOutcome = { jobId: string; consumerId: string } & (
   | { kind: 'ended'; stall: StallCode; reason: FailureReason }
@@ -13,6 +14,8 @@ export type SweepOutcome = { jobId: string; consumerId: string } & (
   | { kind: 'cleaned' }
   /** Not overdue after all (the index lags the table), gone, or changed meanwhile and judged again later. */
   | { kind: 'skipped'; reason: StopReason }
+  /** The store could not be reached (or kept conflicting): the entry is looked at again at the next sweep. */
+  | { kind: 'failed'; reason: FailureReason }
 );
 
 export interface SweepDeps {
@@ -43,9 +46,12 @@ export async function sweepStalledEntries(
       let progressed = false;
       for (const jobId of jobIds) {
         const transition = sweepTransition({ consumerId, now: deps.clock.now(), policy: args.policy, token: deps.ids.newToken() });
-        const written = await applyTransition(deps, jobId, transition, { policy: deps.conflictPolicy });
-        const outcome = outcomeOf(jobId, consumerId, written.kind === 'stopped' ? written.reason : undefined, transition.verdict);
-        progressed ||= outcome.kind !== 'skipped';
+        // One entry the store will not take does not stop the sweep of the others.
+        const outcome = await applyTransition(deps, jobId, transition, { policy: deps.conflictPolicy }).then(
+          (written) => outcomeOf(jobId, consumerId, written.kind === 'stopped' ? written.reason : undefined, transition.verdict),
+          (error: unknown): SweepOutcome => ({ jobId, consumerId, kind: 'failed', reason: failureReasonOf(error) }),
+        );
+        progressed ||= outcome.kind !== 'skipped' && outcome.kind !== 'failed';
         outcomes.push(outcome);
         args.onOutcome?.(outcome);
       }
