@@ -132,6 +132,17 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(validation?.response_templates['application/json']).toContain('"code":"VALIDATION_FAILED"');
   });
 
+  it("keeps the status of every refusal API Gateway makes: the defaults set none, which would override their whole class", () => {
+    const responses = all(environment, 'aws_api_gateway_gateway_response');
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      const response = responses.find((r) => r.response_type === type);
+      expect(response).toBeDefined();
+      expect(response?.status_code).toBeUndefined();
+      expect(response?.response_templates['application/json']).toContain('"code":"$context.error.responseType"');
+    }
+    expect(responses.find((r) => r.response_type === 'ACCESS_DENIED')).toMatchObject({ status_code: '403', response_templates: { 'application/json': expect.stringContaining('"code":"FORBIDDEN"') } });
+  });
+
   it('lets the invoke role call exactly the product methods of this stage', () => {
     const invoke = policyDocuments(environment).find((d) => d.statement.some((s: any) => s.sid === 'CallTheJobsApi'));
     expect(invoke?.statement).toEqual([

@@ -17,21 +17,27 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { JsonSchemaDocument } from '@async-jobs/domain';
-import { resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { invokeRoleName, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 import type { JobsFunction } from './jobs-function';
 import { leastPrivilegePolicy } from './least-privilege-policy';
 
-/** API Gateway's own refusals, in the product's error body. */
-const GATEWAY_RESPONSES: { type: string; status: string; code: string }[] = [
+/**
+ * API Gateway's own refusals, in the product's error body, each with the code the local gateway
+ * gives too. The two defaults keep the status of the refusal they stand for (a status set on a
+ * default would become the status of every response of its class: a 404 or 415 would answer 400),
+ * and name it by API Gateway's response type.
+ */
+const GATEWAY_RESPONSES: { type: string; status?: string; code: string }[] = [
   { type: 'BAD_REQUEST_BODY', status: '400', code: 'VALIDATION_FAILED' },
   { type: 'MISSING_AUTHENTICATION_TOKEN', status: '403', code: 'MISSING_AUTHENTICATION' },
   { type: 'INVALID_SIGNATURE', status: '403', code: 'INVALID_SIGNATURE' },
-  { type: 'EXPIRED_TOKEN', status: '403', code: 'SIGNATURE_EXPIRED' },
+  { type: 'EXPIRED_TOKEN', status: '403', code: 'TOKEN_EXPIRED' },
   { type: 'ACCESS_DENIED', status: '403', code: 'FORBIDDEN' },
+  { type: 'WAF_FILTERED', status: '403', code: 'REQUEST_BLOCKED' },
   { type: 'THROTTLED', status: '429', code: 'THROTTLED' },
   { type: 'REQUEST_TOO_LARGE', status: '413', code: 'PAYLOAD_TOO_LARGE' },
-  { type: 'DEFAULT_4XX', status: '400', code: 'BAD_REQUEST' },
-  { type: 'DEFAULT_5XX', status: '502', code: 'INTERNAL_ERROR' },
+  { type: 'DEFAULT_4XX', code: '$context.error.responseType' },
+  { type: 'DEFAULT_5XX', code: '$context.error.responseType' },
 ];
 
 /**
@@ -104,7 +110,7 @@ export class JobsRestApi extends Construct {
         new ApiGatewayGatewayResponse(this, `response-${r.type.toLowerCase()}`, {
           restApiId,
           responseType: r.type,
-          statusCode: r.status,
+          ...(r.status ? { statusCode: r.status } : {}),
           responseTemplates: { 'application/json': `{"error":{"code":"${r.code}","message":$context.error.messageString}}` },
         }),
     );
@@ -162,7 +168,7 @@ export class JobsRestApi extends Construct {
 
     // Who may call the API: this role, allowed exactly the product's methods on this stage.
     this.invokeRole = new IamRole(this, 'invoke-role', {
-      name: names.invokeRole,
+      name: invokeRoleName(settings.environment, 'callers'),
       description: 'Assume to call the async-jobs API (SigV4)',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',

@@ -1,6 +1,7 @@
 import { RunningLocalSystem } from '@async-jobs/local-services';
 import { JobsApiError, WaitTimeoutError } from './jobs-api-error';
 import { JobsClient } from './jobs-client';
+import { localSystemClientOptions } from './local-system-options';
 
 describe('JobsClient against the local system with SigV4 required', () => {
   let system: RunningLocalSystem;
@@ -8,7 +9,8 @@ describe('JobsClient against the local system with SigV4 required', () => {
 
   beforeAll(async () => {
     system = await RunningLocalSystem.start(['--auth', '--faults']);
-    client = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: system.state.credentials });
+    // As bob: a role session, so that the SDK signer's session token is checked too.
+    client = new JobsClient({ ...localSystemClientOptions({ principal: 'bob', stateFile: system.stateFile }), endpoint: system.apiUrl });
   });
   afterAll(async () => {
     await system?.stop();
@@ -47,7 +49,10 @@ describe('JobsClient against the local system with SigV4 required', () => {
 
   it('is refused with wrong credentials', async () => {
     const stranger = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' }, maxAttempts: 1 });
-    await expect(stranger.listJobs()).rejects.toMatchObject({ status: 403, code: 'INVALID_SIGNATURE' });
+    await expect(stranger.listJobs()).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    const bob = system.state.principals?.find((p) => p.name === 'bob');
+    const wrongSecret = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: { accessKeyId: bob?.accessKeyId ?? '', secretAccessKey: 'x', sessionToken: bob?.sessionToken }, maxAttempts: 1 });
+    await expect(wrongSecret.listJobs()).rejects.toMatchObject({ status: 403, code: 'INVALID_SIGNATURE' });
   });
 
   it('retries answers that say "try again" and gives up after its attempts', async () => {

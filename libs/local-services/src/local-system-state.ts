@@ -25,5 +25,24 @@ export interface LocalSystemState {
   accountId: string;
   resources: LocalResources;
   consumers: string[];
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** With `--auth`: who may call the API, each with its keys (callers first; the first is the CLI's default). */
+  principals?: LocalPrincipal[];
+}
+
+/**
+ * A principal the local gateway knows: its keys, and the identity API Gateway would pass on for it
+ * (`requestContext.identity`). Temporary credentials (an assumed role's session) carry a session
+ * token that every request must present.
+ */
+export interface LocalPrincipal {
+  name: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** `arn:aws:iam::<account>:user/<name>`, or `arn:aws:sts::<account>:assumed-role/<role>/<session>`. */
+  userArn: string;
+  accountId: string;
+  /** The user id, or the role id and session name (`AROA…:session`). */
+  caller: string;
+  operator: boolean;
 }

@@ -150,6 +150,11 @@ export function deploymentSettings(environment: string): DeploymentSettings {
   return SETTINGS[environment as Environment];
 }
 
+/** The role a group of callers assumes to call the API (`async-jobs-prod-callers-invoke`). */
+export function invokeRoleName(environment: string, group: string): string {
+  return resourceName(environment, `${group}-invoke`);
+}
+
 /** The names of an environment's resources, from the one naming function. */
 export function resourceNames(environment: string) {
   const name = (resource: string) => resourceName(environment, resource);
@@ -163,7 +168,6 @@ export function resourceNames(environment: string) {
     jobsApiFunction: name('jobs-api'),
     errorHandlerFunction: name('error-handler'),
     api: name('api'),
-    invokeRole: name('api-invoke'),
     sweeperFunction: name('job-sweeper'),
     sweeperSchedule: name('sweep-stalled-entries'),
   };

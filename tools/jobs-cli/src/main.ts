@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { EventBridgeClient, StartReplayCommand } from '@aws-sdk/client-eventbridge';
-import { JobsApiError, JobsClient, WaitTimeoutError, type JobView } from '@async-jobs/client';
+import { JobsApiError, JobsClient, localSystemClientOptions, WaitTimeoutError, type JobView } from '@async-jobs/client';
 import { resourceNames } from '@async-jobs/platform';
 
 /** Exit codes scripts can rely on. */
@@ -16,7 +16,8 @@ const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- 
   watch <jobId> [--timeout <s>]
   replay --from <ISO time> [--to <ISO time>] [--environment <env> --account <id>]
 Options: --endpoint <url> (or JOBS_API_URL; the running local system by default), --region <region>,
-         --profile <aws profile>, --json (machine-readable output)
+         --profile <aws profile>, --principal <name> (a principal of the local system started with --auth;
+         the first caller by default), --json (machine-readable output)
 Exit codes: 0 done (a waited job SUCCEEDED), 1 a waited job FAILED or was CANCELLED, 2 usage,
             3 the API refused or failed, 4 timed out`;
 
@@ -28,7 +29,7 @@ interface Parsed {
   flags: Record<string, string | true>;
 }
 
-const FLAGS_WITH_VALUES = ['seconds', 'type', 'input', 'timeout', 'status', 'limit', 'next-token', 'from', 'to', 'environment', 'account', 'endpoint', 'region', 'profile', 'state-file'];
+const FLAGS_WITH_VALUES = ['seconds', 'type', 'input', 'timeout', 'status', 'limit', 'next-token', 'from', 'to', 'environment', 'account', 'endpoint', 'region', 'profile', 'state-file', 'principal'];
 const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
 
 function parse(argv: string[]): Parsed {
@@ -56,7 +57,6 @@ interface LocalState {
   apiUrl: string;
   region: string;
   motoEndpoint: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
   resources: { archiveArn: string; failedEventsBusArn: string; replayRuleArn: string };
 }
 
@@ -71,8 +71,17 @@ function clientFor(flags: Parsed['flags']): JobsClient {
   const isLocal = /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(endpoint);
   const region = String(flags['region'] ?? (isLocal ? local?.region : undefined) ?? process.env['AWS_REGION'] ?? 'us-east-1');
   if (flags['profile']) return new JobsClient({ endpoint, region, credentials: defaultProvider({ profile: String(flags['profile']) }) });
-  if (isLocal) return new JobsClient({ endpoint, region, ...(local?.credentials ? { credentials: local.credentials } : { sign: false }) });
-  return new JobsClient({ endpoint, region });
+  const principal = flags['principal'] === undefined ? undefined : String(flags['principal']);
+  if (!isLocal) {
+    if (principal !== undefined) throw new UsageError('--principal picks a principal of the local system; against AWS, use --profile or the default credentials');
+    return new JobsClient({ endpoint, region });
+  }
+  if (!local) return new JobsClient({ endpoint, region, sign: false });
+  try {
+    return new JobsClient({ ...localSystemClientOptions({ principal, stateFile: String(flags['state-file'] ?? '.local/runtime.json') }), endpoint, region });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** One line per change: the job's status, then each consumer's status and attempts. */

@@ -242,7 +242,8 @@ describe('the local system with --data-dir and --auth', () => {
       expect(unsigned.status).toBe(403);
       expect(unsigned.body.error.code).toBe('MISSING_AUTHENTICATION');
 
-      const credentials = system.state.credentials!;
+      const alice = system.state.principals!.find((p) => p.name === 'alice')!;
+      const credentials = { accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey };
       const body = '{"seconds":1}';
       const url = new URL(`${system.apiUrl}/jobs`);
       const signed = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials, sha256: NodeSha256 }).sign({
@@ -263,7 +264,9 @@ describe('the local system with --data-dir and --auth', () => {
 
       const signedGet = async () => {
         const url = new URL(`${system.apiUrl}/jobs/${jobId}`); // the port changes on each launch
-        const request = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials: system.state.credentials!, sha256: NodeSha256 }).sign({
+        // The keys change on each launch too.
+        const alice = system.state.principals!.find((p) => p.name === 'alice')!;
+        const request = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials: alice, sha256: NodeSha256 }).sign({
           method: 'GET',
           protocol: 'http:',
           hostname: url.hostname,

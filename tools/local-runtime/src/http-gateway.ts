@@ -4,7 +4,7 @@ import type { FieldError } from '@async-jobs/domain';
 import type { LocalFunction } from './local-function';
 import type { RequestModelValidator } from './request-model-validator';
 import type { RuntimeLog } from './runtime-log';
-import { verifySigV4, type LocalCredentials } from './sigv4-verifier';
+import { verifySigV4, type LocalPrincipal } from './sigv4/sigv4-verifier';
 
 /** API Gateway's own payload limit; the handler enforces the product's smaller one. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -24,8 +24,8 @@ export interface GatewayOptions {
   region: string;
   jobsApi: LocalFunction;
   validator: RequestModelValidator;
-  /** When set, every request must carry a valid SigV4 signature made with these credentials. */
-  credentials?: LocalCredentials;
+  /** When set, every request must carry a valid SigV4 signature made with the keys of one of these principals. */
+  principals?: readonly LocalPrincipal[];
   /** Extra routes under `/_local/` (fault injection for end-to-end tests), when enabled. */
   admin?: (path: string, body: unknown) => Promise<unknown>;
   log: RuntimeLog;
@@ -51,7 +51,8 @@ export function startHttpGateway(options: GatewayOptions): Promise<Server> {
 async function handle(options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const headersOut = { 'x-amzn-RequestId': requestId };
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const target = req.url ?? '/';
+  const url = new URL(target, 'http://localhost');
   const body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
   if (body === undefined) return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
 
@@ -59,13 +60,17 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
     return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);
   }
   // Browsers send CORS preflights unsigned; API Gateway leaves OPTIONS unauthenticated for them too.
-  if (options.credentials && req.method !== 'OPTIONS') {
-    const verdict = await verifySigV4(
-      { method: req.method ?? 'GET', path: url.pathname, query: queryOf(url), headers: req.headers, body },
-      options.credentials,
+  let principal: LocalPrincipal | undefined;
+  if (options.principals && req.method !== 'OPTIONS') {
+    // The signature covers the request as sent: the raw target, and every header line as it came.
+    const at = target.indexOf('?');
+    const verdict = verifySigV4(
+      { method: req.method ?? 'GET', rawPath: at === -1 ? target : target.slice(0, at), rawQuery: at === -1 ? '' : target.slice(at + 1), headers: rawHeaders(req), body },
+      options.principals,
       options.region,
     );
     if (!verdict.ok) return send(res, 403, gatewayError(verdict.code, verdict.message), headersOut);
+    principal = verdict.principal;
   }
 
   const matched = RESOURCES.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find((x) => x.m);
@@ -83,7 +88,7 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
     if (details.length) return send(res, 400, gatewayError('VALIDATION_FAILED', 'Invalid request body', details), headersOut);
   }
 
-  const event = proxyEvent(options, req, url, body, requestId, matched);
+  const event = proxyEvent(options, req, url, body, requestId, matched, principal);
   const result = await options.jobsApi.invoke(event);
   if (!result.ok) {
     options.log.error(`jobs-api failed: ${result.errorType}: ${result.errorMessage}`);
@@ -94,7 +99,15 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   res.end(response.body ?? '');
 }
 
-function proxyEvent(options: GatewayOptions, req: IncomingMessage, url: URL, body: Buffer, requestId: string, matched: { r: (typeof RESOURCES)[number]; m: RegExpExecArray | null } | undefined) {
+function proxyEvent(
+  options: GatewayOptions,
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  requestId: string,
+  matched: { r: (typeof RESOURCES)[number]; m: RegExpExecArray | null } | undefined,
+  principal: LocalPrincipal | undefined,
+) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -130,7 +143,16 @@ function proxyEvent(options: GatewayOptions, req: IncomingMessage, url: URL, bod
       requestId,
       requestTimeEpoch: Date.now(),
       protocol: `HTTP/${req.httpVersion}`,
-      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? '') },
+      // What IAM authorization passes on: who signed, or nobody when the gateway takes unsigned requests.
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+        caller: principal?.caller ?? null,
+        user: principal?.caller ?? null,
+        userArn: principal?.userArn ?? null,
+        accountId: principal?.accountId ?? null,
+        accessKey: principal?.accessKeyId ?? null,
+      },
     },
     body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : null,
     isBase64Encoded: body.length > 0 && !isText,
@@ -146,13 +168,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-function queryOf(url: URL): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    const existing = query[name];
-    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return query;
+/** Each header as it arrived, repeated lines kept apart (Node joins some with ", ", which SigV4 does not). */
+function rawHeaders(req: IncomingMessage): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) (headers[req.rawHeaders[i].toLowerCase()] ??= []).push(req.rawHeaders[i + 1]);
+  return headers;
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -30,6 +29,7 @@ import { createLocalResources } from './local-resources';
 import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
 import { RequestModelValidator } from './request-model-validator';
 import { Schedule } from './schedule';
+import { localPrincipals } from './sigv4/local-principals';
 import { ServiceGate } from './service-gate';
 import type { RuntimeLog } from './runtime-log';
 import { StreamEventSource } from './stream-event-source';
@@ -43,7 +43,7 @@ export interface LocalSystemOptions {
   motoPort?: number;
   /** Keep DynamoDB Local's data here across restarts; in memory when unset. */
   dataDir?: string;
-  /** Require SigV4 on every API request, with credentials generated for this run. */
+  /** Require SigV4 on every API request, signed by one of the principals generated for this run. */
   auth: boolean;
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins?: string[];
@@ -241,7 +241,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return { dynamodb: dynamodb.alive, moto: motoUp };
     };
 
-    const credentials = options.auth ? { accessKeyId: `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') } : undefined;
+    const principals = options.auth ? localPrincipals(LOCAL_ACCOUNT_ID) : undefined;
     const server: Server = await startHttpGateway({
       port: options.port,
       host: options.host,
@@ -249,7 +249,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       region: settings.region,
       jobsApi,
       validator: new RequestModelValidator(submitJobRequestModel(catalog)),
-      credentials,
+      principals,
       log,
       admin: options.faults
         ? async (path, body) => {
@@ -304,7 +304,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       accountId: LOCAL_ACCOUNT_ID,
       resources,
       consumers: settings.consumers,
-      ...(credentials ? { credentials } : {}),
+      ...(principals ? { principals } : {}),
     };
     mkdirSync(dirname(options.stateFile), { recursive: true });
     writeFileSync(options.stateFile, JSON.stringify(state, null, 2));

@@ -9,7 +9,7 @@ const USAGE = `Usage: npm start -- [options]
   --dynamodb-port <n>   DynamoDB Local's port (8421)
   --moto-port <n>       moto_server's port (5421)
   --data-dir <dir>      keep DynamoDB Local's data in <dir> across restarts (default: in memory)
-  --auth                require SigV4-signed requests, with credentials printed at startup
+  --auth                require SigV4-signed requests: callers alice and bob, operator ops, keys printed at startup
   --cors-origin <list>  allow these browser origins (comma-separated) to call the API (CORS is off by default)
   --faults              serve /_local/faults, /_local/crash, /_local/services, /_local/redeliver and /_local/stats
                         (for tests and benchmarks); the functions reach DynamoDB Local through a proxy that can lose answers
@@ -76,9 +76,9 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
   const lines = [
     `async-jobs is running locally (environment "local", up in ${(ms / 1000).toFixed(1)} s)`,
     `  API             ${state.apiUrl}   POST /jobs · GET /jobs · GET /jobs/{jobId} · POST /jobs/{jobId}/cancel · GET /openapi.json`,
-    state.credentials
-      ? `  auth            SigV4 required: access key ${state.credentials.accessKeyId}, secret ${state.credentials.secretAccessKey}, region ${state.region}, service execute-api`
-      : '  auth            off (start with --auth to require SigV4 signatures)',
+    state.principals
+      ? `  auth            SigV4 required (region ${state.region}, service execute-api); each caller sees only its own jobs, operators every job`
+      : '  auth            off: one anonymous owner (start with --auth to require SigV4 signatures from distinct principals)',
     `  DynamoDB Local  ${state.dynamodbEndpoint}   table ${r.tableName} with its stream (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
     `  moto            ${state.motoEndpoint}   SNS, SQS, EventBridge`,
     `  consumers       ${state.consumers.join(', ')}   (batch ${s.batchSize}, window ${s.maximumBatchingWindowSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? 'on' : 'off'}, record age ≤ ${s.maximumRecordAgeSeconds} s)`,
@@ -86,13 +86,29 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
     `  failed events   bus ${r.failedEventsBus}, archive ${r.archiveName}, replayed events → error handler`,
     `  sweeper         every ${settings.sweeper.intervalSeconds} s: ends entries nothing else will finish (never picked up within ${settings.stream.maximumRecordAgeSeconds} s, abandoned runs, unrecorded failures)`,
     '',
-    `  try   curl -X POST ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs -d '{"seconds":1}'`,
-    `        curl ${state.apiUrl.replace('127.0.0.1', 'localhost')}/jobs/<jobId>`,
-    ...(state.credentials ? [`        (signed: curl --aws-sigv4 "aws:amz:${state.region}:execute-api" --user "${state.credentials.accessKeyId}:${state.credentials.secretAccessKey}" ...)`] : []),
+    ...(state.principals ? principalLines(state) : unsignedLines(state.apiUrl)),
     '  replay archived failures   npm run replay -- --from <ISO time> --to <ISO time>',
     '  stop  Ctrl-C',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function unsignedLines(apiUrl: string): string[] {
+  const url = apiUrl.replace('127.0.0.1', 'localhost');
+  return [`  try   curl -X POST ${url}/jobs -H 'content-type: application/json' -d '{"seconds":1}'`, `        curl ${url}/jobs/<jobId>`];
+}
+
+/** Each principal with its keys, and a curl command that works as it (curl signs with --aws-sigv4). */
+function principalLines(state: LocalSystem['state']): string[] {
+  const url = state.apiUrl.replace('127.0.0.1', 'localhost');
+  const lines = ['  principals      (also in .local/runtime.json; the CLI takes --principal <name>)'];
+  for (const p of state.principals ?? []) {
+    lines.push(`    ${p.name.padEnd(6)} ${p.operator ? 'operator' : 'caller  '}  ${p.userArn}`);
+    lines.push(`           access key ${p.accessKeyId}  secret ${p.secretAccessKey}${p.sessionToken ? `  session token ${p.sessionToken}` : ''}`);
+    const token = p.sessionToken ? ` -H 'x-amz-security-token: ${p.sessionToken}'` : '';
+    lines.push(`    try    curl --aws-sigv4 'aws:amz:${state.region}:execute-api' --user '${p.accessKeyId}:${p.secretAccessKey}'${token} -H 'content-type: application/json' -d '{"seconds":1}' ${url}/jobs`);
+  }
+  return lines;
 }
 
 main().catch((error: Error) => {
