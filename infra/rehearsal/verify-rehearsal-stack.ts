@@ -1,10 +1,12 @@
 import { APIGatewayClient, GetMethodCommand, GetModelsCommand, GetRequestValidatorsCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeArchiveCommand, DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { consumerFunctionName, deploymentSettings, operationsPlan, resourceName, resourceNames, SERVICE_NAME, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
+import { consumerFunctionName, deploymentSettings, invokeRoleName, JOBS_BY_OWNER_INDEX, operationsPlan, resourceName, resourceNames, SERVICE_NAME, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 /**
  * Looks at what `terraform apply` created, through the AWS SDK, and returns what it checked. Throws
@@ -20,6 +22,8 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   const sns = new SNSClient(config);
   const apigateway = new APIGatewayClient(config);
   const cloudwatch = new CloudWatchClient(config);
+  const iam = new IAMClient(config);
+  const wafv2 = new WAFV2Client(config);
   const checks: string[] = [];
   const check = (what: string, ok: boolean, seen: unknown) => {
     if (!ok) throw new Error(`rehearsal check failed: ${what}; saw ${JSON.stringify(seen)}`);
@@ -31,6 +35,8 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     check('the table has a NEW_IMAGE stream', Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE', Table?.StreamSpecification);
     const indexes = new Map((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
     check('the table has the listing index, keys only', indexes.get('by-type-created')?.Projection?.ProjectionType === 'KEYS_ONLY', Table?.GlobalSecondaryIndexes);
+    const byOwner = indexes.get(JOBS_BY_OWNER_INDEX.name);
+    check("the table has the owners' listing index, by owner and type, keys only", byOwner?.KeySchema?.map((k) => k.AttributeName).join() === 'ownerType,createdSort' && byOwner.Projection?.ProjectionType === 'KEYS_ONLY', byOwner);
     for (const consumerId of settings.consumers) {
       const index = indexes.get(UNFINISHED_ENTRIES_INDEX.name(consumerId));
       check(
@@ -115,9 +121,29 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     check('the request model is the draft-04 schema from the domain', JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#', models);
     const { items: validators = [] } = await apigateway.send(new GetRequestValidatorsCommand({ restApiId: api?.id }));
     check('a validator checks request bodies', validators.some((v) => v.validateRequestBody), validators);
-    check('the outputs name the API URL and the invoke role', Boolean(outputs['api_url']?.value) && /:role\//.test(outputs['invoke_role_arn']?.value ?? ''), outputs);
+
+    // The resource policy is not rehearsed: moto answers it unescaped, which the AWS provider cannot read (see ApiAccess).
+
+    const roleArns = outputs['invoke_role_arns']?.value as unknown as Record<string, string> | undefined;
+    for (const [group, { operator }] of Object.entries(settings.access.groups)) {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: invokeRoleName('rehearsal', group) }));
+      check(`the ${group} group has its invoke role, in the outputs`, Role?.Arn !== undefined && roleArns?.[group] === Role.Arn, { Role, roleArns });
+      const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: Role?.RoleName, PolicyName: 'invoke-jobs-api' }));
+      check(`the ${group} role may invoke the API's methods only`, /execute-api:Invoke/.test(decodeURIComponent(PolicyDocument ?? '')) && !/"\*"/.test(decodeURIComponent(PolicyDocument ?? '')), PolicyDocument);
+      const jobsApi = await lambda.send(new GetFunctionCommand({ FunctionName: names.jobsApiFunction }));
+      const operators = jobsApi.Configuration?.Environment?.Variables?.['OPERATOR_PRINCIPALS']?.split(',') ?? [];
+      check(`jobs-api knows the ${group} role ${operator ? 'as an operator' : 'as no operator'}`, operators.includes(Role?.Arn ?? '') === operator, operators);
+    }
+
+    if (settings.access.waf.enabled) {
+      const stageArn = `arn:aws:apigateway:${settings.region}::/restapis/${api?.id}/stages/${settings.environment}`;
+      const { WebACL } = await wafv2.send(new GetWebACLForResourceCommand({ ResourceArn: stageArn }));
+      check('the web ACL guards the stage, the rate limit first', WebACL?.Rules?.[0]?.Statement?.RateBasedStatement?.Limit === settings.access.waf.requestsPerFiveMinutesPerIp, WebACL);
+      check("the web ACL runs AWS's managed rule groups", (WebACL?.Rules ?? []).filter((r) => r.Statement?.ManagedRuleGroupStatement?.VendorName === 'AWS').length === 3, WebACL?.Rules);
+    }
+    check('the outputs name the API URL', Boolean(outputs['api_url']?.value), outputs);
   } finally {
-    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch]) client.destroy();
+    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch, iam, wafv2]) client.destroy();
   }
   return checks;
 }

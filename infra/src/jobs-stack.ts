@@ -5,7 +5,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, streamProcessorTimeoutSeconds, type DeploymentSettings } from '@async-jobs/platform';
+import { JOBS_BY_OWNER_INDEX, JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, streamProcessorTimeoutSeconds, type DeploymentSettings } from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
@@ -28,7 +28,7 @@ export interface JobsStackOptions {
   localStatePath?: string;
 }
 
-const ENDPOINT_SERVICES = ['apigateway', 'cloudwatch', 'logs', 'dynamodb', 'events', 'iam', 'kms', 'lambda', 'sns', 'sqs', 'sts', 'xray'] as const;
+const ENDPOINT_SERVICES = ['apigateway', 'cloudwatch', 'logs', 'dynamodb', 'events', 'iam', 'kms', 'lambda', 'sns', 'sqs', 'sts', 'wafv2', 'xray'] as const;
 
 /** One environment of async-jobs: `jobs-<env>`, built from that environment's settings. */
 export class JobsStack extends TerraformStack {
@@ -85,23 +85,28 @@ export class JobsStack extends TerraformStack {
       name: names.jobsApiFunction,
       bundleDir: join(bundlesDir, 'jobs-api'),
       settings: settings.functions.jobsApi,
-      environment: jobsApiEnvironment(settings),
+      environment: jobsApiEnvironment(settings, { accountId: account.accountId, callerIdentity: 'iam' }),
       logRetentionDays: settings.logRetentionDays,
       key,
       emulated,
       grants: [
         // Submit is a conditional put, reads are strongly consistent gets, cancel a conditional update.
         { sid: 'SubmitReadAndCancelJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], resources: [this.table.table.arn] },
-        { sid: 'ListJobsFromTheIndex', actions: ['dynamodb:Query'], resources: [`${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`] },
+        // A caller's own jobs from the owners' index; an operator's listing of every owner from the types' index.
+        { sid: 'ListJobsFromTheIndexes', actions: ['dynamodb:Query'], resources: [`${this.table.table.arn}/index/${JOBS_BY_OWNER_INDEX.name}`, `${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
     this.sweeper = new JobSweeper(this, 'job-sweeper', { settings, bundleDir: join(bundlesDir, 'job-sweeper'), table: this.table.table, key, emulated });
-    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId });
+    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId, emulated });
     this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
 
     new TerraformOutput(this, 'api_url', { value: this.restApi.stage.invokeUrl, description: 'Base URL of the jobs API (SigV4, service execute-api)' });
-    new TerraformOutput(this, 'invoke_role_arn', { value: this.restApi.invokeRole.arn, description: 'Assume this role to call the API' });
+    new TerraformOutput(this, 'invoke_role_arns', {
+      value: Object.fromEntries(Object.entries(this.restApi.access.roles).map(([group, role]) => [group, role.arn])),
+      description: "Per group of callers, the role to assume to call the API (an operator group's sees every job)",
+    });
+    if (this.restApi.firewall) new TerraformOutput(this, 'web_acl_arn', { value: this.restApi.firewall.webAcl.arn });
     new TerraformOutput(this, 'table_name', { value: this.table.table.name });
     new TerraformOutput(this, 'error_topic_arn', { value: this.errorHandling.topic.arn });
     new TerraformOutput(this, 'failed_events_bus', { value: this.errorHandling.bus.name });

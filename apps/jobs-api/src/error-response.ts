@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
+  ForbiddenError,
   IdempotencyKeyReusedError,
   InvalidJobIdError,
   JobAlreadyFinishedError,
@@ -34,6 +35,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return respond(400, error.code, error.message, [{ field: 'jobId', code: 'INVALID_FORMAT', message: error.message }]);
   }
   if (error instanceof JobNotFoundError) return respond(404, error.code, error.message);
+  if (error instanceof ForbiddenError) return respond(403, error.code, error.message);
   if (error instanceof JobAlreadyFinishedError || error instanceof IdempotencyKeyReusedError) return respond(409, error.code, error.message);
   if (error instanceof StoreUnavailableError || error instanceof JobConflictError) {
     return respond(503, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable; retry after the given delay', undefined, { 'Retry-After': '1' });

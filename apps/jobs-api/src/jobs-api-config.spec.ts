@@ -12,4 +12,16 @@ describe('loadJobsApiConfig', () => {
     expect(() => loadJobsApiConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ALLOWED_ORIGINS: "https:\/\/app.example.com\/path"/);
     expect(() => loadJobsApiConfig({ JOBS_TABLE_NAME: 'jobs' })).toThrow(/CONSUMERS is required/);
   });
+
+  it('requires IAM identity unless told anonymous, and reads operators as principals', () => {
+    expect(loadJobsApiConfig(base).callers).toEqual({ identity: 'iam', operators: [] });
+    expect(loadJobsApiConfig({ ...base, CALLER_IDENTITY: 'anonymous' }).callers.identity).toBe('anonymous');
+    const operators = 'arn:aws:iam::123456789012:role/platform/ops, arn:aws:iam::123456789012:user/alice';
+    expect(loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: operators }).callers.operators).toEqual(['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:user/alice']);
+  });
+
+  it('refuses an identity mode or operator it cannot read, naming the variable', () => {
+    expect(() => loadJobsApiConfig({ ...base, CALLER_IDENTITY: 'none' })).toThrow(/CALLER_IDENTITY: expected iam or anonymous, got "none"/);
+    expect(() => loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: 'ops' })).toThrow(/OPERATOR_PRINCIPALS: "ops" is not the ARN/);
+  });
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError, deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
+import { principalOf, type CallerPolicy } from './caller-identity';
 
 export interface JobsApiConfig {
   tableName: string;
@@ -13,6 +14,8 @@ export interface JobsApiConfig {
   corsAllowedOrigins: string[];
   /** When the sweeper looks at an entry no run claims. */
   deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
+  /** How callers are known, and who operates. */
+  callers: CallerPolicy;
 }
 
 export function loadJobsApiConfig(env: Record<string, string | undefined>): JobsApiConfig {
@@ -26,7 +29,23 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
     logLevel: settings.string('LOG_LEVEL', 'info'),
     corsAllowedOrigins: corsOrigins(env['CORS_ALLOWED_ORIGINS']),
     deadlines: deadlinePolicyFrom(settings),
+    callers: { identity: callerIdentity(env['CALLER_IDENTITY']), operators: operatorPrincipals(env['OPERATOR_PRINCIPALS']) },
   };
+}
+
+/** IAM unless told otherwise: a deployment that forgot the variable must not serve everyone as one owner. */
+function callerIdentity(raw: string | undefined): CallerPolicy['identity'] {
+  const value = raw ?? 'iam';
+  if (value !== 'iam' && value !== 'anonymous') throw new ConfigurationError(`Environment variable CALLER_IDENTITY: expected iam or anonymous, got "${value}"`);
+  return value;
+}
+
+/** `arn:aws:iam::123456789012:role/ops,arn:aws:iam::123456789012:user/alice`: users, roles (any path) or role sessions, as principals. */
+function operatorPrincipals(raw: string | undefined): string[] {
+  const arns = (raw ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = arns.find((a) => !/^arn:[\w-]+:(iam|sts)::\d{12}:\S+$/.test(a));
+  if (bad) throw new ConfigurationError(`Environment variable OPERATOR_PRINCIPALS: "${bad}" is not the ARN of an IAM user or role`);
+  return arns.map(principalOf);
 }
 
 /** `https://app.example.com,http://localhost:5173`, or `*` for any origin. */

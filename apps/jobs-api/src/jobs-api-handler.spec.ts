@@ -8,6 +8,11 @@ import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
 import { JOB_VIEW_SCHEMA } from './openapi-document';
 
 const UNKNOWN_ID = '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21';
+const ALICE = 'arn:aws:iam::123456789012:user/alice';
+const BOB_SESSION = 'arn:aws:sts::123456789012:assumed-role/payments-callers/bob';
+const BOB_ROLE = 'arn:aws:iam::123456789012:role/payments-callers';
+const OPS_ROLE = 'arn:aws:iam::123456789012:role/ops';
+const OPS_SESSION = 'arn:aws:sts::123456789012:assumed-role/ops/oncall-carol';
 
 describe('jobs-api handler, against DynamoDB Local', () => {
   let table: TestTable;
@@ -29,6 +34,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       retentionDays: 30,
       deadlines: deployedDeadlines,
       maxBodyBytes: 1024,
+      callers: { identity: 'iam', operators: [OPS_ROLE] },
     };
     handle = createJobsApiHandler(deps);
   });
@@ -136,6 +142,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
+        owner: ALICE,
       });
     });
 
@@ -247,6 +254,91 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       const response = await list(query);
       expect(response.statusCode).toBe(400);
       expect(JSON.parse(response.body).error.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+  });
+
+  describe('owners', () => {
+    const as = (signedBy: string | null, request: Parameters<typeof anApiRequest>[0]) => handle(anApiRequest({ ...request, signedBy }), aLambdaContext());
+    const submitAs = async (signedBy: string) => JSON.parse((await as(signedBy, { method: 'POST', path: '/jobs', body: '{"type":"noop","input":{}}' })).body).jobId as string;
+    const getAs = (signedBy: string, jobId: string) => as(signedBy, { method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId } });
+    const cancelAs = (signedBy: string, jobId: string) => as(signedBy, { method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } });
+    const listAs = (signedBy: string, query: Record<string, string[]> = {}) => as(signedBy, { method: 'GET', path: '/jobs', multiValueQueryStringParameters: query });
+    const listed = async (signedBy: string, query: Record<string, string[]> = {}) => JSON.parse((await listAs(signedBy, { limit: ['100'], ...query })).body).jobs.map((j: { jobId: string }) => j.jobId) as string[];
+
+    it("records the caller's identity on the job; a role's sessions are one owner", async () => {
+      const jobId = await submitAs(BOB_SESSION);
+      const stored = (await table.items()).find((item) => item['id'] === jobId);
+      expect(stored?.['owner']).toEqual({ principal: BOB_ROLE, userArn: BOB_SESSION, caller: 'payments-callers:bob', accountId: '123456789012' });
+      expect(JSON.parse((await getAs('arn:aws:sts::123456789012:assumed-role/payments-callers/another-session', jobId)).body)).toMatchObject({ jobId, owner: BOB_ROLE });
+    });
+
+    it("answers another owner's job with the very 404 of a missing one, and cancels nothing", async () => {
+      const jobId = await submitAs(ALICE);
+      const foreign = await getAs(BOB_SESSION, jobId);
+      const missing = await getAs(BOB_SESSION, UNKNOWN_ID);
+      expect([foreign.statusCode, missing.statusCode]).toEqual([404, 404]);
+      expect(foreign.body.replace(jobId, '<id>')).toBe(missing.body.replace(UNKNOWN_ID, '<id>'));
+      expect(Object.keys(foreign.headers ?? {}).sort()).toEqual(Object.keys(missing.headers ?? {}).sort());
+
+      const cancel = await cancelAs(BOB_SESSION, jobId);
+      expect(cancel.statusCode).toBe(404);
+      expect(JSON.parse((await getAs(ALICE, jobId)).body)).toMatchObject({ status: 'PENDING', version: 1 });
+    });
+
+    it("lists each caller's own jobs, from its own index partition", async () => {
+      const alices = await submitAs(ALICE);
+      const bobs = await submitAs(BOB_SESSION);
+      expect(await listed(ALICE)).toContain(alices);
+      expect(await listed(ALICE)).not.toContain(bobs);
+      expect(await listed(BOB_SESSION)).toEqual(expect.arrayContaining([bobs]));
+      expect(await listed(BOB_SESSION)).not.toContain(alices);
+      const refused = await listAs(ALICE, { owner: [BOB_ROLE] });
+      expect([refused.statusCode, JSON.parse(refused.body).error.code]).toEqual([403, 'FORBIDDEN']);
+    });
+
+    it('lets operators read, list and cancel every job, and logs each such action with who did it', async () => {
+      const jobId = await submitAs(ALICE);
+      expect((await getAs(OPS_SESSION, jobId)).statusCode).toBe(200);
+      expect(await listed(OPS_SESSION, { owner: [ALICE] })).toContain(jobId);
+      expect(await listed(OPS_SESSION)).toContain(jobId);
+      const cancelled = await cancelAs(OPS_SESSION, jobId);
+      expect(JSON.parse(cancelled.body)).toMatchObject({ status: 'CANCELLED', owner: ALICE, cancelledBy: OPS_ROLE });
+
+      const actions = logs.find('operator action').filter((l) => l['jobId'] === jobId || l['action'] === 'list');
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ action: 'get', jobId, operator: OPS_SESSION, owner: ALICE, principal: OPS_ROLE }),
+          expect.objectContaining({ action: 'list', owner: ALICE, operator: OPS_SESSION }),
+          expect.objectContaining({ action: 'list', owner: 'every owner', operator: OPS_SESSION }),
+          expect.objectContaining({ action: 'cancel', jobId, operator: OPS_SESSION, owner: ALICE }),
+        ]),
+      );
+      // A caller reading its own job is no operator action.
+      await getAs(ALICE, jobId);
+      expect(logs.find('operator action').filter((l) => l['operator'] === ALICE)).toEqual([]);
+    });
+
+    it('scopes Idempotency-Keys by owner', async () => {
+      const body = '{"type":"noop","input":{}}';
+      const headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'shared-key-1' };
+      const first = await as(ALICE, { method: 'POST', path: '/jobs', body, headers });
+      const other = await as(BOB_SESSION, { method: 'POST', path: '/jobs', body, headers });
+      expect([first.statusCode, other.statusCode]).toEqual([202, 202]);
+      expect(JSON.parse(other.body).jobId).not.toBe(JSON.parse(first.body).jobId);
+    });
+
+    it('refuses a request that carries no IAM identity, and writes nothing', async () => {
+      const before = (await table.items()).length;
+      const response = await as(null, { method: 'POST', path: '/jobs', body: '{"seconds":1}' });
+      expect([response.statusCode, JSON.parse(response.body).error.code]).toEqual([403, 'FORBIDDEN']);
+      expect((await table.items()).length).toBe(before);
+    });
+
+    it('names the principal on every line of a request', async () => {
+      const jobId = await submitAs(BOB_SESSION);
+      const lines = logs.lines.filter((l) => l['jobId'] === jobId);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line['principal']).toBe(BOB_ROLE);
     });
   });
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import { actsForAnother, cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type Caller, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import type { Logger, Metrics } from '@async-jobs/platform';
+import { callerOf, type CallerPolicy } from './caller-identity';
 import { corsHeaders, preflight } from './cors';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
@@ -15,6 +16,8 @@ export interface JobsApiDeps extends SubmitJobDeps {
   maxBodyBytes: number;
   /** Browser origins allowed to call the API; empty: CORS off. */
   corsAllowedOrigins?: readonly string[];
+  /** How callers are known, and who operates. */
+  callers: CallerPolicy;
 }
 
 /**
@@ -35,11 +38,14 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
       const matched = matchRoute(event);
       route = matched.name;
       const query = queryOf(event, QUERY_PARAMETERS[matched.name] ?? []);
+      const caller = callerOf(event, deps.callers);
+      // Every line of the request names who made it.
+      logger = logger.child({ principal: caller.owner.principal });
       switch (matched.name) {
         case 'submitJob': {
           const body = readJsonBody(event, deps.maxBodyBytes);
           const key = headerValue(event.headers, 'idempotency-key');
-          const { job, replayed } = key === undefined ? { job: await submitJob(deps, body), replayed: false } : await submitJobIdempotently(deps, body, key);
+          const { job, replayed } = key === undefined ? { job: await submitJob(deps, caller, body), replayed: false } : await submitJobIdempotently(deps, caller, body, key);
           logger = logger.child({ jobId: job.id });
           if (replayed) {
             logger.info({ jobType: job.type }, 'job submitted again with its idempotency key: same job returned');
@@ -51,19 +57,22 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
           break;
         }
         case 'listJobs': {
-          const page = await listJobs(deps, query);
+          const page = await listJobs(deps, caller, query);
+          if (caller.operator && query['owner'] !== caller.owner.principal) operatorAction(logger, caller, 'list', { owner: query['owner'] ?? 'every owner', returned: page.jobs.length });
           response = jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
           break;
         }
         case 'getJob': {
-          const job = await getJob(deps, matched.params['jobId'] ?? '');
+          const job = await getJob(deps, caller, matched.params['jobId'] ?? '');
+          if (actsForAnother(caller, job)) operatorAction(logger.child({ jobId: job.id }), caller, 'get', { owner: job.owner?.principal ?? null });
           response = unchanged(event, job) ?? jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
           break;
         }
         case 'cancelJob': {
           logger = logger.child({ jobId: matched.params['jobId'] });
-          const job = await cancelJob(deps, matched.params['jobId'] ?? '');
-          logger.info({ to: 'CANCELLED', cancelledAt: job.cancelledAt }, 'job cancelled');
+          const job = await cancelJob(deps, caller, matched.params['jobId'] ?? '');
+          if (actsForAnother(caller, job)) operatorAction(logger, caller, 'cancel', { owner: job.owner?.principal ?? null });
+          logger.info({ to: 'CANCELLED', cancelledAt: job.cancelledAt, cancelledBy: job.cancelledBy }, 'job cancelled');
           response = jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
           break;
         }
@@ -83,6 +92,11 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
     logger.info({ method: event.httpMethod, route, status: response.statusCode, durationMs: Date.now() - started }, 'request handled');
     return response;
   };
+}
+
+/** An operator acting on jobs that are not its own: who, what, and whose, for the audit trail. */
+function operatorAction(logger: Logger, caller: Caller, action: 'get' | 'list' | 'cancel', detail: Record<string, unknown>): void {
+  logger.info({ operator: caller.owner.userArn ?? caller.owner.principal, action, ...detail }, 'operator action');
 }
 
 /** A strong validator from the version, which every write increments. */

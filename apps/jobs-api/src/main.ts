@@ -24,6 +24,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
     deadlines: config.deadlines,
     maxBodyBytes: config.maxBodyBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
+    callers: config.callers,
   });
 }
 

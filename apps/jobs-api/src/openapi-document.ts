@@ -35,7 +35,9 @@ export const JOB_VIEW_SCHEMA: JsonSchemaDocument = {
     version: { type: 'integer', minimum: 1 },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
+    owner: { type: 'string', description: 'The IAM principal that submitted the job (for a role session: the role)' },
     cancelledAt: { type: 'string', format: 'date-time' },
+    cancelledBy: { type: 'string', description: 'The principal that cancelled the job: its owner or an operator' },
   },
 };
 
@@ -62,8 +64,8 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; `details` names each offending field',
-  403: 'Not signed, or signed by someone not allowed (IAM)',
-  404: 'No such job (or route)',
+  403: 'Not signed, or signed by someone not allowed (IAM); or an owner filter from a caller who is not an operator',
+  404: "No such job (or route); another owner's job answers the same",
   409: 'The job already finished (cancel), or the Idempotency-Key was used for another request (submit)',
   413: 'The body is too large',
   415: 'The body is not application/json',
@@ -83,7 +85,8 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
     info: {
       title: 'async-jobs',
       version: '1.0.0',
-      description: 'Submit jobs and read their status. Work happens asynchronously: POST answers 202 at once. Every request is signed with AWS SigV4 (service execute-api).',
+      description:
+        "Submit jobs and read their status. Work happens asynchronously: POST answers 202 at once. Every request is signed with AWS SigV4 (service execute-api). Each caller sees, lists and cancels only the jobs it submitted (a role's sessions are one caller); operators see every job.",
     },
     security: [{ sigv4: [] }],
     paths: {
@@ -98,7 +101,7 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
               in: 'header',
               required: false,
               schema: { type: 'string', minLength: 1, maxLength: 128 },
-              description: 'Submit at most once: the same key with the same request returns the same job (200); with another request, 409. Keys expire with their job.',
+              description: "Submit at most once: the same key with the same request returns the same job (200); with another request, 409. Keys are the caller's own and expire with their job.",
             },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitJobRequest' } } } },
@@ -117,13 +120,15 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
         },
         get: {
           operationId: 'listJobs',
-          summary: 'List jobs, newest first',
-          description: 'Filtered by type (from the index) and by status (derived per job): a page may hold fewer than `limit` jobs while `nextToken` continues.',
+          summary: "List the caller's jobs, newest first",
+          description:
+            "The caller's own jobs (an operator's: every owner's, or one owner's with `owner`), filtered by type (from the index) and by status (derived per job): a page may hold fewer than `limit` jobs while `nextToken` continues.",
           parameters: [
             { name: 'status', in: 'query', required: false, schema: status },
             { name: 'type', in: 'query', required: false, schema: { type: 'string', enum: registry.names() } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'nextToken', in: 'query', required: false, schema: { type: 'string' }, description: 'From the previous page; opaque' },
+            { name: 'owner', in: 'query', required: false, schema: { type: 'string' }, description: "Operators: only this principal's jobs (an IAM user or role ARN)" },
           ],
           responses: {
             '200': { description: 'A page of jobs', content: { 'application/json': { schema: { $ref: '#/components/schemas/JobsPage' } } } },

@@ -4,7 +4,7 @@ import { HttpRequestError } from './http-request-error';
 export type RouteName = 'submitJob' | 'listJobs' | 'getJob' | 'cancelJob' | 'getOpenApi';
 
 /** The query parameters each route takes; any other is refused. */
-export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = { listJobs: ['status', 'type', 'limit', 'nextToken'] };
+export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = { listJobs: ['status', 'type', 'limit', 'nextToken', 'owner'] };
 
 export interface RouteTemplate {
   resource: string;

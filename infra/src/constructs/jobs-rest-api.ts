@@ -17,8 +17,10 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { JsonSchemaDocument } from '@async-jobs/domain';
-import { invokeRoleName, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
+import { resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 import type { JobsFunction } from './jobs-function';
+import { ApiAccess } from './api-access';
+import { ApiFirewall } from './api-firewall';
 import { leastPrivilegePolicy } from './least-privilege-policy';
 
 /**
@@ -40,6 +42,9 @@ const GATEWAY_RESPONSES: { type: string; status?: string; code: string }[] = [
   { type: 'DEFAULT_5XX', code: '$context.error.responseType' },
 ];
 
+/** Bumped whenever `ApiAccess`'s resource policy changes shape: a policy takes effect with the next deployment. */
+const RESOURCE_POLICY_REVISION = 1;
+
 /**
  * The REST API: `/jobs` (submit, list), `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
  * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
@@ -49,13 +54,14 @@ const GATEWAY_RESPONSES: { type: string; status?: string; code: string }[] = [
 export class JobsRestApi extends Construct {
   readonly api: ApiGatewayRestApi;
   readonly stage: ApiGatewayStage;
-  readonly invokeRole: IamRole;
+  readonly access: ApiAccess;
+  readonly firewall?: ApiFirewall;
   readonly methods: ApiGatewayMethod[] = [];
 
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string },
+    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string; emulated?: boolean },
   ) {
     super(scope, id);
     const { settings, handler } = props;
@@ -89,7 +95,7 @@ export class JobsRestApi extends Construct {
     };
     route('submit-job', jobs, 'POST', { requestValidatorId: validator.id, requestModels: { 'application/json': model.name } });
     route('list-jobs', jobs, 'GET', {
-      requestParameters: { 'method.request.querystring.status': false, 'method.request.querystring.type': false, 'method.request.querystring.limit': false, 'method.request.querystring.nextToken': false },
+      requestParameters: { 'method.request.querystring.status': false, 'method.request.querystring.type': false, 'method.request.querystring.limit': false, 'method.request.querystring.nextToken': false, 'method.request.querystring.owner': false },
     });
     route('jobs-other', jobs, 'ANY');
     route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
@@ -123,15 +129,17 @@ export class JobsRestApi extends Construct {
       sourceArn: `${this.api.executionArn}/${stageName}/*`,
     });
 
+    this.access = new ApiAccess(this, 'access', { settings, api: this.api, stageName, accountId: props.accountId, emulated: props.emulated });
+
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, resourcePolicy: RESOURCE_POLICY_REVISION, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
       triggers: { redeployment: fingerprint },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [...this.methods, ...integrations, ...responses, model, validator],
+      dependsOn: [...this.methods, ...integrations, ...responses, model, validator, ...(this.access.resourcePolicy ? [this.access.resourcePolicy] : [])],
     });
 
     const accessLogs = new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/apigateway/${names.api}`, retentionInDays: settings.logRetentionDays, kmsKeyId: props.key.arn });
@@ -166,29 +174,7 @@ export class JobsRestApi extends Construct {
       settings: { throttlingRateLimit: settings.api.throttlingRateLimit, throttlingBurstLimit: settings.api.throttlingBurstLimit, metricsEnabled: true },
     });
 
-    // Who may call the API: this role, allowed exactly the product's methods on this stage.
-    this.invokeRole = new IamRole(this, 'invoke-role', {
-      name: invokeRoleName(settings.environment, 'callers'),
-      description: 'Assume to call the async-jobs API (SigV4)',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${props.accountId}:root` }, Action: 'sts:AssumeRole' }],
-      }),
-    });
-    const invoke = leastPrivilegePolicy(this, 'invoke-policy', [
-      {
-        sid: 'CallTheJobsApi',
-        actions: ['execute-api:Invoke'],
-        resources: [
-          `${this.api.executionArn}/${stageName}/POST/jobs`,
-          `${this.api.executionArn}/${stageName}/GET/jobs`,
-          `${this.api.executionArn}/${stageName}/GET/jobs/*`,
-          `${this.api.executionArn}/${stageName}/POST/jobs/*/cancel`,
-          `${this.api.executionArn}/${stageName}/GET/openapi.json`,
-        ],
-      },
-    ]);
-    new IamRolePolicy(this, 'invoke-role-policy', { name: 'invoke-jobs-api', role: this.invokeRole.id, policy: invoke.json });
+    if (settings.access.waf.enabled) this.firewall = new ApiFirewall(this, 'firewall', { settings, stage: this.stage });
   }
 
   /** API Gateway writes access logs with an account-wide role; one stack per account and region should own it. */

@@ -13,7 +13,7 @@ import {
   type EntryExpectation,
   type JobChange,
 } from '@async-jobs/domain';
-import { aSubmittedJob, createTestTable, dynamoDbClientWithFaults, type TestTable } from '@async-jobs/testing';
+import { aCaller, aSubmittedJob, createTestTable, dynamoDbClientWithFaults, type TestTable } from '@async-jobs/testing';
 import { DynamoDbJobRepository } from './dynamodb-job-repository';
 import { itemOfJob, jobFromItem } from './job-item';
 
@@ -271,11 +271,41 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
     expect(onlyNoop.jobs.map((j) => j.id)).toEqual(newestFirst.filter((j) => j.type === 'noop').map((j) => j.id));
   });
 
+  it("lists one owner's jobs from the owners' index, reading no other owner's", async () => {
+    // Owners of their own, apart from the jobs other tests of this table stored.
+    const alice = aCaller('alice-lists').owner;
+    const bob = aCaller('bob-lists').owner;
+    const alices = [];
+    for (let i = 0; i < 6; i++) {
+      const job = aSubmittedJob({ type: i % 2 ? 'noop' : 'sleep', owner: i % 3 === 2 ? bob : alice, now: new Date(Date.UTC(2026, 1, 1, 0, 0, i)) });
+      await repository.create(job);
+      if (job.owner?.principal === alice.principal) alices.push(job);
+    }
+    const queries: { index?: string; scanned?: number }[] = [];
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'QueryCommand') queries.push({ index: (args.input as { IndexName?: string }).IndexName, scanned: (result.output as { ScannedCount?: number }).ScannedCount });
+        return result;
+      },
+      { step: 'initialize', name: 'recordQueries' },
+    );
+    try {
+      const page = await repository.listNewest({ types: ['noop', 'sleep'], limit: 10, owner: alice.principal });
+      expect(page.jobs.map((j) => j.id)).toEqual([...alices].reverse().map((j) => j.id));
+      expect(queries.map((q) => q.index)).toEqual(['by-owner-type-created', 'by-owner-type-created']);
+      // What the index read is alice's alone: no other owner's job was read and dropped.
+      expect(queries.reduce((sum, q) => sum + (q.scanned ?? 0), 0)).toBe(alices.length);
+    } finally {
+      table.client.middlewareStack.remove('recordQueries');
+    }
+  });
+
   it('keeps the index key out of the job it reads back', async () => {
     const job = aSubmittedJob();
     await repository.create(job);
     expect(await repository.get(job.id)).toEqual(job);
-    expect((await table.items()).find((i) => i['id'] === job.id)?.['createdSort']).toBe(listPosition(job));
+    expect((await table.items()).find((i) => i['id'] === job.id)).toMatchObject({ createdSort: listPosition(job), ownerType: `${job.owner?.principal}#${job.type}` });
   });
 });
 

@@ -23,8 +23,9 @@ import {
   type Job,
   type JobChange,
   type JobRepository,
+  type ListNewestQuery,
 } from '@async-jobs/domain';
-import { JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
+import { JOBS_BY_OWNER_INDEX, JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE, ownerTypeKey, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { itemOfJob, jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
@@ -146,19 +147,23 @@ export class DynamoDbJobRepository implements JobRepository {
     }
   }
 
-  /** One index query per type (newest first, before the position), merged; then the items themselves, read consistently. */
-  async listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
+  /**
+   * One index query per type (newest first, before the position) — on the owners' index for one
+   * owner's jobs, else on the types' — merged; then the items themselves, read consistently.
+   */
+  async listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }> {
     try {
-      const { partitionKey, sortKey, name } = JOBS_BY_TYPE_INDEX;
+      const { partitionKey, sortKey, name } = query.owner === undefined ? JOBS_BY_TYPE_INDEX : JOBS_BY_OWNER_INDEX;
+      const owner = query.owner;
       const pages = await Promise.all(
         query.types.map((type) =>
           this.client.send(
             new QueryCommand({
               TableName: this.tableName,
               IndexName: name,
-              KeyConditionExpression: query.before ? '#pk = :type AND #sk < :before' : '#pk = :type',
+              KeyConditionExpression: query.before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
               ExpressionAttributeNames: query.before ? { '#pk': partitionKey, '#sk': sortKey } : { '#pk': partitionKey },
-              ExpressionAttributeValues: marshall(query.before ? { ':type': type, ':before': query.before } : { ':type': type }),
+              ExpressionAttributeValues: marshall({ ':pk': owner === undefined ? type : ownerTypeKey(owner, type), ...(query.before ? { ':before': query.before } : {}) }),
               ScanIndexForward: false,
               Limit: query.limit + 1, // one more tells whether there is more
             }),

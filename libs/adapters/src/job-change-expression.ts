@@ -42,6 +42,7 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
   const set = ['#version = #version + :one', '#updatedAt = :updatedAt'];
   const remove: string[] = [];
   if (change.cancelledAt) set.push(`${name('cancelledAt')} = ${value(change.cancelledAt)}`);
+  if (change.cancelledBy) set.push(`${name('cancelledBy')} = ${value(change.cancelledBy)}`);
   for (const [consumerId, patch] of Object.entries(change.entries)) {
     const path = consumerPath(consumerId);
     // The deadline lives at the top level, where it keys the consumer's unfinished-entries index.

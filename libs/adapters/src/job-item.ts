@@ -1,5 +1,5 @@
 import { CorruptJobError, JOB_STATUSES, listPosition, type ConsumerEntry, type Job } from '@async-jobs/domain';
-import { JOBS_BY_TYPE_INDEX, sweepShardOf, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
+import { JOBS_BY_OWNER_INDEX, JOBS_BY_TYPE_INDEX, ownerTypeKey, sweepShardOf, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 type Item = Record<string, unknown>;
 
@@ -22,9 +22,11 @@ export function jobFromItem(item: Item): Job {
   for (const [consumerId, entry] of Object.entries(consumers)) {
     if (!isEntry(entry)) throw new CorruptJobError(`job ${id}: the entry of consumer ${consumerId} is malformed`);
   }
-  if (item['cancelledAt'] !== undefined && typeof item['cancelledAt'] !== 'string') {
-    throw new CorruptJobError(`job ${id}: cancelledAt is not a string`);
+  for (const key of ['cancelledAt', 'cancelledBy'] as const) {
+    if (item[key] !== undefined && typeof item[key] !== 'string') throw new CorruptJobError(`job ${id}: ${key} is not a string`);
   }
+  const owner = item['owner'];
+  if (owner !== undefined && !(isObject(owner) && typeof owner['principal'] === 'string')) throw new CorruptJobError(`job ${id}: owner has no principal`);
   // The indexes' keys are storage, not part of the job: each entry's deadline comes back into the entry.
   const job: Record<string, unknown> = {};
   const entries: Record<string, ConsumerEntry> = {};
@@ -34,16 +36,17 @@ export function jobFromItem(item: Item): Job {
     entries[consumerId] = deadline === undefined ? entry : { ...entry, deadline };
   }
   for (const [key, value] of Object.entries(item)) {
-    if (key === JOBS_BY_TYPE_INDEX.sortKey || key === UNFINISHED_ENTRIES_INDEX.partitionKey || key.startsWith(DEADLINE_PREFIX)) continue;
+    if (INDEX_KEYS.has(key) || key.startsWith(DEADLINE_PREFIX)) continue;
     job[key] = value;
   }
   return { ...job, consumers: entries } as unknown as Job;
 }
 
 const DEADLINE_PREFIX = UNFINISHED_ENTRIES_INDEX.sortKey('');
+const INDEX_KEYS = new Set<string>([JOBS_BY_TYPE_INDEX.sortKey, JOBS_BY_OWNER_INDEX.partitionKey, UNFINISHED_ENTRIES_INDEX.partitionKey]);
 
 /**
- * A job as stored: its fields, the listing index's sort key, and each unfinished entry's deadline
+ * A job as stored: its fields, the listing indexes' keys, and each unfinished entry's deadline
  * as a top-level attribute with the job's shard, which is what puts the entry in its consumer's
  * unfinished-entries index (a nested attribute cannot key an index).
  */
@@ -54,7 +57,14 @@ export function itemOfJob(job: Job): Record<string, unknown> {
     consumers[consumerId] = entry;
     if (deadline !== undefined) deadlines[UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)] = deadline;
   }
-  return { ...job, consumers, ...deadlines, [UNFINISHED_ENTRIES_INDEX.partitionKey]: sweepShardOf(job.id), [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job) };
+  return {
+    ...job,
+    consumers,
+    ...deadlines,
+    [UNFINISHED_ENTRIES_INDEX.partitionKey]: sweepShardOf(job.id),
+    [JOBS_BY_TYPE_INDEX.sortKey]: listPosition(job),
+    ...(job.owner ? { [JOBS_BY_OWNER_INDEX.partitionKey]: ownerTypeKey(job.owner.principal, job.type) } : {}),
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

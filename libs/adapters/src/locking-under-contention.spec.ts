@@ -14,7 +14,7 @@ import {
   type Transition,
   type TransitionOutcome,
 } from '@async-jobs/domain';
-import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
+import { aCaller, aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
 import { DynamoDbJobRepository } from './dynamodb-job-repository';
 
 /**
@@ -99,7 +99,7 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
         delivery(job.id, 'b', 1),
         delivery(job.id, 'b', 2),
         ...(index % 3 === 0 ? [systemClock.sleep(index % 7).then(() => attempt(job.id, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() }), { consumerId: 'b' }))] : []),
-        ...(index % 4 === 0 ? [1, 2].map((n) => systemClock.sleep(n * (index % 5)).then(() => attempt(job.id, cancelTransition({ now: new Date() })))) : []),
+        ...(index % 4 === 0 ? [1, 2].map((n) => systemClock.sleep(n * (index % 5)).then(() => attempt(job.id, cancelTransition({ now: new Date(), by: aCaller('alice', { operator: true }) })))) : []),
       ]),
     );
 

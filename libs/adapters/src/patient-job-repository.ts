@@ -1,4 +1,4 @@
-import { StoreUnavailableError, type ChangeResult, type IdempotencyClaim, type IdempotencyRecord, type Job, type JobChange, type JobRepository } from '@async-jobs/domain';
+import { StoreUnavailableError, type ChangeResult, type IdempotencyClaim, type IdempotencyRecord, type Job, type JobChange, type JobRepository, type ListNewestQuery } from '@async-jobs/domain';
 import { rideOutOutage, type OutagePatience } from './outage-patience';
 
 const unavailable = (error: unknown) => error instanceof StoreUnavailableError;
@@ -34,7 +34,7 @@ export class PatientJobRepository implements JobRepository {
     return rideOutOutage('findOverdue', () => this.inner.findOverdue(query), unavailable, this.patience);
   }
 
-  listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
+  listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }> {
     return rideOutOutage('listNewest', () => this.inner.listNewest(query), unavailable, this.patience);
   }
 }

@@ -27,7 +27,10 @@ export interface JobView {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The principal that submitted the job (for a role session: the role). */
+  owner?: string;
   cancelledAt?: string;
+  cancelledBy?: string;
 }
 
 export interface SubmitAccepted {
@@ -50,6 +53,8 @@ export interface ListJobsQuery {
   type?: string;
   limit?: number;
   nextToken?: string;
+  /** Operators: one principal's jobs. */
+  owner?: string;
 }
 
 export const FINISHED: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

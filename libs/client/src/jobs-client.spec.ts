@@ -71,6 +71,28 @@ describe('JobsClient against the local system with SigV4 required', () => {
     }
   });
 
+  it('retries a submit whose answer was lost without creating the job twice', async () => {
+    const before = (await client.listJobs({ limit: 100 })).jobs.length;
+    const original = globalThis.fetch;
+    let lost = 0;
+    // The first POST reaches the API and creates the job; its answer never reaches the client.
+    globalThis.fetch = (async (...args: Parameters<typeof fetch>) => {
+      const answer = await original(...args);
+      if (args[1]?.method === 'POST' && lost++ === 0) throw new TypeError('fetch failed');
+      return answer;
+    }) as typeof fetch;
+    let accepted;
+    try {
+      accepted = await client.submitJob({ type: 'noop', input: {} });
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(lost).toBe(2);
+    const jobs = (await client.listJobs({ limit: 100 })).jobs;
+    expect(jobs).toHaveLength(before + 1);
+    expect(jobs[0].jobId).toBe(accepted.jobId);
+  });
+
   it('stops waiting when the time runs out', async () => {
     const { jobId } = await client.submitJob({ seconds: 3 });
     await expect(client.waitFor(jobId, { timeoutMs: 300, pollMs: 100 })).rejects.toBeInstanceOf(WaitTimeoutError);

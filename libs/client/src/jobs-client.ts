@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -50,8 +51,13 @@ export class JobsClient {
     this.baseDelayMs = options.baseDelayMs ?? 200;
   }
 
-  submitJob(request: SubmitJobRequest): Promise<SubmitAccepted> {
-    return this.call<SubmitAccepted>('POST', 'jobs', { body: request });
+  /**
+   * Submits a job. Every submit carries an Idempotency-Key — the one given, else a fresh one — so
+   * that the client's own retries (after a 503, a 429 or a lost connection) can never create the
+   * job twice. Give your own key to make retries of your caller safe as well.
+   */
+  submitJob(request: SubmitJobRequest, options: { idempotencyKey?: string } = {}): Promise<SubmitAccepted> {
+    return this.call<SubmitAccepted>('POST', 'jobs', { body: request, headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() } });
   }
 
   getJob(jobId: string): Promise<JobView> {
@@ -90,7 +96,7 @@ export class JobsClient {
     }
   }
 
-  private async call<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string> } = {}): Promise<T> {
+  private async call<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<T> {
     const answer = await this.request(method, path, options);
     return (await answer.json()) as T;
   }

@@ -5,6 +5,7 @@ import { applyTransition } from './apply-transition';
 import { JobConflictError } from './errors';
 import { applyChange } from './job-change';
 import { cancelTransition, claimTransition, completeTransition, failTransition, type Transition } from './job-transitions';
+import { alice } from '../tests/helpers/callers';
 
 const policy = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 };
 
@@ -42,7 +43,7 @@ describe('applyTransition', () => {
       if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
     };
 
-    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { policy });
+    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now(), by: alice }), { policy });
 
     expect(outcome).toMatchObject({ kind: 'written', conflicts: 1 });
     const stored = repository.jobs.get(job.id)!;
@@ -65,7 +66,7 @@ describe('applyTransition', () => {
       if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
     };
 
-    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now() }), { seen: job, policy });
+    const outcome = await applyTransition(deps, job.id, cancelTransition({ now: clock.now(), by: alice }), { seen: job, policy });
 
     expect(outcome).toMatchObject({ kind: 'written', conflicts: 0 });
     expect(repository.jobs.get(job.id)).toMatchObject({ version: 3, consumers: { b: { status: 'CANCELLED', attempts: 1 } } });

@@ -63,6 +63,11 @@ export class JobNotFoundError extends JobsError {
   }
 }
 
+/** The caller may not do this (as opposed to a job it may not see, which is JobNotFoundError). */
+export class ForbiddenError extends JobsError {
+  readonly code = 'FORBIDDEN';
+}
+
 export class JobAlreadyExistsError extends JobsError {
   readonly code = 'JOB_ALREADY_EXISTS';
   constructor(readonly jobId: string) {

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './job';
+export * from './owner';
 export * from './failure-origin';
 export * from './job-id';
 export * from './job-status';

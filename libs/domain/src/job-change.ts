@@ -9,6 +9,7 @@ export interface JobChange {
   expect: JobExpectation;
   entries: Record<string, EntryPatch>;
   cancelledAt?: string;
+  cancelledBy?: string;
   updatedAt: string;
 }
 
@@ -93,6 +94,7 @@ export function applyChange(job: Job, change: JobChange): Job {
     version: job.version + 1,
     updatedAt: change.updatedAt,
     ...(change.cancelledAt ? { cancelledAt: change.cancelledAt } : {}),
+    ...(change.cancelledBy ? { cancelledBy: change.cancelledBy } : {}),
   };
 }
 

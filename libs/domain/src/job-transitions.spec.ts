@@ -1,3 +1,4 @@
+import { alice } from '../tests/helpers/callers';
 import { aJob, anEntry } from '../tests/helpers/job-factory';
 import type { Job } from './job';
 import { applyChange, meetsExpectation } from './job-change';
@@ -176,7 +177,7 @@ describe('fail', () => {
 });
 
 describe('cancel', () => {
-  const cancel = cancelTransition({ now });
+  const cancel = cancelTransition({ now, by: alice });
 
   it('cancels only the unfinished entries, expecting exactly that they are unfinished and not cancelled', () => {
     const job = aJob({ version: 7, consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: running() } });
@@ -214,7 +215,7 @@ describe('every planned write', () => {
     handOverFailureTransition({ consumerId: 'a', claimToken: 't1', reason, now }),
     failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }),
     failTransition({ consumerId: 'a', reason, origin: fromDelivery(), token: 'f1', now }),
-    cancelTransition({ now }),
+    cancelTransition({ now, by: alice }),
   ];
 
   it('expects exactly what it was planned from, and moves entries only along the state machine', () => {

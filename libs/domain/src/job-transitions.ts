@@ -2,6 +2,7 @@ import type { JobChange, RemovableEntryField } from './job-change';
 import { deriveJobStatus, isTerminal } from './job-status';
 import type { FailureOrigin } from './failure-origin';
 import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
+import { mayAccess, type Caller } from './owner';
 
 /**
  * The writes of the locking protocol, as pure decisions over the job as last seen. Each returns
@@ -225,12 +226,13 @@ export function failTransition(args: { consumerId: string; reason: FailureReason
  * releasing meanwhile do not make it conflict; one finishing meanwhile does, and the re-plan leaves
  * that entry alone.
  */
-export function cancelTransition(args: { now: Date }): Transition {
+export function cancelTransition(args: { now: Date; by: Caller }): Transition {
   const at = args.now.toISOString();
   return {
     name: 'cancel',
     plan(job) {
-      if (!job) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
+      // Another owner's job is, to this caller, a job that does not exist.
+      if (!job || !mayAccess(args.by, job)) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
       if (job.cancelledAt) return stop('ALREADY_CANCELLED', 'the job is already cancelled', 'CANCELLED');
       const status = deriveJobStatus(job);
       if (isTerminal(status)) return stop('ALREADY_FINISHED', `the job already finished as ${status}`, status);
@@ -248,7 +250,7 @@ export function cancelTransition(args: { now: Date }): Transition {
       const expectations = Object.fromEntries(unfinished.map((consumerId) => [consumerId, { kind: 'status-in' as const, statuses: ['PENDING', 'RUNNING'] as const }]));
       return {
         kind: 'write',
-        change: { expect: { notCancelled: true, entries: expectations }, entries, cancelledAt: at, updatedAt: at },
+        change: { expect: { notCancelled: true, entries: expectations }, entries, cancelledAt: at, cancelledBy: args.by.owner.principal, updatedAt: at },
       };
     },
   };

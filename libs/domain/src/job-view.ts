@@ -24,7 +24,10 @@ export interface JobView {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The principal that owns the job (absent on jobs stored before jobs had owners). */
+  owner?: string;
   cancelledAt?: string;
+  cancelledBy?: string;
 }
 
 export function toJobView(job: Job): JobView {
@@ -49,6 +52,8 @@ export function toJobView(job: Job): JobView {
     version: job.version,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
+    ...(job.owner ? { owner: job.owner.principal } : {}),
     ...(job.cancelledAt ? { cancelledAt: job.cancelledAt } : {}),
+    ...(job.cancelledBy ? { cancelledBy: job.cancelledBy } : {}),
   };
 }

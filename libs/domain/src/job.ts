@@ -1,3 +1,5 @@
+import type { JobOwner } from './owner';
+
 /** Status of one consumer's run of a job, and (derived) of the job as a whole. */
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -51,5 +53,9 @@ export interface Job {
   updatedAt: string;
   /** Epoch seconds; DynamoDB's TTL removes the item some time after this. */
   expiresAt: number;
+  /** Who submitted the job; absent on jobs stored before jobs had owners (operators alone see those). */
+  owner?: JobOwner;
   cancelledAt?: string;
+  /** The principal that cancelled the job: its owner, or an operator. */
+  cancelledBy?: string;
 }

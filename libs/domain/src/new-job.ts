@@ -1,5 +1,6 @@
 import { pickupDeadline, type DeadlinePolicy } from './deadline-policy';
 import type { Job } from './job';
+import type { JobOwner } from './owner';
 import type { JobRequest } from './schemas/submit-job-request';
 
 /**
@@ -9,6 +10,7 @@ import type { JobRequest } from './schemas/submit-job-request';
 export function newJob(args: {
   id: string;
   request: JobRequest;
+  owner: JobOwner;
   consumers: readonly string[];
   now: Date;
   retentionDays: number;
@@ -20,6 +22,7 @@ export function newJob(args: {
     id: args.id,
     type: args.request.type,
     input: args.request.input,
+    owner: args.owner,
     consumers: Object.fromEntries(args.consumers.map((c) => [c, { status: 'PENDING' as const, attempts: 0, updatedAt: at, deadline }])),
     version: 1,
     createdAt: at,

@@ -22,6 +22,7 @@ export interface JobView {
   jobId: string;
   status: string;
   version: number;
+  owner?: string;
   consumers: Record<string, { status: string; attempts: number; result?: unknown; error?: { code: string; message: string } }>;
 }
 

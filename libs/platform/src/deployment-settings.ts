@@ -66,6 +66,20 @@ export interface DeploymentSettings {
     /** Browser origins allowed to call the API (CORS). Empty: CORS off, as by default. */
     corsAllowedOrigins: string[];
   };
+  /**
+   * Who may call the API. Each group gets an invoke role (`async-jobs-<env>-<group>-invoke`) that
+   * principals of this account assume (all of them, by their own IAM policies, when `assumableBy`
+   * is empty; else only those ARNs). Jobs belong to the role, not the session: everyone who assumes
+   * one group's role shares its jobs, so callers that must not see each other's jobs need groups of
+   * their own (or their own roles with `execute-api:Invoke`). An operator group, and each ARN in
+   * `operators`, reads, lists and cancels every job.
+   */
+  access: {
+    groups: Record<string, { operator: boolean; assumableBy: string[] }>;
+    operators: string[];
+    /** An AWS WAF web ACL on the stage: AWS managed rule groups and a rate limit per client IP (requests per five minutes). */
+    waf: { enabled: boolean; requestsPerFiveMinutesPerIp: number };
+  };
   logRetentionDays: number;
   archiveRetentionDays: number;
   alarms: {
@@ -109,6 +123,11 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     jobSweeper: { memoryMb: 256, timeoutSeconds: 60 },
   },
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
+  access: {
+    groups: { callers: { operator: false, assumableBy: [] }, operators: { operator: true, assumableBy: [] } },
+    operators: [],
+    waf: { enabled: false, requestsPerFiveMinutesPerIp: 2000 },
+  },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
   alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, recordsRetriedPerMinute: 5, perJobType: [], notify: { email: [], https: [] } },
@@ -139,8 +158,15 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     archiveRetentionDays: 365,
     deletionProtection: true,
   },
-  // Applied against moto by the rehearsal: the dev shape, in us-east-1.
-  rehearsal: { ...base, environment: 'rehearsal', region: 'us-east-1', logRetentionDays: 1, archiveRetentionDays: 1 },
+  // Applied against moto by the rehearsal: the dev shape, in us-east-1, with the optional web ACL on to rehearse it too.
+  rehearsal: {
+    ...base,
+    environment: 'rehearsal',
+    region: 'us-east-1',
+    logRetentionDays: 1,
+    archiveRetentionDays: 1,
+    access: { ...base.access, waf: { ...base.access.waf, enabled: true } },
+  },
 };
 
 export function deploymentSettings(environment: string): DeploymentSettings {
@@ -153,6 +179,12 @@ export function deploymentSettings(environment: string): DeploymentSettings {
 /** The role a group of callers assumes to call the API (`async-jobs-prod-callers-invoke`). */
 export function invokeRoleName(environment: string, group: string): string {
   return resourceName(environment, `${group}-invoke`);
+}
+
+/** Who operates an environment: the roles of its operator groups, and the ARNs the settings name. */
+export function operatorPrincipals(settings: Pick<DeploymentSettings, 'environment' | 'access'>, accountId: string): string[] {
+  const groups = Object.entries(settings.access.groups).filter(([, group]) => group.operator);
+  return [...groups.map(([group]) => `arn:aws:iam::${accountId}:role/${invokeRoleName(settings.environment, group)}`), ...settings.access.operators];
 }
 
 /** The names of an environment's resources, from the one naming function. */

@@ -1,6 +1,6 @@
 import type { DeploymentSettings } from './deployment-settings';
 import type { EnvironmentSettings } from './environment-settings';
-import { resourceNames } from './deployment-settings';
+import { operatorPrincipals, resourceNames } from './deployment-settings';
 
 /** When an unfinished entry is due for the sweeper: read back by `deadlinePolicyFrom`. */
 function deadlineEnvironment(settings: DeploymentSettings): Record<string, string> {
@@ -24,9 +24,11 @@ export function deadlinePolicyFrom(settings: EnvironmentSettings): { pickupMs: n
  * The environment variables of each function, from the deployment settings: infra sets exactly
  * these on the Lambdas, and the local runtime on its workers.
  */
-export function jobsApiEnvironment(settings: DeploymentSettings): Record<string, string> {
+export function jobsApiEnvironment(settings: DeploymentSettings, access: { accountId: string; callerIdentity: 'iam' | 'anonymous' }): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
+    CALLER_IDENTITY: access.callerIdentity,
+    OPERATOR_PRINCIPALS: operatorPrincipals(settings, access.accountId).join(','),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
     JOB_RETENTION_DAYS: String(settings.jobs.retentionDays),

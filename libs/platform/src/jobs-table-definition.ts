@@ -11,6 +11,19 @@ export const JOBS_TABLE_TTL_ATTRIBUTE = 'expiresAt';
 export const JOBS_BY_TYPE_INDEX = { name: 'by-type-created', partitionKey: 'type', sortKey: 'createdSort' } as const;
 
 /**
+ * The owners' listing index: one principal's jobs of one type, newest first (`ownerType` =
+ * principal#type). Keys only, written once per job. A caller's listing queries it, so that it reads
+ * only its own jobs, never others' filtered out. Sparse: jobs stored before jobs had owners have no
+ * `ownerType` and are listed to operators only, through `JOBS_BY_TYPE_INDEX`.
+ */
+export const JOBS_BY_OWNER_INDEX = { name: 'by-owner-type-created', partitionKey: 'ownerType', sortKey: 'createdSort' } as const;
+
+/** The owners' index partition of a principal's jobs of one type (ARNs never hold `#`). */
+export function ownerTypeKey(principal: string, type: string): string {
+  return `${principal}#${type}`;
+}
+
+/**
  * The index of each consumer's unfinished entries by deadline, for the sweeper. Sparse: an entry's
  * deadline attribute exists only while the entry is unfinished (the write that finishes it removes
  * it), so the index holds exactly what may stall. Keys only. The partition key spreads jobs over
@@ -51,6 +64,7 @@ export function jobsTableDefinition(tableName: string, consumers: readonly strin
       { AttributeName: 'id', AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.partitionKey, AttributeType: 'S' },
       { AttributeName: JOBS_BY_TYPE_INDEX.sortKey, AttributeType: 'S' },
+      { AttributeName: JOBS_BY_OWNER_INDEX.partitionKey, AttributeType: 'S' },
       // DynamoDB refuses an attribute definition that no key uses.
       ...(consumers.length ? [{ AttributeName: UNFINISHED_ENTRIES_INDEX.partitionKey, AttributeType: 'S' as const }] : []),
       ...consumers.map((consumerId) => ({ AttributeName: UNFINISHED_ENTRIES_INDEX.sortKey(consumerId), AttributeType: 'N' as const })),
@@ -58,6 +72,7 @@ export function jobsTableDefinition(tableName: string, consumers: readonly strin
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [
       keysOnly(JOBS_BY_TYPE_INDEX.name, JOBS_BY_TYPE_INDEX.partitionKey, JOBS_BY_TYPE_INDEX.sortKey),
+      keysOnly(JOBS_BY_OWNER_INDEX.name, JOBS_BY_OWNER_INDEX.partitionKey, JOBS_BY_OWNER_INDEX.sortKey),
       ...consumers.map((consumerId) => keysOnly(UNFINISHED_ENTRIES_INDEX.name(consumerId), UNFINISHED_ENTRIES_INDEX.partitionKey, UNFINISHED_ENTRIES_INDEX.sortKey(consumerId))),
     ],
     BillingMode: 'PAY_PER_REQUEST',

@@ -32,7 +32,11 @@ export function anApiRequest(request: {
   body?: string | null;
   headers?: Record<string, string>;
   isBase64Encoded?: boolean;
+  /** The signer's ARN as IAM authorization passes it (`userArn`); alice's by default, `null` for an unsigned request. */
+  signedBy?: string | null;
+  multiValueQueryStringParameters?: Record<string, string[]>;
 }): APIGatewayProxyEvent {
+  const signedBy = request.signedBy === undefined ? 'arn:aws:iam::123456789012:user/alice' : request.signedBy;
   const headers = request.headers ?? (request.body ? { 'Content-Type': 'application/json' } : {});
   return {
     httpMethod: request.method,
@@ -40,7 +44,7 @@ export function anApiRequest(request: {
     resource: request.resource ?? request.path,
     pathParameters: request.pathParameters ?? null,
     queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    multiValueQueryStringParameters: request.multiValueQueryStringParameters ?? null,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
     body: request.body ?? null,
@@ -52,7 +56,9 @@ export function anApiRequest(request: {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: (signedBy
+        ? { userArn: signedBy, caller: signedBy.split(/[:/]/).slice(-2).join(':'), accountId: signedBy.split(':')[4], user: signedBy.split('/').pop() }
+        : { userArn: null, caller: null, accountId: null, user: null }) as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/test${request.path}`,
       stage: 'test',
       requestId: randomUUID(),

@@ -1,4 +1,4 @@
-import { BENCH_DEADLINES } from './bench-deadlines';
+import { BENCH_CALLER, BENCH_DEADLINES } from './bench-deadlines';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobRepository } from '@async-jobs/adapters';
 import {
@@ -70,7 +70,7 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
   const tally: Tally = { writes: 0, conflicts: 0, stops: 0, conflictErrors: 0 };
   const writesByJob = new Map<string, number>();
   const newJobId = async () => {
-    const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
+    const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, owner: BENCH_CALLER.owner, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
     await repository.create(job);
     return job.id;
   };
@@ -110,7 +110,7 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
     (jobId) => consumer(jobId, 'a'),
     (jobId) => consumer(jobId, 'b'),
     (jobId) => attempt(jobId, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() })),
-    (jobId) => attempt(jobId, cancelTransition({ now: new Date() })),
+    (jobId) => attempt(jobId, cancelTransition({ now: new Date(), by: BENCH_CALLER })),
   ];
   // Contended: all writers on each job. Uncontended: each writer on a job of its own.
   const work: { writer: (jobId: string) => Promise<unknown>; jobId: string }[] = [];

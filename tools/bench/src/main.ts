@@ -2,6 +2,7 @@ import { report, type BenchResult } from './bench-result';
 import { coldStartBench } from './cold-start-bench';
 import { contentionBench } from './contention-bench';
 import { opsPerJobBench } from './ops-per-job-bench';
+import { ownerRefusalBench } from './owner-refusal-bench';
 import { pipelineBench } from './pipeline-bench';
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'ops-per-job': opsPerJobBench,
   contention: contentionBench,
   pipeline: pipelineBench,
+  'owner-refusal': ownerRefusalBench,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- pipeline contention` runs those. */

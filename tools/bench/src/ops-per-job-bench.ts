@@ -1,4 +1,4 @@
-import { BENCH_DEADLINES } from './bench-deadlines';
+import { BENCH_CALLER, BENCH_DEADLINES } from './bench-deadlines';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, leasePolicy, processJob, submitJob, systemClock } from '@async-jobs/domain';
@@ -73,7 +73,7 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
 
   reset();
   const jobs = [];
-  for (let i = 0; i < JOBS; i++) jobs.push(await submitJob(deps, { type: 'noop', input: {} }));
+  for (let i = 0; i < JOBS; i++) jobs.push(await submitJob(deps, BENCH_CALLER, { type: 'noop', input: {} }));
   const submit = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
   collect();
 

@@ -1,4 +1,4 @@
-import { BENCH_DEADLINES } from './bench-deadlines';
+import { BENCH_CALLER, BENCH_DEADLINES } from './bench-deadlines';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -93,7 +93,7 @@ export async function pipelineBench(): Promise<BenchResult> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (baselineDone < JOBS) {
           baselineDone += 1;
-          const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
+          const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, owner: BENCH_CALLER.owner, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
           await repository.create(job);
           await Promise.all(
             ['a', 'b'].map(async (consumerId) => {

@@ -38,6 +38,8 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       a: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
       b: expect.objectContaining({ status: 'SUCCEEDED', attempts: 1, result: { sleptSeconds: 1 } }),
     });
+    // Without --auth, every request is one anonymous caller's.
+    expect(job.owner).toBe('anonymous');
     // The processors log their success after writing it: wait for both lines rather than race them.
     await system.waitForLines(jobLine(job.jobId, 'job succeeded'), 2);
     const story = system.logLines().filter((line) => line['jobId'] === job.jobId);

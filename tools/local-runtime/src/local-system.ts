@@ -153,7 +153,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return local;
     };
     const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
-    const jobsApi = await fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings), ...cors }, settings.functions.jobsApi);
+    const jobsApi = await fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings, { accountId: LOCAL_ACCOUNT_ID, callerIdentity: options.auth ? 'iam' : 'anonymous' }), ...cors }, settings.functions.jobsApi);
     const errorHandler = await fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
     const sweeper = await fn(names.sweeperFunction, 'job-sweeper', jobSweeperEnvironment(settings), settings.functions.jobSweeper);
     const sweepSchedule = new Schedule({

@@ -28,10 +28,11 @@ export interface JobRepository {
   applyChange(jobId: string, change: JobChange): Promise<ChangeResult>;
   /**
    * Up to `limit` jobs of the given types, newest first, created strictly before `before`
-   * (a position from `listPosition`), from an index: never a table scan. A page may stop short of
-   * `limit` with `more` set; it never skips a job that exists.
+   * (a position from `listPosition`), from an index: never a table scan. With `owner`, only that
+   * principal's jobs, from an index keyed by owner; without, every owner's. A page may stop short
+   * of `limit` with `more` set; it never skips a job that exists.
    */
-  listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }>;
+  listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }>;
   /**
    * Ids of up to `limit` jobs whose entry for `consumerId` is unfinished with a deadline before
    * `before` (epoch ms), from an index of unfinished entries: never a table scan. The index may
@@ -53,6 +54,14 @@ export interface IdempotencyRecord {
   keyHash: string;
   requestHash: string;
   jobId: string;
+}
+
+export interface ListNewestQuery {
+  types: readonly string[];
+  limit: number;
+  before?: string;
+  /** A principal: only the jobs it owns. */
+  owner?: string;
 }
 
 /** A job's place in the newest-first order: creation time, then id to break ties. */

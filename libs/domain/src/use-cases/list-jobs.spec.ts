@@ -3,6 +3,7 @@ import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-reposit
 import { ValidationError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { listJobs } from './list-jobs';
+import { alice } from '../../tests/helpers/callers';
 
 async function setUp(count: number) {
   const repository = new InMemoryJobRepository();
@@ -26,7 +27,7 @@ describe('listJobs', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await listJobs(deps, { limit: '3', nextToken: token });
+      const page = await listJobs(deps, alice, { limit: '3', nextToken: token });
       seen.push(...page.jobs.map((j) => j.id));
       token = page.nextToken;
       pages += 1;
@@ -37,18 +38,18 @@ describe('listJobs', () => {
 
   it('filters by type and by derived status', async () => {
     const { deps } = await setUp(9);
-    const noop = await listJobs(deps, { type: 'noop' });
+    const noop = await listJobs(deps, alice, { type: 'noop' });
     expect(noop.jobs.map((j) => j.type)).toEqual(['noop', 'noop', 'noop', 'noop']);
-    const succeeded = await listJobs(deps, { status: 'SUCCEEDED' });
+    const succeeded = await listJobs(deps, alice, { status: 'SUCCEEDED' });
     expect(succeeded.jobs).toHaveLength(3);
     expect(succeeded.nextToken).toBeUndefined();
   });
 
   it('continues a sparse status filter with a token rather than reading without end', async () => {
     const { deps } = await setUp(30);
-    const page = await listJobs(deps, { status: 'SUCCEEDED', limit: '10' });
+    const page = await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10' });
     expect(page.jobs.length).toBeGreaterThan(0);
-    const rest = page.nextToken ? await listJobs(deps, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken }) : { jobs: [] };
+    const rest = page.nextToken ? await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken }) : { jobs: [] };
     expect(page.jobs.length + rest.jobs.length).toBe(10);
   });
 
@@ -62,7 +63,7 @@ describe('listJobs', () => {
     [{ nextToken: Buffer.from('["v1","2026-01-01T00:00:00.000Z#x"]').toString('base64url') }, '?nextToken'],
   ])('refuses %j naming the parameter', async (query, field) => {
     const { deps } = await setUp(1);
-    await expect(listJobs(deps, query)).rejects.toBeInstanceOf(ValidationError);
-    await expect(listJobs(deps, query)).rejects.toMatchObject({ details: [expect.objectContaining({ field })] });
+    await expect(listJobs(deps, alice, query)).rejects.toBeInstanceOf(ValidationError);
+    await expect(listJobs(deps, alice, query)).rejects.toMatchObject({ details: [expect.objectContaining({ field })] });
   });
 });

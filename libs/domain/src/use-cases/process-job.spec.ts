@@ -13,6 +13,7 @@ import type { JobFailureNotice } from '../ports/failure-publisher';
 import type { JobRepository } from '../ports/job-repository';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
+import { alice } from '../../tests/helpers/callers';
 
 const flaky = defineJobType({
   name: 'flaky',
@@ -310,7 +311,7 @@ describe('processJob', () => {
     it('aborts the run when a renewal finds the job cancelled, and stores nothing of it', async () => {
       const { job, repository, clock, stored_, running } = await startRun();
 
-      await cancelJob({ repository, clock }, stored_.id);
+      await cancelJob({ repository, clock }, alice, stored_.id);
       await jest.advanceTimersByTimeAsync(1000);
 
       expect(await running).toMatchObject({ kind: 'skipped', stage: 'run', reason: { code: 'CANCELLED' } });
@@ -390,7 +391,7 @@ describe('processJob', () => {
       maxAttempts: 1,
       runLimit: { seconds: 60, onTimeout: 'retry' },
       async run(_input, { jobId }) {
-        await cancelJob({ repository, clock: new FakeClock() }, jobId);
+        await cancelJob({ repository, clock: new FakeClock() }, alice, jobId);
         return 'late';
       },
     });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { IdempotencyKeyReusedError, StoreUnavailableError, ValidationError } from '../errors';
 import type { Job } from '../job';
 import { newJob } from '../new-job';
+import type { Caller } from '../owner';
 import type { IdempotencyClaim } from '../ports/job-repository';
 import { parseSubmitJobRequest } from '../schemas/submit-job-request';
 import type { SubmitJobDeps } from './submit-job';
@@ -10,21 +11,23 @@ import type { SubmitJobDeps } from './submit-job';
 const KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * Submits once per key: the first request with a key creates the job; the same key with the same
- * request returns that job again (`replayed`), whatever happened meanwhile; the same key with
- * another request is refused. The key expires with the job: after that, or if its job is gone, the
- * key names a new job.
+ * Submits once per key and owner: the first request with a key creates the job; the same key with
+ * the same request returns that job again (`replayed`), whatever happened meanwhile; the same key
+ * with another request is refused. Keys are the caller's own: another principal's identical key
+ * names another job. The key expires with the job: after that, or if its job is gone, the key
+ * names a new job.
  * @throws ValidationError (a malformed key or request), IdempotencyKeyReusedError.
  */
-export async function submitJobIdempotently(deps: SubmitJobDeps, body: unknown, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }> {
+export async function submitJobIdempotently(deps: SubmitJobDeps, caller: Caller, body: unknown, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }> {
   if (!KEY.test(idempotencyKey)) {
     throw new ValidationError('The Idempotency-Key header is invalid', [
       { field: 'Idempotency-Key', code: 'INVALID_FORMAT', message: 'Expected 1 to 128 printable ASCII characters' },
     ]);
   }
   const request = parseSubmitJobRequest(body, deps.registry);
-  const job = newJob({ id: deps.ids.newJobId(), request, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays, deadlines: deps.deadlines });
-  const idempotency: IdempotencyClaim = { keyHash: sha256(idempotencyKey), requestHash: sha256(canonicalJson(request)) };
+  const job = newJob({ id: deps.ids.newJobId(), request, owner: caller.owner, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays, deadlines: deps.deadlines });
+  // The owner is part of the key: one caller's key can never find, or block, another's job.
+  const idempotency: IdempotencyClaim = { keyHash: sha256(`${caller.owner.principal}\n${idempotencyKey}`), requestHash: sha256(canonicalJson(request)) };
   let replacing: string | undefined;
   // Twice at most: a key that outlived its job (deleted early) is taken over once.
   for (let round = 0; round < 2; round++) {

@@ -2,6 +2,7 @@ import type { DeadlinePolicy } from '../deadline-policy';
 import type { Job } from '../job';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import { newJob } from '../new-job';
+import type { Caller } from '../owner';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
@@ -20,14 +21,16 @@ export interface SubmitJobDeps {
 }
 
 /**
- * Validates a submit request and stores the new job (a conditional put: an id is never reused).
+ * Validates a submit request and stores the new job, owned by the caller (a conditional put: an
+ * id is never reused).
  * @throws ValidationError, UnknownJobTypeError before anything is written.
  */
-export async function submitJob(deps: SubmitJobDeps, body: unknown): Promise<Job> {
+export async function submitJob(deps: SubmitJobDeps, caller: Caller, body: unknown): Promise<Job> {
   const request = parseSubmitJobRequest(body, deps.registry);
   const job = newJob({
     id: deps.ids.newJobId(),
     request,
+    owner: caller.owner,
     consumers: deps.consumers,
     now: deps.clock.now(),
     retentionDays: deps.retentionDays,

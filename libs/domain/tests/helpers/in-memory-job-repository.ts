@@ -1,4 +1,4 @@
-import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyClaim, type IdempotencyRecord } from '../../src';
+import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyClaim, type IdempotencyRecord, type ListNewestQuery } from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -30,9 +30,9 @@ export class InMemoryJobRepository implements JobRepository {
     return job && structuredClone(job);
   }
 
-  async listNewest(query: { types: readonly string[]; limit: number; before?: string }): Promise<{ jobs: Job[]; more: boolean }> {
+  async listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }> {
     const matching = [...this.jobs.values()]
-      .filter((job) => query.types.includes(job.type) && (query.before === undefined || listPosition(job) < query.before))
+      .filter((job) => query.types.includes(job.type) && (query.owner === undefined || job.owner?.principal === query.owner) && (query.before === undefined || listPosition(job) < query.before))
       .sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
     return { jobs: matching.slice(0, query.limit).map((job) => structuredClone(job)), more: matching.length > query.limit };
   }

@@ -1,8 +1,9 @@
 import type { ConsumerEntry, Job } from '../../src';
+import { alice } from './callers';
 
 let sequence = 0;
 
-/** A job as stored, PENDING on consumers a and b unless overridden. */
+/** A job as stored, alice's, PENDING on consumers a and b unless overridden. */
 export function aJob(overrides: Partial<Job> = {}): Job {
   sequence += 1;
   const at = '2026-01-01T00:00:00.000Z';
@@ -15,6 +16,7 @@ export function aJob(overrides: Partial<Job> = {}): Job {
     createdAt: at,
     updatedAt: at,
     expiresAt: 1_800_000_000,
+    owner: alice.owner,
     ...overrides,
   };
 }
