@@ -150,7 +150,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     const roles = all(environment, 'aws_iam_role').filter((r) => /-invoke$/.test(r.name));
     expect(roles.map((r) => r.name).sort()).toEqual(Object.keys(settings.access.groups).map((group) => invokeRoleName(environment, group)).sort());
     for (const role of roles) {
-      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: expect.stringMatching(/^arn:aws:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/) }, Action: 'sts:AssumeRole' }]);
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/) }, Action: 'sts:AssumeRole' }]);
     }
     const rolePolicies = all(environment, 'aws_iam_role_policy').filter((p) => p.name === 'invoke-jobs-api');
     expect(rolePolicies).toHaveLength(roles.length);
@@ -261,7 +261,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     const jobsApi = all(environment, 'aws_lambda_function').find((f) => f.function_name === names.jobsApiFunction);
     expect(jobsApi?.environment.variables).toMatchObject({
       CALLER_IDENTITY: 'iam',
-      OPERATOR_PRINCIPALS: [`arn:aws:iam::\${data.aws_caller_identity.account.account_id}:role/${invokeRoleName(environment, 'operators')}`, ...settings.access.operators].join(','),
+      OPERATOR_PRINCIPALS: [`arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:role/${invokeRoleName(environment, 'operators')}`, ...settings.access.operators].join(','),
     });
     const list = policyDocuments(environment).flatMap((d) => d.statement).find((st: any) => st.sid === 'ListJobsFromTheIndexes');
     expect(list.resources).toEqual([expect.stringMatching(/\/index\/by-owner-type-created$/), expect.stringMatching(/\/index\/by-type-created$/)]);
@@ -389,6 +389,25 @@ describe('environments differ where their settings do', () => {
     expect(Object.keys(json.output)).toContain('web_acl_arn');
     const blocked = (Object.values(json.resource.aws_api_gateway_gateway_response) as { response_type: string; status_code: string; response_templates: Record<string, string> }[]).find((r) => r.response_type === 'WAF_FILTERED');
     expect(blocked).toMatchObject({ status_code: '403', response_templates: { 'application/json': expect.stringContaining('"code":"REQUEST_BLOCKED"') } });
+  });
+
+  it('makes the ARNs in access.operators operators, lets only the ARNs a group lists assume its role, and refuses a session as an operator', () => {
+    const settings = deploymentSettings('staging');
+    const access = {
+      ...settings.access,
+      groups: { ...settings.access.groups, payments: { operator: false, assumableBy: ['arn:aws:iam::123456789012:role/payments-service'] } },
+      operators: ['arn:aws:iam::123456789012:user/oncall'],
+    };
+    const json = JSON.parse(Testing.synth(new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access }, bundlesDir })));
+    const functions = Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[];
+    const operators = functions.find((f) => f.function_name === resourceNames('staging').jobsApiFunction)?.environment.variables['OPERATOR_PRINCIPALS'].split(',');
+    expect(operators).toEqual([expect.stringMatching(/:role\/async-jobs-staging-operators-invoke$/), 'arn:aws:iam::123456789012:user/oncall']);
+    const roles = Object.values(json.resource.aws_iam_role) as { name: string; assume_role_policy: string }[];
+    const payments = roles.find((r) => r.name === invokeRoleName('staging', 'payments'));
+    expect(JSON.parse(payments?.assume_role_policy ?? '{}').Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::123456789012:role/payments-service'] });
+
+    const session = { ...access, operators: ['arn:aws:sts::123456789012:assumed-role/async-jobs-staging-callers-invoke/carol'] };
+    expect(() => new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access: session }, bundlesDir })).toThrow(/access.operators of staging: .* is not the ARN of an IAM user or role/);
   });
 
   it("lets browsers' unsigned preflights through the resource policy only when CORS is on", () => {

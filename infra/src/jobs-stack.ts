@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
@@ -60,6 +61,8 @@ export class JobsStack extends TerraformStack {
         : {}),
     });
     const account = new DataAwsCallerIdentity(this, 'account');
+    // aws, aws-cn or aws-us-gov: the ARNs we build must be the ones IAM hands callers.
+    const { partition } = new DataAwsPartition(this, 'partition');
     const { key } = new EncryptionKey(this, 'encryption', { name: names.table, region: settings.region, account, deletionWindowDays: settings.deletionProtection ? 30 : 7 });
 
     this.table = new JobsTable(this, 'jobs-table', { name: names.table, consumers: settings.consumers, key, deletionProtection: settings.deletionProtection });
@@ -85,7 +88,7 @@ export class JobsStack extends TerraformStack {
       name: names.jobsApiFunction,
       bundleDir: join(bundlesDir, 'jobs-api'),
       settings: settings.functions.jobsApi,
-      environment: jobsApiEnvironment(settings, { accountId: account.accountId, callerIdentity: 'iam' }),
+      environment: jobsApiEnvironment(settings, { accountId: account.accountId, partition, callerIdentity: 'iam' }),
       logRetentionDays: settings.logRetentionDays,
       key,
       emulated,
@@ -98,7 +101,7 @@ export class JobsStack extends TerraformStack {
       ],
     });
     this.sweeper = new JobSweeper(this, 'job-sweeper', { settings, bundleDir: join(bundlesDir, 'job-sweeper'), table: this.table.table, key, emulated });
-    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId, emulated });
+    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId, partition, emulated });
     this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
 
     new TerraformOutput(this, 'api_url', { value: this.restApi.stage.invokeUrl, description: 'Base URL of the jobs API (SigV4, service execute-api)' });

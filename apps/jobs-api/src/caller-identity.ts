@@ -13,6 +13,9 @@ export interface CallerPolicy {
   operators: readonly string[];
 }
 
+/** What may operate: an IAM user or role of any partition and path; never a role session. */
+export const OPERATOR_ARN = /^arn:[\w-]+:iam::\d{12}:(user|role)\/\S+$/;
+
 const ASSUMED_ROLE = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 const ROLE = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.+\/)?([^/]+)$/;
 

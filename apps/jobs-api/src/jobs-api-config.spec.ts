@@ -23,5 +23,8 @@ describe('loadJobsApiConfig', () => {
   it('refuses an identity mode or operator it cannot read, naming the variable', () => {
     expect(() => loadJobsApiConfig({ ...base, CALLER_IDENTITY: 'none' })).toThrow(/CALLER_IDENTITY: expected iam or anonymous, got "none"/);
     expect(() => loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: 'ops' })).toThrow(/OPERATOR_PRINCIPALS: "ops" is not the ARN/);
+    // A session stands for its whole role: naming carol's session would make every caller of the role an operator.
+    const session = 'arn:aws:sts::123456789012:assumed-role/async-jobs-prod-callers-invoke/carol';
+    expect(() => loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: session })).toThrow(/role sessions are not accepted/);
   });
 });

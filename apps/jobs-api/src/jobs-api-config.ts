@@ -1,5 +1,5 @@
 import { ConfigurationError, deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
-import { principalOf, type CallerPolicy } from './caller-identity';
+import { OPERATOR_ARN, principalOf, type CallerPolicy } from './caller-identity';
 
 export interface JobsApiConfig {
   tableName: string;
@@ -40,11 +40,15 @@ function callerIdentity(raw: string | undefined): CallerPolicy['identity'] {
   return value;
 }
 
-/** `arn:aws:iam::123456789012:role/ops,arn:aws:iam::123456789012:user/alice`: users, roles (any path) or role sessions, as principals. */
+/**
+ * `arn:aws:iam::123456789012:role/ops,arn:aws:iam::123456789012:user/alice`: IAM users and roles
+ * (any path). A role session's ARN is refused: its owner is the whole role, so naming one session
+ * would make every session of that role an operator.
+ */
 function operatorPrincipals(raw: string | undefined): string[] {
   const arns = (raw ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  const bad = arns.find((a) => !/^arn:[\w-]+:(iam|sts)::\d{12}:\S+$/.test(a));
-  if (bad) throw new ConfigurationError(`Environment variable OPERATOR_PRINCIPALS: "${bad}" is not the ARN of an IAM user or role`);
+  const bad = arns.find((a) => !OPERATOR_ARN.test(a));
+  if (bad) throw new ConfigurationError(`Environment variable OPERATOR_PRINCIPALS: "${bad}" is not the ARN of an IAM user or role (role sessions are not accepted: they stand for their whole role)`);
   return arns.map(principalOf);
 }
 

@@ -334,11 +334,55 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect((await table.items()).length).toBe(before);
     });
 
-    it('names the principal on every line of a request', async () => {
+    it('names the principal on every line of every request', async () => {
       const jobId = await submitAs(BOB_SESSION);
-      const lines = logs.lines.filter((l) => l['jobId'] === jobId);
-      expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines) expect(line['principal']).toBe(BOB_ROLE);
+      const requests = [
+        anApiRequest({ method: 'POST', path: '/jobs', body: '{"type":"noop","input":{}}', signedBy: BOB_SESSION }),
+        anApiRequest({ method: 'GET', path: '/jobs', signedBy: BOB_SESSION }),
+        anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId }, signedBy: BOB_SESSION }),
+        anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId }, signedBy: BOB_SESSION }),
+        anApiRequest({ method: 'GET', path: `/jobs/${UNKNOWN_ID}`, resource: '/jobs/{jobId}', pathParameters: { jobId: UNKNOWN_ID }, signedBy: BOB_SESSION }),
+      ];
+      for (const event of requests) {
+        await handle(event, aLambdaContext());
+        const lines = logs.lines.filter((l) => l['requestId'] === event.requestContext.requestId);
+        expect(lines.length).toBeGreaterThanOrEqual(1);
+        expect(lines.filter((l) => l['principal'] !== BOB_ROLE)).toEqual([]);
+      }
+    });
+
+    it('reads a foreign job exactly as a missing one, to get and to cancel: one consistent GetItem, no write', async () => {
+      const jobId = await submitAs(ALICE);
+      const calls: { command: string; consistent?: boolean }[] = [];
+      table.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          calls.push({ command: String(context.commandName), consistent: (args.input as { ConsistentRead?: boolean }).ConsistentRead });
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordCalls' },
+      );
+      try {
+        await getAs(BOB_SESSION, jobId);
+        const foreignGet = calls.splice(0);
+        await getAs(BOB_SESSION, UNKNOWN_ID);
+        const missingGet = calls.splice(0);
+        await cancelAs(BOB_SESSION, jobId);
+        const foreignCancel = calls.splice(0);
+        await cancelAs(BOB_SESSION, UNKNOWN_ID);
+        const missingCancel = calls.splice(0);
+        expect(foreignGet).toEqual([{ command: 'GetItemCommand', consistent: true }]);
+        expect(missingGet).toEqual(foreignGet);
+        expect(foreignCancel).toEqual([{ command: 'GetItemCommand', consistent: true }]);
+        expect(missingCancel).toEqual(foreignCancel);
+      } finally {
+        table.client.middlewareStack.remove('recordCalls');
+      }
+    });
+
+    it("lets an operator name an owner by one of its sessions: the jobs are the role's", async () => {
+      const bobs = await submitAs(BOB_SESSION);
+      expect(await listed(OPS_SESSION, { owner: ['arn:aws:sts::123456789012:assumed-role/payments-callers/another-session'] })).toContain(bobs);
+      expect(await listed(OPS_SESSION, { owner: ['arn:aws:iam::123456789012:role/team/payments-callers'] })).toContain(bobs);
     });
   });
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { actsForAnother, cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type Caller, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
 import type { Logger, Metrics } from '@async-jobs/platform';
-import { callerOf, type CallerPolicy } from './caller-identity';
+import { callerOf, principalOf, type CallerPolicy } from './caller-identity';
 import { corsHeaders, preflight } from './cors';
 import { errorResponse, isClientError } from './error-response';
 import { HttpRequestError } from './http-request-error';
@@ -57,7 +57,8 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
           break;
         }
         case 'listJobs': {
-          const page = await listJobs(deps, caller, query);
+          // An operator may name the owner by a session or a role with a path: the jobs are the role's.
+          const page = await listJobs(deps, caller, query['owner'] ? { ...query, owner: principalOf(query['owner']) } : query);
           if (caller.operator && query['owner'] !== caller.owner.principal) operatorAction(logger, caller, 'list', { owner: query['owner'] ?? 'every owner', returned: page.jobs.length });
           response = jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
           break;

@@ -24,9 +24,16 @@ export class ApiAccess extends Construct {
    */
   readonly resourcePolicy?: ApiGatewayRestApiPolicy;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploymentSettings; api: ApiGatewayRestApi; stageName: string; accountId: string; emulated?: boolean }) {
+  /** The resource policy with placeholders for the API and account: what the deployment's fingerprint hashes, so that a changed policy is redeployed. */
+  readonly policyShape: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploymentSettings; api: ApiGatewayRestApi; stageName: string; accountId: string; partition: string; emulated?: boolean },
+  ) {
     super(scope, id);
-    const { settings, api, stageName, accountId } = props;
+    const { settings, api, stageName, accountId, partition } = props;
     const methods = (resource: string) => `${api.executionArn}/${stageName}/${resource}`;
     const invoke = leastPrivilegePolicy(this, 'invoke-policy', [
       {
@@ -42,32 +49,41 @@ export class ApiAccess extends Construct {
         maxSessionDuration: 3600,
         assumeRolePolicy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: assumableBy.length ? assumableBy : `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+          Statement: [{ Effect: 'Allow', Principal: { AWS: assumableBy.length ? assumableBy : `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
         }),
       });
       new IamRolePolicy(this, `${group}-role-policy`, { name: 'invoke-jobs-api', role: role.id, policy: invoke.json });
       this.roles[group] = role;
     }
 
-    if (props.emulated) return;
     const corsPreflights = settings.api.corsAllowedOrigins.length > 0;
+    this.policyShape = resourcePolicy('<api>', '<account>', stageName, corsPreflights);
+    if (props.emulated) return;
     this.resourcePolicy = new ApiGatewayRestApiPolicy(this, 'resource-policy', {
       restApiId: api.id,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'OnlyThisAccount',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 'execute-api:Invoke',
-            Resource: SIGNED_METHODS.map((method) => `${api.executionArn}/*/${method}/*`),
-            Condition: { StringNotEquals: { 'aws:PrincipalAccount': accountId } },
-          },
-          // With a resource policy, an unauthenticated method needs its explicit allow: the browsers' preflights.
-          ...(corsPreflights ? [{ Sid: 'CorsPreflights', Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `${api.executionArn}/${stageName}/OPTIONS/*` }] : []),
-        ],
-      }),
+      policy: resourcePolicy(api.executionArn, accountId, stageName, corsPreflights),
     });
   }
+}
+
+/**
+ * Refuses every other account's principals on every signed method, whatever their own policies
+ * allow; allows nothing itself but, with CORS on, the browsers' unsigned preflights (with a resource
+ * policy, an unauthenticated method needs its explicit allow).
+ */
+function resourcePolicy(executionArn: string, accountId: string, stageName: string, corsPreflights: boolean): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OnlyThisAccount',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'execute-api:Invoke',
+        Resource: SIGNED_METHODS.map((method) => `${executionArn}/*/${method}/*`),
+        Condition: { StringNotEquals: { 'aws:PrincipalAccount': accountId } },
+      },
+      ...(corsPreflights ? [{ Sid: 'CorsPreflights', Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `${executionArn}/${stageName}/OPTIONS/*` }] : []),
+    ],
+  });
 }

@@ -42,9 +42,6 @@ const GATEWAY_RESPONSES: { type: string; status?: string; code: string }[] = [
   { type: 'DEFAULT_5XX', code: '$context.error.responseType' },
 ];
 
-/** Bumped whenever `ApiAccess`'s resource policy changes shape: a policy takes effect with the next deployment. */
-const RESOURCE_POLICY_REVISION = 1;
-
 /**
  * The REST API: `/jobs` (submit, list), `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
  * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
@@ -61,7 +58,7 @@ export class JobsRestApi extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string; emulated?: boolean },
+    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string; partition: string; emulated?: boolean },
   ) {
     super(scope, id);
     const { settings, handler } = props;
@@ -129,11 +126,11 @@ export class JobsRestApi extends Construct {
       sourceArn: `${this.api.executionArn}/${stageName}/*`,
     });
 
-    this.access = new ApiAccess(this, 'access', { settings, api: this.api, stageName, accountId: props.accountId, emulated: props.emulated });
+    this.access = new ApiAccess(this, 'access', { settings, api: this.api, stageName, accountId: props.accountId, partition: props.partition, emulated: props.emulated });
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, resourcePolicy: RESOURCE_POLICY_REVISION, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, resourcePolicy: this.access.policyShape, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,

@@ -181,10 +181,17 @@ export function invokeRoleName(environment: string, group: string): string {
   return resourceName(environment, `${group}-invoke`);
 }
 
-/** Who operates an environment: the roles of its operator groups, and the ARNs the settings name. */
-export function operatorPrincipals(settings: Pick<DeploymentSettings, 'environment' | 'access'>, accountId: string): string[] {
+/**
+ * Who operates an environment: the roles of its operator groups, and the ARNs the settings name —
+ * IAM users or roles only: a role session stands for its whole role, so naming one would make every
+ * session of that role an operator.
+ * @throws Error naming an `access.operators` entry that is not an IAM user or role ARN.
+ */
+export function operatorPrincipals(settings: Pick<DeploymentSettings, 'environment' | 'access'>, accountId: string, partition = 'aws'): string[] {
+  const bad = settings.access.operators.find((arn) => !/^arn:[\w-]+:iam::\d{12}:(user|role)\/\S+$/.test(arn));
+  if (bad) throw new Error(`access.operators of ${settings.environment}: "${bad}" is not the ARN of an IAM user or role (role sessions stand for their whole role)`);
   const groups = Object.entries(settings.access.groups).filter(([, group]) => group.operator);
-  return [...groups.map(([group]) => `arn:aws:iam::${accountId}:role/${invokeRoleName(settings.environment, group)}`), ...settings.access.operators];
+  return [...groups.map(([group]) => `arn:${partition}:iam::${accountId}:role/${invokeRoleName(settings.environment, group)}`), ...settings.access.operators];
 }
 
 /** The names of an environment's resources, from the one naming function. */

@@ -24,11 +24,11 @@ export function deadlinePolicyFrom(settings: EnvironmentSettings): { pickupMs: n
  * The environment variables of each function, from the deployment settings: infra sets exactly
  * these on the Lambdas, and the local runtime on its workers.
  */
-export function jobsApiEnvironment(settings: DeploymentSettings, access: { accountId: string; callerIdentity: 'iam' | 'anonymous' }): Record<string, string> {
+export function jobsApiEnvironment(settings: DeploymentSettings, access: { accountId: string; partition?: string; callerIdentity: 'iam' | 'anonymous' }): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
     CALLER_IDENTITY: access.callerIdentity,
-    OPERATOR_PRINCIPALS: operatorPrincipals(settings, access.accountId).join(','),
+    OPERATOR_PRINCIPALS: operatorPrincipals(settings, access.accountId, access.partition).join(','),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
     JOB_RETENTION_DAYS: String(settings.jobs.retentionDays),

@@ -24,9 +24,19 @@ describe('createLogger', () => {
   it('never writes secrets or bodies', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ service: 't', destination });
-    logger.info({ headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA...' }, body: '{"password":"x"}', secretAccessKey: 's' }, 'request');
+    logger.info(
+      {
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA...', 'X-Amz-Security-Token': 'session-secret-1' },
+        multiValueHeaders: { Authorization: ['AWS4-HMAC-SHA256 Credential=AKIB...'], 'x-amz-security-token': ['session-secret-2'] },
+        body: '{"password":"x"}',
+        secretAccessKey: 's',
+      },
+      'request',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('AKIA');
+    expect(text).not.toContain('AKIB');
+    expect(text).not.toContain('session-secret');
     expect(text).not.toContain('password');
     expect(text).not.toContain('"s"');
   });

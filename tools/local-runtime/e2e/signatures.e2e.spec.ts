@@ -80,6 +80,8 @@ describe('signatures any AWS client makes (npm start -- --auth)', () => {
 
     it.each<[string, () => Promise<Answer>, string, RegExp]>([
       ['no signature', async () => system.request('POST', '/jobs', submit.body, { 'content-type': 'application/json' }), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
+      ['no signature on a read', async () => system.request('GET', '/jobs?limit=5'), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
+      ['no signature on a cancel', async () => system.request('POST', '/jobs/3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21/cancel'), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
       ['the wrong secret (curl)', () => curlRequest({ ...submit, url: url('/jobs'), region }, { ...principal('alice'), secretAccessKey: 'not-the-secret' }), 'INVALID_SIGNATURE', /does not match/],
       ['another region in the scope (curl)', () => curlRequest({ ...submit, url: url('/jobs'), region: 'eu-west-1' }, principal('alice')), 'INVALID_SIGNATURE', /valid region/],
       ['another service in the scope (botocore)', () => botocoreRequest({ ...submit, url: url('/jobs'), region, service: 's3' }, principal('alice')), 'INVALID_SIGNATURE', /correct service/],

@@ -77,10 +77,12 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
       await waitUntil('consumer b dropped records', async () => ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings['b'].length >= 3, 15_000);
       await system.admin('faults', { deletedMappings: [] });
       await at(27);
+      // Cut off until a failure was kept for replay: one must outlast the error handler's 5 s of patience inside the cut.
+      await waitUntil('a failure was kept for replay', async () => system.logLines().some((l) => l['FailuresArchived'] === 1), 20_000);
       await system.admin('faults', { storeCutOff: [] });
       await at(29);
       expect(await system.admin('services', { dynamodb: 'kill' })).toMatchObject({ dynamodb: false });
-      await at(36); // 7 s down: longer than the processors' 5 s of patience, shorter than the event source's three tries
+      await sleep(7_000); // 7 s down: longer than the processors' 5 s of patience, shorter than the event source's three tries
       expect(await system.admin('services', { dynamodb: 'restart' })).toMatchObject({ dynamodb: true });
     })();
     await Promise.all([submitter, faults]);

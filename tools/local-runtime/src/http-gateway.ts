@@ -115,8 +115,13 @@ function proxyEvent(
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
+  // As API Gateway decodes them: percent escapes only, a `+` stays a `+` (URLSearchParams would make it a space).
   const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) (query[name] ??= []).push(value);
+  for (const part of url.search.slice(1).split('&').filter(Boolean)) {
+    const at = part.indexOf('=');
+    const [name, value] = at === -1 ? [part, ''] : [part.slice(0, at), part.slice(at + 1)];
+    (query[percentDecoded(name)] ??= []).push(percentDecoded(value));
+  }
   const resource = matched?.r.resource ?? '/{proxy+}';
   const pathParameters = matched
     ? Object.fromEntries(matched.r.params.map((name, i) => [name, matched.m?.[i + 1] ?? '']))
@@ -166,6 +171,14 @@ function gatewayError(code: string, message: string, details?: FieldError[]) {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+function percentDecoded(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return component;
+  }
 }
 
 /** Each header as it arrived, repeated lines kept apart (Node joins some with ", ", which SigV4 does not). */

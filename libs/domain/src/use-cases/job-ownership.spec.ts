@@ -2,7 +2,7 @@ import { alice, bob, operator } from '../../tests/helpers/callers';
 import { testDeadlines } from '../../tests/helpers/deadlines';
 import { FakeClock } from '../../tests/helpers/fake-clock';
 import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
-import { aJob } from '../../tests/helpers/job-factory';
+import { aJob, anEntry } from '../../tests/helpers/job-factory';
 import { ForbiddenError, JobNotFoundError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { cancelJob } from './cancel-job';
@@ -49,6 +49,18 @@ describe('jobs belong to the principal that submitted them', () => {
     await expect(cancelJob(deps, bob, job.id)).rejects.toBeInstanceOf(JobNotFoundError);
     expect(repository.writes).toBe(writes);
     expect((await getJob(deps, alice, job.id)).cancelledAt).toBeUndefined();
+  });
+
+  it("answers a cancel of another owner's cancelled or finished job as a missing one, not with its state", async () => {
+    const { repository, deps } = setUp();
+    const cancelled = await submitJob(deps, alice, { seconds: 1 });
+    await cancelJob(deps, alice, cancelled.id);
+    const finished = aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } });
+    await repository.create(finished);
+    const writes = repository.writes;
+    await expect(cancelJob(deps, bob, cancelled.id)).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(cancelJob(deps, bob, finished.id)).rejects.toBeInstanceOf(JobNotFoundError);
+    expect(repository.writes).toBe(writes);
   });
 
   it('lets the owner and operators cancel, and records who did', async () => {

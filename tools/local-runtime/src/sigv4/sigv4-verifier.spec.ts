@@ -108,6 +108,19 @@ describe('verifySigV4 for execute-api', () => {
     expect(verifySigV4(withoutToken, principals, region, now)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
+  it("refuses another session's token, and a token sent with long-term keys", () => {
+    const wrongToken = signed({ principal: { ...temporary, sessionToken: 'session-token-2' } });
+    expect(verifySigV4(wrongToken, principals, region, now)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    const tokenWithUserKeys = signed({ extraSigned: { 'x-amz-security-token': 'session-token-1' } });
+    expect(verifySigV4(tokenWithUserKeys, principals, region, now)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
+  it('refuses a signature dated more than five minutes ahead, as one five minutes old', () => {
+    const ahead = signed({ date: '20261130T100600Z' });
+    expect(verifySigV4(ahead, principals, region, now)).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE', message: expect.stringMatching(/Signature expired/) });
+    expect(verifySigV4(signed({ date: '20261130T100400Z' }), principals, region, now)).toMatchObject({ ok: true });
+  });
+
   it('accepts extra headers that were not signed, and headers in any case', () => {
     const request = signed();
     request.headers['User-Agent'] = 'something/1.0';
