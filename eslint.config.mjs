@@ -1,4 +1,6 @@
 import nx from '@nx/eslint-plugin';
+// Last in the list: Prettier owns the layout, ESLint the meaning.
+import prettier from 'eslint-config-prettier/flat';
 
 export default [
   ...nx.configs['flat/base'],
@@ -61,4 +63,5 @@ export default [
     files: ['**/*.spec.ts', '**/tests/**/*.ts', '**/e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
+  prettier,
 ];
