@@ -20,7 +20,10 @@ export default [
           allow: [],
           depConstraints: [
             // Apps are shells around the libraries; no app imports another app.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing', 'type:catalog'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:testing', 'type:catalog'],
+            },
             // The catalog gathers the built-in and the teams' job types.
             { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:domain', 'type:jobs'] },
             // A team's job types use the domain only: never another team's library.
@@ -35,7 +38,18 @@ export default [
             // Infra builds from the apps' bundles (files), the settings and names, and the request schemas;
             // its rehearsal starts moto with the workspace's service starters.
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:tooling', 'type:catalog'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:domain', 'type:adapters', 'type:platform', 'type:tooling', 'type:testing', 'type:client', 'type:catalog'] },
+            {
+              sourceTag: 'type:tooling',
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:adapters',
+                'type:platform',
+                'type:tooling',
+                'type:testing',
+                'type:client',
+                'type:catalog',
+              ],
+            },
             // The client is published on its own: it depends on no workspace library (tests use the local services).
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:tooling'] },
           ],

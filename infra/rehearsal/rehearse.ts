@@ -11,7 +11,13 @@ import { verifyRehearsalStack } from './verify-rehearsal-stack';
  * AWS SDK, require an empty re-plan, and destroy. Leaves no state and no process behind.
  */
 const PROVIDER = 'registry.terraform.io/hashicorp/aws/5.100.0';
-const MIRROR_CANDIDATES = ['/opt/tf-plugins', '/usr/share/terraform/plugins', '/usr/local/share/terraform/plugins', join(homedir(), '.terraform.d/plugins'), join(homedir(), '.local/share/terraform/plugins')];
+const MIRROR_CANDIDATES = [
+  '/opt/tf-plugins',
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+  join(homedir(), '.terraform.d/plugins'),
+  join(homedir(), '.local/share/terraform/plugins'),
+];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -26,15 +32,23 @@ async function main(): Promise<void> {
     const cliConfig = join(work, 'terraform.rc');
     writeFileSync(cliConfig, mirror ? mirrorCliConfig(mirror) : '');
     env['TF_CLI_CONFIG_FILE'] = cliConfig;
-    step(mirror ? `provider ${PROVIDER} from the filesystem mirror ${mirror}` : `no provider mirror found: terraform init downloads ${PROVIDER}`);
+    step(
+      mirror
+        ? `provider ${PROVIDER} from the filesystem mirror ${mirror}`
+        : `no provider mirror found: terraform init downloads ${PROVIDER}`,
+    );
 
     moto = await startMotoServer();
     step(`moto_server on ${moto.endpoint}`);
 
     const outdir = join(work, 'cdktf.out');
-    await run('node', ['tools/scripts/run-typescript.mjs', 'infra/src/main.ts'], { env: { ...env, CDKTF_OUTDIR: outdir, REHEARSAL_AWS_ENDPOINT: moto.endpoint } });
+    await run('node', ['tools/scripts/run-typescript.mjs', 'infra/src/main.ts'], {
+      env: { ...env, CDKTF_OUTDIR: outdir, REHEARSAL_AWS_ENDPOINT: moto.endpoint },
+    });
     stackDir = join(outdir, 'stacks', 'jobs-rehearsal');
-    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, unknown>>;
+    };
     const expected = Object.entries(synthesized.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
     step(`synthesized jobs-rehearsal: ${expected.length} resources`);
 
@@ -44,12 +58,17 @@ async function main(): Promise<void> {
     step('init and validate');
     applied = true;
     await terraform('apply', '-auto-approve', '-input=false');
-    const state = (await run('terraform', ['state', 'list'], { cwd: stackDir, env, quiet: true })).split('\n').filter((line) => line && !line.startsWith('data.'));
+    const state = (await run('terraform', ['state', 'list'], { cwd: stackDir, env, quiet: true }))
+      .split('\n')
+      .filter((line) => line && !line.startsWith('data.'));
     const missing = expected.filter((address) => !state.includes(address));
     if (missing.length) throw new Error(`not applied: ${missing.join(', ')}`);
     step(`applied ${state.length}/${expected.length} resources`);
 
-    const outputs = JSON.parse(await run('terraform', ['output', '-json'], { cwd: stackDir, env, quiet: true })) as Record<string, { value: string }>;
+    const outputs = JSON.parse(await run('terraform', ['output', '-json'], { cwd: stackDir, env, quiet: true })) as Record<
+      string,
+      { value: string }
+    >;
     const checks = await verifyRehearsalStack(moto.endpoint, outputs);
     for (const check of checks) console.log(`rehearsal: ✓ ${check}`);
     step(`${checks.length} checks against the applied stack`);
@@ -59,7 +78,11 @@ async function main(): Promise<void> {
     step('re-plan shows no changes');
   } finally {
     if (applied && stackDir) {
-      await run('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir, env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.rc') }, quiet: true }).then(
+      await run('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], {
+        cwd: stackDir,
+        env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.rc') },
+        quiet: true,
+      }).then(
         () => step('destroyed'),
         (error: Error) => console.error(`rehearsal: destroy failed: ${error.message}`),
       );

@@ -1,12 +1,45 @@
-import { APIGatewayClient, GetMethodCommand, GetModelsCommand, GetRequestValidatorsCommand, GetResourcesCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetMethodCommand,
+  GetModelsCommand,
+  GetRequestValidatorsCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+} from '@aws-sdk/client-api-gateway';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
-import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeArchiveCommand, DescribeEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeArchiveCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  GetFunctionCommand,
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { consumerFunctionName, deploymentSettings, invokeRoleName, JOBS_BY_OWNER_INDEX, operationsPlan, resourceName, resourceNames, SERVICE_NAME, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
+import {
+  consumerFunctionName,
+  deploymentSettings,
+  invokeRoleName,
+  JOBS_BY_OWNER_INDEX,
+  operationsPlan,
+  resourceName,
+  resourceNames,
+  SERVICE_NAME,
+  UNFINISHED_ENTRIES_INDEX,
+} from '@async-jobs/platform';
 
 /**
  * Looks at what `terraform apply` created, through the AWS SDK, and returns what it checked. Throws
@@ -32,33 +65,72 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
 
   try {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: names.table }));
-    check('the table has a NEW_IMAGE stream', Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE', Table?.StreamSpecification);
+    check(
+      'the table has a NEW_IMAGE stream',
+      Table?.StreamSpecification?.StreamEnabled === true && Table.StreamSpecification.StreamViewType === 'NEW_IMAGE',
+      Table?.StreamSpecification,
+    );
     const indexes = new Map((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
-    check('the table has the listing index, keys only', indexes.get('by-type-created')?.Projection?.ProjectionType === 'KEYS_ONLY', Table?.GlobalSecondaryIndexes);
+    check(
+      'the table has the listing index, keys only',
+      indexes.get('by-type-created')?.Projection?.ProjectionType === 'KEYS_ONLY',
+      Table?.GlobalSecondaryIndexes,
+    );
     const byOwner = indexes.get(JOBS_BY_OWNER_INDEX.name);
-    check("the table has the owners' listing index, by owner and type, keys only", byOwner?.KeySchema?.map((k) => k.AttributeName).join() === 'ownerType,createdSort' && byOwner.Projection?.ProjectionType === 'KEYS_ONLY', byOwner);
+    check(
+      "the table has the owners' listing index, by owner and type, keys only",
+      byOwner?.KeySchema?.map((k) => k.AttributeName).join() === 'ownerType,createdSort' &&
+        byOwner.Projection?.ProjectionType === 'KEYS_ONLY',
+      byOwner,
+    );
     for (const consumerId of settings.consumers) {
       const index = indexes.get(UNFINISHED_ENTRIES_INDEX.name(consumerId));
       check(
         `consumer ${consumerId}: the sweeper's index of unfinished entries, by shard and deadline`,
-        index?.KeySchema?.map((k) => k.AttributeName).join() === `${UNFINISHED_ENTRIES_INDEX.partitionKey},${UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)}` && index.Projection?.ProjectionType === 'KEYS_ONLY',
+        index?.KeySchema?.map((k) => k.AttributeName).join() ===
+          `${UNFINISHED_ENTRIES_INDEX.partitionKey},${UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)}` &&
+          index.Projection?.ProjectionType === 'KEYS_ONLY',
         index,
       );
     }
-    check('the table is encrypted with the customer key', Table?.SSEDescription?.SSEType === 'KMS' && Boolean(Table.SSEDescription.KMSMasterKeyArn), Table?.SSEDescription);
+    check(
+      'the table is encrypted with the customer key',
+      Table?.SSEDescription?.SSEType === 'KMS' && Boolean(Table.SSEDescription.KMSMasterKeyArn),
+      Table?.SSEDescription,
+    );
     const { TimeToLiveDescription } = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.table }));
-    check('TTL is on expiresAt', TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === 'expiresAt', TimeToLiveDescription);
+    check(
+      'TTL is on expiresAt',
+      TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' && TimeToLiveDescription.AttributeName === 'expiresAt',
+      TimeToLiveDescription,
+    );
     const { ContinuousBackupsDescription } = await dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: names.table }));
-    check('point-in-time recovery is on', ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED', ContinuousBackupsDescription);
+    check(
+      'point-in-time recovery is on',
+      ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+      ContinuousBackupsDescription,
+    );
 
     const { EventSourceMappings: allMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({}));
     for (const consumerId of settings.consumers) {
       const functionName = consumerFunctionName('rehearsal', consumerId);
       const EventSourceMappings = allMappings.filter((m) => m.FunctionArn?.endsWith(`:function:${functionName}`));
       const mapping = EventSourceMappings[0];
-      check(`consumer ${consumerId}: one mapping on the table's stream`, EventSourceMappings.length === 1 && mapping?.EventSourceArn === Table?.LatestStreamArn, EventSourceMappings);
-      check(`consumer ${consumerId}: the mapping filters INSERT`, JSON.parse(mapping?.FilterCriteria?.Filters?.[0]?.Pattern ?? '{}').eventName?.[0] === 'INSERT', mapping?.FilterCriteria);
-      check(`consumer ${consumerId}: failures go to the error topic`, mapping?.DestinationConfig?.OnFailure?.Destination === outputs['error_topic_arn']?.value, mapping?.DestinationConfig);
+      check(
+        `consumer ${consumerId}: one mapping on the table's stream`,
+        EventSourceMappings.length === 1 && mapping?.EventSourceArn === Table?.LatestStreamArn,
+        EventSourceMappings,
+      );
+      check(
+        `consumer ${consumerId}: the mapping filters INSERT`,
+        JSON.parse(mapping?.FilterCriteria?.Filters?.[0]?.Pattern ?? '{}').eventName?.[0] === 'INSERT',
+        mapping?.FilterCriteria,
+      );
+      check(
+        `consumer ${consumerId}: failures go to the error topic`,
+        mapping?.DestinationConfig?.OnFailure?.Destination === outputs['error_topic_arn']?.value,
+        mapping?.DestinationConfig,
+      );
       check(
         `consumer ${consumerId}: batch ${settings.stream.batchSize}, ${settings.stream.maximumRetryAttempts} retries, bisect, partial batch responses`,
         mapping?.BatchSize === settings.stream.batchSize &&
@@ -68,36 +140,73 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
         mapping,
       );
       const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-      check(`consumer ${consumerId}: Node 22 on arm64 with its consumer id`, Configuration?.Runtime === 'nodejs22.x' && Configuration.Architectures?.[0] === 'arm64' && Configuration.Environment?.Variables?.['CONSUMER_ID'] === consumerId, Configuration);
+      check(
+        `consumer ${consumerId}: Node 22 on arm64 with its consumer id`,
+        Configuration?.Runtime === 'nodejs22.x' &&
+          Configuration.Architectures?.[0] === 'arm64' &&
+          Configuration.Environment?.Variables?.['CONSUMER_ID'] === consumerId,
+        Configuration,
+      );
     }
 
     const invokeConfig = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: names.errorHandlerFunction }));
-    check("the error handler's failures go to the failed-events bus", invokeConfig.DestinationConfig?.OnFailure?.Destination?.endsWith(`:event-bus/${names.failedEventsBus}`) === true, invokeConfig.DestinationConfig);
-    check(`the error handler retries ${settings.errorHandlerAsync.maximumRetryAttempts} times`, invokeConfig.MaximumRetryAttempts === settings.errorHandlerAsync.maximumRetryAttempts, invokeConfig);
+    check(
+      "the error handler's failures go to the failed-events bus",
+      invokeConfig.DestinationConfig?.OnFailure?.Destination?.endsWith(`:event-bus/${names.failedEventsBus}`) === true,
+      invokeConfig.DestinationConfig,
+    );
+    check(
+      `the error handler retries ${settings.errorHandlerAsync.maximumRetryAttempts} times`,
+      invokeConfig.MaximumRetryAttempts === settings.errorHandlerAsync.maximumRetryAttempts,
+      invokeConfig,
+    );
 
     const bus = await events.send(new DescribeEventBusCommand({ Name: names.failedEventsBus }));
     const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: names.failedEventsArchive }));
-    check('the archive keeps the failed-events bus', archive.EventSourceArn === bus.Arn && archive.RetentionDays === settings.archiveRetentionDays, archive);
+    check(
+      'the archive keeps the failed-events bus',
+      archive.EventSourceArn === bus.Arn && archive.RetentionDays === settings.archiveRetentionDays,
+      archive,
+    );
     const { Rules = [] } = await events.send(new ListRulesCommand({ EventBusName: names.failedEventsBus, NamePrefix: names.replayRule }));
-    check('the replay rule matches only replayed events', JSON.parse(Rules[0]?.EventPattern ?? '{}')['replay-name']?.[0]?.exists === true, Rules);
-    const { Targets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus }));
-    check('the replay rule targets the error handler', Targets[0]?.Arn?.endsWith(`:function:${names.errorHandlerFunction}`) === true, Targets);
+    check(
+      'the replay rule matches only replayed events',
+      JSON.parse(Rules[0]?.EventPattern ?? '{}')['replay-name']?.[0]?.exists === true,
+      Rules,
+    );
+    const { Targets = [] } = await events.send(
+      new ListTargetsByRuleCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus }),
+    );
+    check(
+      'the replay rule targets the error handler',
+      Targets[0]?.Arn?.endsWith(`:function:${names.errorHandlerFunction}`) === true,
+      Targets,
+    );
 
     const { Rules: schedules = [] } = await events.send(new ListRulesCommand({ NamePrefix: names.sweeperSchedule }));
     check('the sweeper runs on a schedule', /^rate\(\d+ minutes?\)$/.test(schedules[0]?.ScheduleExpression ?? ''), schedules);
     const { Targets: sweepTargets = [] } = await events.send(new ListTargetsByRuleCommand({ Rule: names.sweeperSchedule }));
-    check('the schedule invokes the job sweeper', sweepTargets[0]?.Arn?.endsWith(`:function:${names.sweeperFunction}`) === true, sweepTargets);
+    check(
+      'the schedule invokes the job sweeper',
+      sweepTargets[0]?.Arn?.endsWith(`:function:${names.sweeperFunction}`) === true,
+      sweepTargets,
+    );
 
     const plan = operationsPlan(settings);
-    const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${SERVICE_NAME}-rehearsal-`, MaxRecords: 100 }));
+    const { MetricAlarms = [] } = await cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: `${SERVICE_NAME}-rehearsal-`, MaxRecords: 100 }),
+    );
     const alarmsByName = new Map(MetricAlarms.map((alarm) => [alarm.AlarmName, alarm]));
     for (const planned of plan.alarms) {
       const alarm = alarmsByName.get(resourceName('rehearsal', planned.id));
-      const sorted = (pairs: [string | undefined, string | undefined][]) => JSON.stringify(pairs.sort(([a], [b]) => String(a).localeCompare(String(b))));
+      const sorted = (pairs: [string | undefined, string | undefined][]) =>
+        JSON.stringify(pairs.sort(([a], [b]) => String(a).localeCompare(String(b))));
       const dimensions = sorted((alarm?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
       check(
         `alarm ${planned.id} watches ${planned.series.namespace}/${planned.series.metricName}`,
-        alarm?.Namespace === planned.series.namespace && alarm.MetricName === planned.series.metricName && dimensions === sorted(Object.entries(planned.series.dimensions)),
+        alarm?.Namespace === planned.series.namespace &&
+          alarm.MetricName === planned.series.metricName &&
+          dimensions === sorted(Object.entries(planned.series.dimensions)),
         alarm,
       );
     }
@@ -118,28 +227,55 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     }
     check('the API has its eight methods', methods === 8, methods);
     const { items: models = [] } = await apigateway.send(new GetModelsCommand({ restApiId: api?.id }));
-    check('the request model is the draft-04 schema from the domain', JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#', models);
+    check(
+      'the request model is the draft-04 schema from the domain',
+      JSON.parse(models.find((m) => m.name === 'SubmitJobRequest')?.schema ?? '{}').$schema === 'http://json-schema.org/draft-04/schema#',
+      models,
+    );
     const { items: validators = [] } = await apigateway.send(new GetRequestValidatorsCommand({ restApiId: api?.id }));
-    check('a validator checks request bodies', validators.some((v) => v.validateRequestBody), validators);
+    check(
+      'a validator checks request bodies',
+      validators.some((v) => v.validateRequestBody),
+      validators,
+    );
 
     // The resource policy is not rehearsed: moto answers it unescaped, which the AWS provider cannot read (see ApiAccess).
 
     const roleArns = outputs['invoke_role_arns']?.value as unknown as Record<string, string> | undefined;
     for (const [group, { operator }] of Object.entries(settings.access.groups)) {
       const { Role } = await iam.send(new GetRoleCommand({ RoleName: invokeRoleName('rehearsal', group) }));
-      check(`the ${group} group has its invoke role, in the outputs`, Role?.Arn !== undefined && roleArns?.[group] === Role.Arn, { Role, roleArns });
+      check(`the ${group} group has its invoke role, in the outputs`, Role?.Arn !== undefined && roleArns?.[group] === Role.Arn, {
+        Role,
+        roleArns,
+      });
       const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: Role?.RoleName, PolicyName: 'invoke-jobs-api' }));
-      check(`the ${group} role may invoke the API's methods only`, /execute-api:Invoke/.test(decodeURIComponent(PolicyDocument ?? '')) && !/"\*"/.test(decodeURIComponent(PolicyDocument ?? '')), PolicyDocument);
+      check(
+        `the ${group} role may invoke the API's methods only`,
+        /execute-api:Invoke/.test(decodeURIComponent(PolicyDocument ?? '')) && !/"\*"/.test(decodeURIComponent(PolicyDocument ?? '')),
+        PolicyDocument,
+      );
       const jobsApi = await lambda.send(new GetFunctionCommand({ FunctionName: names.jobsApiFunction }));
       const operators = jobsApi.Configuration?.Environment?.Variables?.['OPERATOR_PRINCIPALS']?.split(',') ?? [];
-      check(`jobs-api knows the ${group} role ${operator ? 'as an operator' : 'as no operator'}`, operators.includes(Role?.Arn ?? '') === operator, operators);
+      check(
+        `jobs-api knows the ${group} role ${operator ? 'as an operator' : 'as no operator'}`,
+        operators.includes(Role?.Arn ?? '') === operator,
+        operators,
+      );
     }
 
     if (settings.access.waf.enabled) {
       const stageArn = `arn:aws:apigateway:${settings.region}::/restapis/${api?.id}/stages/${settings.environment}`;
       const { WebACL } = await wafv2.send(new GetWebACLForResourceCommand({ ResourceArn: stageArn }));
-      check('the web ACL guards the stage, the rate limit first', WebACL?.Rules?.[0]?.Statement?.RateBasedStatement?.Limit === settings.access.waf.requestsPerFiveMinutesPerIp, WebACL);
-      check("the web ACL runs AWS's managed rule groups", (WebACL?.Rules ?? []).filter((r) => r.Statement?.ManagedRuleGroupStatement?.VendorName === 'AWS').length === 3, WebACL?.Rules);
+      check(
+        'the web ACL guards the stage, the rate limit first',
+        WebACL?.Rules?.[0]?.Statement?.RateBasedStatement?.Limit === settings.access.waf.requestsPerFiveMinutesPerIp,
+        WebACL,
+      );
+      check(
+        "the web ACL runs AWS's managed rule groups",
+        (WebACL?.Rules ?? []).filter((r) => r.Statement?.ManagedRuleGroupStatement?.VendorName === 'AWS').length === 3,
+        WebACL?.Rules,
+      );
     }
     check('the outputs name the API URL', Boolean(outputs['api_url']?.value), outputs);
   } finally {

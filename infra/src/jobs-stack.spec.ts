@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { consumerFunctionName, deploymentSettings, ENVIRONMENTS, invokeRoleName, operationsPlan, resourceNames, type Environment } from '@async-jobs/platform';
+import {
+  consumerFunctionName,
+  deploymentSettings,
+  ENVIRONMENTS,
+  invokeRoleName,
+  operationsPlan,
+  resourceNames,
+  type Environment,
+} from '@async-jobs/platform';
 import { JobsStack } from './jobs-stack';
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -57,7 +65,12 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       global_secondary_index: [
         { name: 'by-type-created', hash_key: 'type', range_key: 'createdSort', projection_type: 'KEYS_ONLY' },
         { name: 'by-owner-type-created', hash_key: 'ownerType', range_key: 'createdSort', projection_type: 'KEYS_ONLY' },
-        ...settings.consumers.map((c) => ({ name: `unfinished-${c}`, hash_key: 'sweepShard', range_key: `deadline_${c}`, projection_type: 'KEYS_ONLY' })),
+        ...settings.consumers.map((c) => ({
+          name: `unfinished-${c}`,
+          hash_key: 'sweepShard',
+          range_key: `deadline_${c}`,
+          projection_type: 'KEYS_ONLY',
+        })),
       ],
     });
     expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
@@ -66,10 +79,21 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
   it('runs the five functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
     const functions = all(environment, 'aws_lambda_function');
     expect(functions.map((f) => f.function_name).sort()).toEqual(
-      [names.jobsApiFunction, names.errorHandlerFunction, names.sweeperFunction, ...settings.consumers.map((c) => consumerFunctionName(environment, c))].sort(),
+      [
+        names.jobsApiFunction,
+        names.errorHandlerFunction,
+        names.sweeperFunction,
+        ...settings.consumers.map((c) => consumerFunctionName(environment, c)),
+      ].sort(),
     );
     for (const f of functions) {
-      expect(f).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'main.handler', tracing_config: { mode: 'Active' }, logging_config: { log_format: 'JSON' } });
+      expect(f).toMatchObject({
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: 'main.handler',
+        tracing_config: { mode: 'Active' },
+        logging_config: { log_format: 'JSON' },
+      });
       // Metric lines carry no level, which Lambda reads as INFO: an application log level above it would drop every metric.
       expect(['INFO', 'DEBUG', 'TRACE', undefined]).toContain(f.logging_config.application_log_level);
     }
@@ -90,7 +114,9 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     for (const mapping of mappings) {
       expect(mapping).toMatchObject({
         starting_position: 'TRIM_HORIZON',
-        filter_criteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) }] },
+        filter_criteria: {
+          filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) }],
+        },
         batch_size: settings.stream.batchSize,
         maximum_batching_window_in_seconds: settings.stream.maximumBatchingWindowSeconds,
         parallelization_factor: settings.stream.parallelizationFactor,
@@ -111,22 +137,40 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       maximum_retry_attempts: settings.errorHandlerAsync.maximumRetryAttempts,
       destination_config: { on_failure: { destination: expect.stringContaining('aws_cloudwatch_event_bus.') } },
     });
-    expect(one(environment, 'aws_cloudwatch_event_archive')).toMatchObject({ name: names.failedEventsArchive, retention_days: settings.archiveRetentionDays });
+    expect(one(environment, 'aws_cloudwatch_event_archive')).toMatchObject({
+      name: names.failedEventsArchive,
+      retention_days: settings.archiveRetentionDays,
+    });
     const replayRule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.replayRule);
     expect(JSON.parse(replayRule?.event_pattern)).toEqual({ 'replay-name': [{ exists: true }] });
-    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'error-handler')?.arn).toContain('aws_lambda_function.error-handling_handler');
+    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'error-handler')?.arn).toContain(
+      'aws_lambda_function.error-handling_handler',
+    );
   });
 
   it('serves the API with IAM auth, the domain model, a validator, throttling, access logs and redeployment', () => {
     const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     expect(JSON.parse(one(environment, 'aws_api_gateway_model').schema)).toEqual(submitJobRequestModel(registry));
     expect(one(environment, 'aws_api_gateway_request_validator')).toMatchObject({ validate_request_body: true });
-    const post = all(environment, 'aws_api_gateway_method').find((m) => m.http_method === 'POST' && /aws_api_gateway_resource\.rest-api_jobs_/.test(m.resource_id));
-    expect(post).toMatchObject({ request_models: { 'application/json': expect.stringContaining('aws_api_gateway_model.') }, request_validator_id: expect.any(String) });
+    const post = all(environment, 'aws_api_gateway_method').find(
+      (m) => m.http_method === 'POST' && /aws_api_gateway_resource\.rest-api_jobs_/.test(m.resource_id),
+    );
+    expect(post).toMatchObject({
+      request_models: { 'application/json': expect.stringContaining('aws_api_gateway_model.') },
+      request_validator_id: expect.any(String),
+    });
     expect(one(environment, 'aws_api_gateway_deployment').triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
-    expect(one(environment, 'aws_api_gateway_stage')).toMatchObject({ stage_name: environment, xray_tracing_enabled: true, access_log_settings: { destination_arn: expect.any(String) } });
+    expect(one(environment, 'aws_api_gateway_stage')).toMatchObject({
+      stage_name: environment,
+      xray_tracing_enabled: true,
+      access_log_settings: { destination_arn: expect.any(String) },
+    });
     // Who called, on every line, refused requests included.
-    expect(JSON.parse(one(environment, 'aws_api_gateway_stage').access_log_settings.format)).toMatchObject({ caller: '$context.identity.caller', user: '$context.identity.userArn', status: '$context.status' });
+    expect(JSON.parse(one(environment, 'aws_api_gateway_stage').access_log_settings.format)).toMatchObject({
+      caller: '$context.identity.caller',
+      user: '$context.identity.userArn',
+      status: '$context.status',
+    });
     expect(one(environment, 'aws_api_gateway_method_settings').settings).toMatchObject({
       throttling_rate_limit: settings.api.throttlingRateLimit,
       throttling_burst_limit: settings.api.throttlingBurstLimit,
@@ -135,7 +179,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(validation?.response_templates['application/json']).toContain('"code":"VALIDATION_FAILED"');
   });
 
-  it("keeps the status of every refusal API Gateway makes: the defaults set none, which would override their whole class", () => {
+  it('keeps the status of every refusal API Gateway makes: the defaults set none, which would override their whole class', () => {
     const responses = all(environment, 'aws_api_gateway_gateway_response');
     for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
       const response = responses.find((r) => r.response_type === type);
@@ -143,14 +187,31 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       expect(response?.status_code).toBeUndefined();
       expect(response?.response_templates['application/json']).toContain('"code":"$context.error.responseType"');
     }
-    expect(responses.find((r) => r.response_type === 'ACCESS_DENIED')).toMatchObject({ status_code: '403', response_templates: { 'application/json': expect.stringContaining('"code":"FORBIDDEN"') } });
+    expect(responses.find((r) => r.response_type === 'ACCESS_DENIED')).toMatchObject({
+      status_code: '403',
+      response_templates: { 'application/json': expect.stringContaining('"code":"FORBIDDEN"') },
+    });
   });
 
   it("makes an invoke role per group of the settings, assumable within this account, each allowed exactly the product's methods of this stage", () => {
     const roles = all(environment, 'aws_iam_role').filter((r) => /-invoke$/.test(r.name));
-    expect(roles.map((r) => r.name).sort()).toEqual(Object.keys(settings.access.groups).map((group) => invokeRoleName(environment, group)).sort());
+    expect(roles.map((r) => r.name).sort()).toEqual(
+      Object.keys(settings.access.groups)
+        .map((group) => invokeRoleName(environment, group))
+        .sort(),
+    );
     for (const role of roles) {
-      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/) }, Action: 'sts:AssumeRole' }]);
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: {
+            AWS: expect.stringMatching(
+              /^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/,
+            ),
+          },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
     }
     const rolePolicies = all(environment, 'aws_iam_role_policy').filter((p) => p.name === 'invoke-jobs-api');
     expect(rolePolicies).toHaveLength(roles.length);
@@ -171,13 +232,24 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
   it('sweeps stalled entries on a schedule, with a function that may query only the unfinished-entries indexes', () => {
     const rule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.sweeperSchedule);
-    expect(rule).toMatchObject({ schedule_expression: settings.sweeper.intervalSeconds <= 60 ? 'rate(1 minute)' : expect.stringMatching(/^rate\(\d+ minutes\)$/) });
-    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'job-sweeper')?.arn).toContain('aws_lambda_function.job-sweeper_function');
+    expect(rule).toMatchObject({
+      schedule_expression: settings.sweeper.intervalSeconds <= 60 ? 'rate(1 minute)' : expect.stringMatching(/^rate\(\d+ minutes\)$/),
+    });
+    expect(all(environment, 'aws_cloudwatch_event_target').find((t) => t.target_id === 'job-sweeper')?.arn).toContain(
+      'aws_lambda_function.job-sweeper_function',
+    );
     // A failed sweep is not retried: the next tick sweeps again.
-    expect(all(environment, 'aws_lambda_function_event_invoke_config').find((c) => String(c.function_name).includes('job-sweeper'))).toMatchObject({ maximum_retry_attempts: 0 });
+    expect(
+      all(environment, 'aws_lambda_function_event_invoke_config').find((c) => String(c.function_name).includes('job-sweeper')),
+    ).toMatchObject({ maximum_retry_attempts: 0 });
     const sweeper = all(environment, 'aws_lambda_function').find((f) => f.function_name === names.sweeperFunction);
-    expect(sweeper?.environment.variables).toMatchObject({ CONSUMERS: settings.consumers.join(','), DEADLINE_PICKUP_SECONDS: String(settings.stream.maximumRecordAgeSeconds) });
-    const query = policyDocuments(environment).flatMap((d) => d.statement).find((st: any) => st.sid === 'FindOverdueEntries');
+    expect(sweeper?.environment.variables).toMatchObject({
+      CONSUMERS: settings.consumers.join(','),
+      DEADLINE_PICKUP_SECONDS: String(settings.stream.maximumRecordAgeSeconds),
+    });
+    const query = policyDocuments(environment)
+      .flatMap((d) => d.statement)
+      .find((st: any) => st.sid === 'FindOverdueEntries');
     expect(query.resources).toEqual(settings.consumers.map((c) => expect.stringMatching(new RegExp(`/index/unfinished-${c}$`))));
   });
 
@@ -201,10 +273,12 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     }
     const body = JSON.parse(one(environment, 'aws_cloudwatch_dashboard').dashboard_body);
     expect(body.widgets.map((w: any) => w.properties.title)).toEqual(plan.widgets.map((w) => w.title));
-    expect(body.widgets.flatMap((w: any) => w.properties.metrics.map((m: unknown[]) => m.slice(0, 2).join('/')))).toEqual(plan.widgets.flatMap((w) => w.series.map((m) => `${m.namespace}/${m.metricName}`)));
+    expect(body.widgets.flatMap((w: any) => w.properties.metrics.map((m: unknown[]) => m.slice(0, 2).join('/')))).toEqual(
+      plan.widgets.flatMap((w) => w.series.map((m) => `${m.namespace}/${m.metricName}`)),
+    );
   });
 
-  it("alarms on what must never pass unseen: DynamoDB and Lambda throttles, destination failures, dropped events, SNS delivery failures, retried and unreadable records, stalled entries", () => {
+  it('alarms on what must never pass unseen: DynamoDB and Lambda throttles, destination failures, dropped events, SNS delivery failures, retried and unreadable records, stalled entries', () => {
     const watched = all(environment, 'aws_cloudwatch_metric_alarm').map((a) => `${a.namespace}/${a.metric_name}`);
     for (const metric of [
       'AWS/DynamoDB/ReadThrottleEvents',
@@ -231,14 +305,28 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       'AWS/ApiGateway': [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']],
     };
     const plan = operationsPlan(settings);
-    const series = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter((m) => m.namespace.startsWith('AWS/'));
+    const series = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter((m) =>
+      m.namespace.startsWith('AWS/'),
+    );
     expect(series.length).toBeGreaterThan(10);
     for (const m of series) {
       const dimensions = Object.keys(m.dimensions).sort();
-      expect([m.namespace, m.metricName, published[m.namespace]?.some((set) => [...set].sort().join() === dimensions.join())]).toEqual([m.namespace, m.metricName, true]);
+      expect([m.namespace, m.metricName, published[m.namespace]?.some((set) => [...set].sort().join() === dimensions.join())]).toEqual([
+        m.namespace,
+        m.metricName,
+        true,
+      ]);
     }
     const names = resourceNames(environment);
-    for (const m of series) for (const value of Object.values(m.dimensions)) expect([names.api, names.table, names.errorTopic, environment, ...all(environment, 'aws_lambda_function').map((f) => f.function_name)]).toContain(value);
+    for (const m of series)
+      for (const value of Object.values(m.dimensions))
+        expect([
+          names.api,
+          names.table,
+          names.errorTopic,
+          environment,
+          ...all(environment, 'aws_lambda_function').map((f) => f.function_name),
+        ]).toContain(value);
   });
 
   it("refuses every other account's principals with the API's resource policy, and allows nothing by it", () => {
@@ -249,22 +337,34 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         Effect: 'Deny',
         Principal: '*',
         Action: 'execute-api:Invoke',
-        Resource: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((method) => expect.stringMatching(new RegExp(`/\\*/${method}/\\*$`))),
+        Resource: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((method) =>
+          expect.stringMatching(new RegExp(`/\\*/${method}/\\*$`)),
+        ),
         Condition: { StringNotEquals: { 'aws:PrincipalAccount': '${data.aws_caller_identity.account.account_id}' } },
       },
     ]);
     // The policy takes effect with a deployment made after it.
-    expect(one(environment, 'aws_api_gateway_deployment').depends_on).toContainEqual(expect.stringMatching(/^aws_api_gateway_rest_api_policy\./));
+    expect(one(environment, 'aws_api_gateway_deployment').depends_on).toContainEqual(
+      expect.stringMatching(/^aws_api_gateway_rest_api_policy\./),
+    );
   });
 
-  it('tells jobs-api who operates: the operator groups\' roles and the ARNs the settings name', () => {
+  it("tells jobs-api who operates: the operator groups' roles and the ARNs the settings name", () => {
     const jobsApi = all(environment, 'aws_lambda_function').find((f) => f.function_name === names.jobsApiFunction);
     expect(jobsApi?.environment.variables).toMatchObject({
       CALLER_IDENTITY: 'iam',
-      OPERATOR_PRINCIPALS: [`arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:role/${invokeRoleName(environment, 'operators')}`, ...settings.access.operators].join(','),
+      OPERATOR_PRINCIPALS: [
+        `arn:\${data.aws_partition.partition.partition}:iam::\${data.aws_caller_identity.account.account_id}:role/${invokeRoleName(environment, 'operators')}`,
+        ...settings.access.operators,
+      ].join(','),
     });
-    const list = policyDocuments(environment).flatMap((d) => d.statement).find((st: any) => st.sid === 'ListJobsFromTheIndexes');
-    expect(list.resources).toEqual([expect.stringMatching(/\/index\/by-owner-type-created$/), expect.stringMatching(/\/index\/by-type-created$/)]);
+    const list = policyDocuments(environment)
+      .flatMap((d) => d.statement)
+      .find((st: any) => st.sid === 'ListJobsFromTheIndexes');
+    expect(list.resources).toEqual([
+      expect.stringMatching(/\/index\/by-owner-type-created$/),
+      expect.stringMatching(/\/index\/by-type-created$/),
+    ]);
   });
 
   it('has no web ACL unless the environment asks for one', () => {
@@ -273,7 +373,16 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
   it('outputs the API URL, invoke roles, table, topic, bus and archive', () => {
     expect(Object.keys(synthesized.get(environment)?.output ?? {}).sort()).toEqual(
-      ['alarm_topic_arn', 'api_url', 'error_topic_arn', 'failed_events_archive', 'failed_events_bus', 'invoke_role_arns', 'table_name', ...(settings.access.waf.enabled ? ['web_acl_arn'] : [])].sort(),
+      [
+        'alarm_topic_arn',
+        'api_url',
+        'error_topic_arn',
+        'failed_events_archive',
+        'failed_events_bus',
+        'invoke_role_arns',
+        'table_name',
+        ...(settings.access.waf.enabled ? ['web_acl_arn'] : []),
+      ].sort(),
     );
   });
 
@@ -285,7 +394,12 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         for (const action of statement.actions) expect([statement.sid, action]).toEqual([statement.sid, expect.not.stringContaining('*')]);
         if (statement.resources.includes('*')) {
           // X-Ray has no resource-level permissions; in a key policy "*" is the key itself.
-          expect(['SendTraces', 'AccountAdministersThroughIam', 'CloudWatchLogsEncryptsThisAccountsLogGroups', 'AlarmsAndEventsPublishToEncryptedTopics']).toContain(statement.sid);
+          expect([
+            'SendTraces',
+            'AccountAdministersThroughIam',
+            'CloudWatchLogsEncryptsThisAccountsLogGroups',
+            'AlarmsAndEventsPublishToEncryptedTopics',
+          ]).toContain(statement.sid);
         }
       }
       for (const role of all(environment, 'aws_iam_role')) {
@@ -295,11 +409,13 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     });
 
     it('encrypts every table, topic and log group, and gives every log group a retention', () => {
-      for (const table of all(environment, 'aws_dynamodb_table')) expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
+      for (const table of all(environment, 'aws_dynamodb_table'))
+        expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
       for (const topic of all(environment, 'aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
       const logGroups = all(environment, 'aws_cloudwatch_log_group');
       expect(logGroups).toHaveLength(6);
-      for (const group of logGroups) expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
+      for (const group of logGroups)
+        expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
     });
 
     it('authorizes every method with IAM', () => {
@@ -335,11 +451,21 @@ describe('environments differ where their settings do', () => {
 
   it('leaves only the CORS preflights unauthenticated, and only when origins are configured', () => {
     const settings = deploymentSettings('dev');
-    const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } }, bundlesDir });
+    const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } },
+      bundlesDir,
+    });
     const json = JSON.parse(Testing.synth(stack));
     const methods = Object.values(json.resource.aws_api_gateway_method) as { http_method: string; authorization: string }[];
-    expect(methods.filter((m) => m.authorization !== 'AWS_IAM').map((m) => m.http_method)).toEqual(['OPTIONS', 'OPTIONS', 'OPTIONS', 'OPTIONS']);
-    const fn = (Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[]).find((f) => f.function_name === 'async-jobs-dev-jobs-api');
+    expect(methods.filter((m) => m.authorization !== 'AWS_IAM').map((m) => m.http_method)).toEqual([
+      'OPTIONS',
+      'OPTIONS',
+      'OPTIONS',
+      'OPTIONS',
+    ]);
+    const fn = (
+      Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[]
+    ).find((f) => f.function_name === 'async-jobs-dev-jobs-api');
     expect(fn?.environment.variables['CORS_ALLOWED_ORIGINS']).toBe('https://app.example.com');
     expect(all('dev', 'aws_api_gateway_method').some((m) => m.http_method === 'OPTIONS')).toBe(false); // off by default
   });
@@ -348,14 +474,23 @@ describe('environments differ where their settings do', () => {
     const settings = deploymentSettings('dev');
     // A sleep limit of 800 s makes the sleep type's run limit 805 s: with lease and patience, above 900 s.
     const tooLong = { ...settings, jobs: { ...settings.jobs, sleepMaxSeconds: 800 } };
-    expect(() => new JobsStack(Testing.app(), 'jobs-dev', { settings: tooLong, bundlesDir })).toThrow(/Job type "sleep" declares a run limit of 805 s/);
+    expect(() => new JobsStack(Testing.app(), 'jobs-dev', { settings: tooLong, bundlesDir })).toThrow(
+      /Job type "sleep" declares a run limit of 805 s/,
+    );
   });
 
   it('tells the subscribers the settings name: email addresses and HTTPS endpoints of the alarm topic', () => {
     const settings = deploymentSettings('prod');
     const notify = { email: ['oncall@example.com'], https: ['https://events.pagerduty.com/integration/abc/enqueue'] };
-    const stack = new JobsStack(Testing.app(), 'jobs-prod', { settings: { ...settings, alarms: { ...settings.alarms, notify } }, bundlesDir });
-    const subscriptions = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_sns_topic_subscription) as { protocol: string; endpoint: string; topic_arn: string }[];
+    const stack = new JobsStack(Testing.app(), 'jobs-prod', {
+      settings: { ...settings, alarms: { ...settings.alarms, notify } },
+      bundlesDir,
+    });
+    const subscriptions = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_sns_topic_subscription) as {
+      protocol: string;
+      endpoint: string;
+      topic_arn: string;
+    }[];
     expect(subscriptions.filter((s) => s.topic_arn.includes('alarm-topic')).map((s) => [s.protocol, s.endpoint])).toEqual([
       ['email', 'oncall@example.com'],
       ['https', 'https://events.pagerduty.com/integration/abc/enqueue'],
@@ -364,14 +499,28 @@ describe('environments differ where their settings do', () => {
 
   it('adds a failure alarm per consumer for each job type a team asked for', () => {
     const settings = deploymentSettings('dev');
-    const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, alarms: { ...settings.alarms, perJobType: ['word-count'] } }, bundlesDir });
-    const alarms = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_metric_alarm) as { alarm_name: string; dimensions: Record<string, string> }[];
-    expect(alarms.filter((a) => a.dimensions?.['jobType'] === 'word-count').map((a) => a.alarm_name).sort()).toEqual(['async-jobs-dev-word-count-failed-on-a', 'async-jobs-dev-word-count-failed-on-b']);
+    const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      settings: { ...settings, alarms: { ...settings.alarms, perJobType: ['word-count'] } },
+      bundlesDir,
+    });
+    const alarms = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_metric_alarm) as {
+      alarm_name: string;
+      dimensions: Record<string, string>;
+    }[];
+    expect(
+      alarms
+        .filter((a) => a.dimensions?.['jobType'] === 'word-count')
+        .map((a) => a.alarm_name)
+        .sort(),
+    ).toEqual(['async-jobs-dev-word-count-failed-on-a', 'async-jobs-dev-word-count-failed-on-b']);
   });
 
   it('puts a web ACL on the stage when asked: a rate limit per client IP first, then AWS managed rule groups, none blocking the bodies the API accepts', () => {
     const settings = deploymentSettings('prod');
-    const stack = new JobsStack(Testing.app(), 'jobs-prod', { settings: { ...settings, access: { ...settings.access, waf: { enabled: true, requestsPerFiveMinutesPerIp: 500 } } }, bundlesDir });
+    const stack = new JobsStack(Testing.app(), 'jobs-prod', {
+      settings: { ...settings, access: { ...settings.access, waf: { enabled: true, requestsPerFiveMinutesPerIp: 500 } } },
+      bundlesDir,
+    });
     const json = JSON.parse(Testing.synth(stack));
     const acl = Object.values(json.resource.aws_wafv2_web_acl)[0] as { scope: string; default_action: unknown; rule_json: string };
     expect(acl).toMatchObject({ scope: 'REGIONAL', default_action: { allow: {} } });
@@ -383,37 +532,71 @@ describe('environments differ where their settings do', () => {
       [3, 'AWSManagedRulesAmazonIpReputationList'],
     ]);
     expect(rules[0]).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } } });
-    expect(rules[1].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    expect(rules[1].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
     const association = Object.values(json.resource.aws_wafv2_web_acl_association)[0] as { resource_arn: string; web_acl_arn: string };
-    expect(association).toEqual({ resource_arn: expect.stringContaining('aws_api_gateway_stage.'), web_acl_arn: expect.stringContaining('aws_wafv2_web_acl.') });
+    expect(association).toEqual({
+      resource_arn: expect.stringContaining('aws_api_gateway_stage.'),
+      web_acl_arn: expect.stringContaining('aws_wafv2_web_acl.'),
+    });
     expect(Object.keys(json.output)).toContain('web_acl_arn');
-    const blocked = (Object.values(json.resource.aws_api_gateway_gateway_response) as { response_type: string; status_code: string; response_templates: Record<string, string> }[]).find((r) => r.response_type === 'WAF_FILTERED');
-    expect(blocked).toMatchObject({ status_code: '403', response_templates: { 'application/json': expect.stringContaining('"code":"REQUEST_BLOCKED"') } });
+    const blocked = (
+      Object.values(json.resource.aws_api_gateway_gateway_response) as {
+        response_type: string;
+        status_code: string;
+        response_templates: Record<string, string>;
+      }[]
+    ).find((r) => r.response_type === 'WAF_FILTERED');
+    expect(blocked).toMatchObject({
+      status_code: '403',
+      response_templates: { 'application/json': expect.stringContaining('"code":"REQUEST_BLOCKED"') },
+    });
   });
 
   it('makes the ARNs in access.operators operators, lets only the ARNs a group lists assume its role, and refuses a session as an operator', () => {
     const settings = deploymentSettings('staging');
     const access = {
       ...settings.access,
-      groups: { ...settings.access.groups, payments: { operator: false, assumableBy: ['arn:aws:iam::123456789012:role/payments-service'] } },
+      groups: {
+        ...settings.access.groups,
+        payments: { operator: false, assumableBy: ['arn:aws:iam::123456789012:role/payments-service'] },
+      },
       operators: ['arn:aws:iam::123456789012:user/oncall'],
     };
     const json = JSON.parse(Testing.synth(new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access }, bundlesDir })));
-    const functions = Object.values(json.resource.aws_lambda_function) as { function_name: string; environment: { variables: Record<string, string> } }[];
-    const operators = functions.find((f) => f.function_name === resourceNames('staging').jobsApiFunction)?.environment.variables['OPERATOR_PRINCIPALS'].split(',');
-    expect(operators).toEqual([expect.stringMatching(/:role\/async-jobs-staging-operators-invoke$/), 'arn:aws:iam::123456789012:user/oncall']);
+    const functions = Object.values(json.resource.aws_lambda_function) as {
+      function_name: string;
+      environment: { variables: Record<string, string> };
+    }[];
+    const operators = functions
+      .find((f) => f.function_name === resourceNames('staging').jobsApiFunction)
+      ?.environment.variables['OPERATOR_PRINCIPALS'].split(',');
+    expect(operators).toEqual([
+      expect.stringMatching(/:role\/async-jobs-staging-operators-invoke$/),
+      'arn:aws:iam::123456789012:user/oncall',
+    ]);
     const roles = Object.values(json.resource.aws_iam_role) as { name: string; assume_role_policy: string }[];
     const payments = roles.find((r) => r.name === invokeRoleName('staging', 'payments'));
-    expect(JSON.parse(payments?.assume_role_policy ?? '{}').Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::123456789012:role/payments-service'] });
+    expect(JSON.parse(payments?.assume_role_policy ?? '{}').Statement[0].Principal).toEqual({
+      AWS: ['arn:aws:iam::123456789012:role/payments-service'],
+    });
 
     const session = { ...access, operators: ['arn:aws:sts::123456789012:assumed-role/async-jobs-staging-callers-invoke/carol'] };
-    expect(() => new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access: session }, bundlesDir })).toThrow(/access.operators of staging: .* is not the ARN of an IAM user or role/);
+    expect(() => new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access: session }, bundlesDir })).toThrow(
+      /access.operators of staging: .* is not the ARN of an IAM user or role/,
+    );
   });
 
   it("lets browsers' unsigned preflights through the resource policy only when CORS is on", () => {
     const settings = deploymentSettings('dev');
-    const stack = new JobsStack(Testing.app(), 'jobs-dev', { settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } }, bundlesDir });
-    const policy = JSON.parse((Object.values(JSON.parse(Testing.synth(stack)).resource.aws_api_gateway_rest_api_policy)[0] as { policy: string }).policy);
+    const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } },
+      bundlesDir,
+    });
+    const policy = JSON.parse(
+      (Object.values(JSON.parse(Testing.synth(stack)).resource.aws_api_gateway_rest_api_policy)[0] as { policy: string }).policy,
+    );
     expect(policy.Statement.map((s: { Sid: string; Effect: string }) => [s.Sid, s.Effect])).toEqual([
       ['OnlyThisAccount', 'Deny'],
       ['CorsPreflights', 'Allow'],
@@ -422,9 +605,17 @@ describe('environments differ where their settings do', () => {
   });
 
   it('points the rehearsal provider at the emulator only when asked', () => {
-    const stack = new JobsStack(Testing.app(), 'jobs-rehearsal', { settings: deploymentSettings('rehearsal'), bundlesDir, awsEndpoint: 'http://127.0.0.1:5000', localStatePath: 'terraform.tfstate' });
+    const stack = new JobsStack(Testing.app(), 'jobs-rehearsal', {
+      settings: deploymentSettings('rehearsal'),
+      bundlesDir,
+      awsEndpoint: 'http://127.0.0.1:5000',
+      localStatePath: 'terraform.tfstate',
+    });
     const json = JSON.parse(Testing.synth(stack));
-    expect(json.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, endpoints: [expect.objectContaining({ dynamodb: 'http://127.0.0.1:5000', lambda: 'http://127.0.0.1:5000' })] });
+    expect(json.provider.aws[0]).toMatchObject({
+      skip_credentials_validation: true,
+      endpoints: [expect.objectContaining({ dynamodb: 'http://127.0.0.1:5000', lambda: 'http://127.0.0.1:5000' })],
+    });
     expect(json.terraform.backend.local.path).toBe('terraform.tfstate');
     // moto cannot hand a REST API's resource policy back as AWS does: the rehearsal leaves it out, and only it.
     expect(json.resource.aws_api_gateway_rest_api_policy).toBeUndefined();

@@ -6,7 +6,14 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { JOBS_BY_OWNER_INDEX, JOBS_BY_TYPE_INDEX, jobsApiEnvironment, resourceNames, streamProcessorTimeoutSeconds, type DeploymentSettings } from '@async-jobs/platform';
+import {
+  JOBS_BY_OWNER_INDEX,
+  JOBS_BY_TYPE_INDEX,
+  jobsApiEnvironment,
+  resourceNames,
+  streamProcessorTimeoutSeconds,
+  type DeploymentSettings,
+} from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
@@ -29,7 +36,21 @@ export interface JobsStackOptions {
   localStatePath?: string;
 }
 
-const ENDPOINT_SERVICES = ['apigateway', 'cloudwatch', 'logs', 'dynamodb', 'events', 'iam', 'kms', 'lambda', 'sns', 'sqs', 'sts', 'wafv2', 'xray'] as const;
+const ENDPOINT_SERVICES = [
+  'apigateway',
+  'cloudwatch',
+  'logs',
+  'dynamodb',
+  'events',
+  'iam',
+  'kms',
+  'lambda',
+  'sns',
+  'sqs',
+  'sts',
+  'wafv2',
+  'xray',
+] as const;
 
 /** One environment of async-jobs: `jobs-<env>`, built from that environment's settings. */
 export class JobsStack extends TerraformStack {
@@ -63,14 +84,30 @@ export class JobsStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, 'account');
     // aws, aws-cn or aws-us-gov: the ARNs we build must be the ones IAM hands callers.
     const { partition } = new DataAwsPartition(this, 'partition');
-    const { key } = new EncryptionKey(this, 'encryption', { name: names.table, region: settings.region, account, deletionWindowDays: settings.deletionProtection ? 30 : 7 });
+    const { key } = new EncryptionKey(this, 'encryption', {
+      name: names.table,
+      region: settings.region,
+      account,
+      deletionWindowDays: settings.deletionProtection ? 30 : 7,
+    });
 
-    this.table = new JobsTable(this, 'jobs-table', { name: names.table, consumers: settings.consumers, key, deletionProtection: settings.deletionProtection });
+    this.table = new JobsTable(this, 'jobs-table', {
+      name: names.table,
+      consumers: settings.consumers,
+      key,
+      deletionProtection: settings.deletionProtection,
+    });
     const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     // Synth stops here, naming the type, when a run limit cannot fit Lambda's 900 s.
     const processorTimeoutSeconds = streamProcessorTimeoutSeconds(settings.jobs, registry.longestRun());
     const emulated = options.awsEndpoint !== undefined;
-    this.errorHandling = new ErrorHandling(this, 'error-handling', { settings, bundleDir: join(bundlesDir, 'error-handler'), table: this.table.table, key, emulated });
+    this.errorHandling = new ErrorHandling(this, 'error-handling', {
+      settings,
+      bundleDir: join(bundlesDir, 'error-handler'),
+      table: this.table.table,
+      key,
+      emulated,
+    });
     this.consumers = settings.consumers.map(
       (consumerId) =>
         new StreamConsumer(this, `consumer-${consumerId}`, {
@@ -94,17 +131,45 @@ export class JobsStack extends TerraformStack {
       emulated,
       grants: [
         // Submit is a conditional put, reads are strongly consistent gets, cancel a conditional update.
-        { sid: 'SubmitReadAndCancelJobs', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], resources: [this.table.table.arn] },
+        {
+          sid: 'SubmitReadAndCancelJobs',
+          actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+          resources: [this.table.table.arn],
+        },
         // A caller's own jobs from the owners' index; an operator's listing of every owner from the types' index.
-        { sid: 'ListJobsFromTheIndexes', actions: ['dynamodb:Query'], resources: [`${this.table.table.arn}/index/${JOBS_BY_OWNER_INDEX.name}`, `${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`] },
+        {
+          sid: 'ListJobsFromTheIndexes',
+          actions: ['dynamodb:Query'],
+          resources: [
+            `${this.table.table.arn}/index/${JOBS_BY_OWNER_INDEX.name}`,
+            `${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`,
+          ],
+        },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
-    this.sweeper = new JobSweeper(this, 'job-sweeper', { settings, bundleDir: join(bundlesDir, 'job-sweeper'), table: this.table.table, key, emulated });
-    this.restApi = new JobsRestApi(this, 'rest-api', { settings, requestModel: submitJobRequestModel(registry), handler: this.jobsApi, key, accountId: account.accountId, partition, emulated });
+    this.sweeper = new JobSweeper(this, 'job-sweeper', {
+      settings,
+      bundleDir: join(bundlesDir, 'job-sweeper'),
+      table: this.table.table,
+      key,
+      emulated,
+    });
+    this.restApi = new JobsRestApi(this, 'rest-api', {
+      settings,
+      requestModel: submitJobRequestModel(registry),
+      handler: this.jobsApi,
+      key,
+      accountId: account.accountId,
+      partition,
+      emulated,
+    });
     this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
 
-    new TerraformOutput(this, 'api_url', { value: this.restApi.stage.invokeUrl, description: 'Base URL of the jobs API (SigV4, service execute-api)' });
+    new TerraformOutput(this, 'api_url', {
+      value: this.restApi.stage.invokeUrl,
+      description: 'Base URL of the jobs API (SigV4, service execute-api)',
+    });
     new TerraformOutput(this, 'invoke_role_arns', {
       value: Object.fromEntries(Object.entries(this.restApi.access.roles).map(([group, role]) => [group, role.arn])),
       description: "Per group of callers, the role to assume to call the API (an operator group's sees every job)",

@@ -5,7 +5,12 @@ import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
  * unless ASYNC_JOBS_STATE_BUCKET names an S3 bucket; then S3, encrypted, with a DynamoDB lock
  * table when ASYNC_JOBS_STATE_LOCK_TABLE is set.
  */
-export function configureStateBackend(stack: TerraformStack, stackName: string, env: Record<string, string | undefined>, localStatePath?: string): 'local' | 's3' {
+export function configureStateBackend(
+  stack: TerraformStack,
+  stackName: string,
+  env: Record<string, string | undefined>,
+  localStatePath?: string,
+): 'local' | 's3' {
   const bucket = env['ASYNC_JOBS_STATE_BUCKET'];
   if (!bucket) {
     // A relative path keeps the state beside the synthesized stack (the rehearsal's throwaway folder).

@@ -62,7 +62,13 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   }
   const at = new Date().toISOString();
   /** As the processor leaves an entry once it published its failure: RUNNING under its claim, without a lease. */
-  const handedOver = (consumerId: string): ConsumerEntry => ({ status: 'RUNNING', attempts: 1, claimToken: `run-${consumerId}`, updatedAt: at, lastError: reason });
+  const handedOver = (consumerId: string): ConsumerEntry => ({
+    status: 'RUNNING',
+    attempts: 1,
+    claimToken: `run-${consumerId}`,
+    updatedAt: at,
+    lastError: reason,
+  });
   /** A job whose runs on a and b failed for good and were handed to the error handler. */
   const failedRuns = () => submitted({ a: handedOver('a'), b: handedOver('b') });
   const reason = { code: 'SLEEP_TOO_LONG', message: 'A sleep of 301s exceeds the maximum of 300s' };
@@ -82,7 +88,10 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
 
     const stored = await repository.get(job.id);
-    expect(stored?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') } });
+    expect(stored?.consumers.a).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') },
+    });
     expect(stored?.consumers.b.status).toBe('RUNNING');
     expect(logs.find('failure recorded')[0]).toMatchObject({ jobId: job.id, consumerId: 'a', to: 'FAILED', requestId: expect.any(String) });
     expect(logs.metric('FailuresRecorded')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a', FailuresRecorded: 1 })]);
@@ -104,20 +113,32 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     const shards = await readStreamRecords(table.streamArn);
     const shard = shards.find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === jobs[0].id))!;
     const batch = shard.records.filter((r) => jobs.some((job) => r.dynamodb?.Keys?.['id']?.S === job.id));
-    const onFailure = anOnFailureRecord({ functionArn: `${processorArn('b')}:live`, streamArn: table.streamArn, shardId: shard.shardId, records: batch });
+    const onFailure = anOnFailureRecord({
+      functionArn: `${processorArn('b')}:live`,
+      streamArn: table.streamArn,
+      shardId: shard.shardId,
+      records: batch,
+    });
 
     await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 2 });
 
     for (const job of jobs) {
       const stored = await repository.get(job.id);
-      expect(stored?.consumers.b).toMatchObject({ status: 'FAILED', error: { code: 'RETRIES_EXHAUSTED', message: expect.stringContaining('after 3 invocations') } });
+      expect(stored?.consumers.b).toMatchObject({
+        status: 'FAILED',
+        error: { code: 'RETRIES_EXHAUSTED', message: expect.stringContaining('after 3 invocations') },
+      });
       expect(stored?.consumers.a.status).toBe('PENDING');
     }
   });
 
   it('accepts a replayed Lambda on-failure destination envelope around the SNS event', async () => {
     const job = await failedRuns();
-    const replayed = aDestinationFailureEvent(anSnsEvent([notice(job, 'b')]), 'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-test-error-handler', 'replay-1');
+    const replayed = aDestinationFailureEvent(
+      anSnsEvent([notice(job, 'b')]),
+      'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-test-error-handler',
+      'replay-1',
+    );
 
     await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
     expect((await repository.get(job.id))?.consumers.b.status).toBe('FAILED');
@@ -181,7 +202,13 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   });
 
   it("never lets a superseded attempt's late notice overwrite the newer run that holds the job now", async () => {
-    const newer: ConsumerEntry = { status: 'RUNNING', attempts: 2, claimToken: 'run-2', leaseExpiresAt: Date.now() + 60_000, updatedAt: at };
+    const newer: ConsumerEntry = {
+      status: 'RUNNING',
+      attempts: 2,
+      claimToken: 'run-2',
+      leaseExpiresAt: Date.now() + 60_000,
+      updatedAt: at,
+    };
     const job = await submitted({ a: newer, b: handedOver('b') });
 
     await expect(handle(anSnsEvent([notice(job, 'a')]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
@@ -194,7 +221,12 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     const live: ConsumerEntry = { status: 'RUNNING', attempts: 1, claimToken: 'live', leaseExpiresAt: Date.now() + 60_000, updatedAt: at };
     const job = await submitted({ a: { status: 'PENDING', attempts: 0, updatedAt: at }, b: live });
     const shard = (await readStreamRecords(table.streamArn)).find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === job.id))!;
-    const onFailure = anOnFailureRecord({ functionArn: processorArn('b'), streamArn: table.streamArn, shardId: shard.shardId, records: shard.records.filter((r) => r.dynamodb?.Keys?.['id']?.S === job.id) });
+    const onFailure = anOnFailureRecord({
+      functionArn: processorArn('b'),
+      streamArn: table.streamArn,
+      shardId: shard.shardId,
+      records: shard.records.filter((r) => r.dynamodb?.Keys?.['id']?.S === job.id),
+    });
 
     await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 0 });
 
@@ -204,11 +236,22 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it('records from a stream range shared with other batches only the entries that show an attempt of their own', async () => {
     // With a parallelization factor above 1, a batch of one key's records spans another batch's records.
-    const retried = await submitted({ a: { status: 'PENDING', attempts: 2, updatedAt: at, lastError: { code: 'DOWNSTREAM', message: 'timed out' } }, b: handedOver('b') });
+    const retried = await submitted({
+      a: { status: 'PENDING', attempts: 2, updatedAt: at, lastError: { code: 'DOWNSTREAM', message: 'timed out' } },
+      b: handedOver('b'),
+    });
     const untouched = await submitted();
-    const shard = (await readStreamRecords(table.streamArn)).find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === retried.id))!;
+    const shard = (await readStreamRecords(table.streamArn)).find((s) =>
+      s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === retried.id),
+    )!;
     const range = shard.records.filter((r) => [retried.id, untouched.id].includes(r.dynamodb?.Keys?.['id']?.S ?? ''));
-    const onFailure = anOnFailureRecord({ functionArn: processorArn('a'), streamArn: table.streamArn, shardId: shard.shardId, records: range, batchSize: 1 });
+    const onFailure = anOnFailureRecord({
+      functionArn: processorArn('a'),
+      streamArn: table.streamArn,
+      shardId: shard.shardId,
+      records: range,
+      batchSize: 1,
+    });
 
     await expect(handle(anSnsEvent([onFailure]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
 
@@ -222,7 +265,9 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it('counts a failure whose write landed but whose answer was lost as recorded, not as a duplicate', async () => {
     const job = await failedRuns();
-    const { client, calls } = dynamoDbClientWithFaults((call) => (call.command === 'UpdateItemCommand' && call.nth === 1 ? { kind: 'lose-answer' } : undefined));
+    const { client, calls } = dynamoDbClientWithFaults((call) =>
+      call.command === 'UpdateItemCommand' && call.nth === 1 ? { kind: 'lose-answer' } : undefined,
+    );
     const losing = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(client, table.tableName) });
 
     await expect(losing(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
@@ -241,7 +286,10 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   it.each([
     ['a message that is not JSON', anSnsEvent(['not json'])],
     ['a notice without a job id', anSnsEvent([{ kind: 'JobFailed', consumerId: 'a' }])],
-    ['an on-failure record from an unknown function', anSnsEvent([{ DDBStreamBatchInfo: {}, requestContext: { functionArn: processorArn('z') } }])],
+    [
+      'an on-failure record from an unknown function',
+      anSnsEvent([{ DDBStreamBatchInfo: {}, requestContext: { functionArn: processorArn('z') } }]),
+    ],
     ['something else entirely', { hello: 'world' }],
   ])('fails loudly on %s, so that it is retried and archived rather than dropped', async (_name, event) => {
     await expect(handle(event, aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
@@ -255,7 +303,10 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
     await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: deleted.id } } })); // as TTL would
     const unknown = { ...aSubmittedJob(), id: 'job-that-never-was' } as Job;
 
-    const outcome = handle(anSnsEvent(['{"kind":"JobFailed","jobId":', notice(unknown), notice(deleted), notice(real), ['not', 'a', 'notice']]), aLambdaContext());
+    const outcome = handle(
+      anSnsEvent(['{"kind":"JobFailed","jobId":', notice(unknown), notice(deleted), notice(real), ['not', 'a', 'notice']]),
+      aLambdaContext(),
+    );
 
     // The unreadable messages fail the invocation (Lambda retries it, then its destination keeps it);
     // everything readable was handled first, and a job that is gone is reported, not retried.
@@ -272,7 +323,13 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it('records a replayed event once, however many times it is replayed', async () => {
     const job = await failedRuns();
-    const replayed = { version: '0', 'detail-type': 'JobFailureUnrecorded', source: 'async-jobs.error-handler', 'replay-name': 'replay-3', detail: { ...notice(job), kind: 'JobFailureUnrecorded', cause: 'STORE_UNAVAILABLE' } };
+    const replayed = {
+      version: '0',
+      'detail-type': 'JobFailureUnrecorded',
+      source: 'async-jobs.error-handler',
+      'replay-name': 'replay-3',
+      detail: { ...notice(job), kind: 'JobFailureUnrecorded', cause: 'STORE_UNAVAILABLE' },
+    };
 
     await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
     const version = (await repository.get(job.id))?.version;

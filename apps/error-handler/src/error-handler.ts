@@ -37,7 +37,8 @@ export class FailuresNotRecordedError extends Error {
  * and the invocation then fails, so nothing is dropped silently.
  */
 export function createErrorHandler(deps: ErrorHandlerDeps) {
-  return (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> => inInvocation(context.awsRequestId, () => handleEvent(deps, event, context));
+  return (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> =>
+    inInvocation(context.awsRequestId, () => handleEvent(deps, event, context));
 }
 
 async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> {
@@ -52,7 +53,11 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
       if (outcome.kind === 'recorded') {
         recorded += 1;
         jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
-        deps.metrics.emit('FailuresRecorded', { consumer: failure.consumerId }, { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId });
+        deps.metrics.emit(
+          'FailuresRecorded',
+          { consumer: failure.consumerId },
+          { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId },
+        );
       } else if (outcome.kind === 'already-recorded') {
         jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
       } else {
@@ -74,13 +79,23 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
       // finally, archived with its pointer through the on-failure destination.
       const records = await deps.streamReader.readBatch(source.pointer);
       // The range holds every record of the table (idempotency keys, updates): only new jobs were in the batch.
-      const jobIds = records.filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN)).map((r) => jobIdOfStreamRecord(r)).filter((id): id is string => id !== undefined);
+      const jobIds = records
+        .filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN))
+        .map((r) => jobIdOfStreamRecord(r))
+        .filter((id): id is string => id !== undefined);
       // More jobs in the range than in the batch: with a parallelization factor above 1, concurrent
       // batches of other keys interleave in the shard, and only an entry that shows an attempt is known to be this batch's.
       const shared = jobIds.length > source.pointer.batchSize;
-      if (shared) logger.warn({ jobsInRange: jobIds.length, batchSize: source.pointer.batchSize }, 'failed batch shares its stream range: recording only entries with an attempt');
+      if (shared)
+        logger.warn(
+          { jobsInRange: jobIds.length, batchSize: source.pointer.batchSize },
+          'failed batch shares its stream range: recording only entries with an attempt',
+        );
       for (const jobId of jobIds) {
-        await record({ jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } }, source.attempt);
+        await record(
+          { jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } },
+          source.attempt,
+        );
       }
     } else {
       logger.error({ description: source.description }, 'unrecognised failure message');
@@ -92,7 +107,14 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
   return { recorded };
 }
 
-async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: FailureToRecord, attempt: number, error: unknown, requestId: string): Promise<void> {
+async function keepForReplay(
+  deps: ErrorHandlerDeps,
+  logger: Logger,
+  failure: FailureToRecord,
+  attempt: number,
+  error: unknown,
+  requestId: string,
+): Promise<void> {
   const cause = failureReasonOf(error);
   try {
     await deps.failedEvents.publishUnrecordedFailure({
@@ -103,7 +125,11 @@ async function keepForReplay(deps: ErrorHandlerDeps, logger: Logger, failure: Fa
       occurredAt: deps.clock.now().toISOString(),
     });
     logger.warn({ cause: cause.code }, 'failure kept on the failed-events bus for replay');
-    deps.metrics.emit('FailuresArchived', { consumer: failure.consumerId }, { requestId, jobId: failure.jobId, consumerId: failure.consumerId });
+    deps.metrics.emit(
+      'FailuresArchived',
+      { consumer: failure.consumerId },
+      { requestId, jobId: failure.jobId, consumerId: failure.consumerId },
+    );
   } catch (busError) {
     // The invocation fails next; Lambda's on-failure destination is the last resort.
     logger.error({ err: busError }, 'failure could not be put on the failed-events bus');

@@ -29,7 +29,8 @@ export function failureSourcesOf(event: unknown, naming: ConsumerNaming): Failur
   if (Array.isArray(event['Records'])) {
     return event['Records'].flatMap((record: unknown) => {
       const sns = isObject(record) ? record['Sns'] : undefined;
-      if (!isObject(sns) || typeof sns['Message'] !== 'string') return [{ kind: 'unrecognised' as const, description: 'a record that is not an SNS notification' }];
+      if (!isObject(sns) || typeof sns['Message'] !== 'string')
+        return [{ kind: 'unrecognised' as const, description: 'a record that is not an SNS notification' }];
       try {
         return [messageSource(JSON.parse(sns['Message']), naming)];
       } catch {
@@ -56,12 +57,23 @@ function messageSource(message: unknown, naming: ConsumerNaming): FailureSource 
 
 function noticeSource(message: Json): FailureSource {
   const reason = message['reason'];
-  if (!isString(message['jobId']) || !isString(message['consumerId']) || !isObject(reason) || !isString(reason['code']) || typeof reason['message'] !== 'string') {
+  if (
+    !isString(message['jobId']) ||
+    !isString(message['consumerId']) ||
+    !isObject(reason) ||
+    !isString(reason['code']) ||
+    typeof reason['message'] !== 'string'
+  ) {
     return { kind: 'unrecognised', description: `a ${String(message['kind'])} notice without jobId, consumerId and reason` };
   }
   return {
     kind: 'failure',
-    failure: { jobId: message['jobId'], consumerId: message['consumerId'], reason: { code: reason['code'], message: reason['message'] }, origin: originOf(message) },
+    failure: {
+      jobId: message['jobId'],
+      consumerId: message['consumerId'],
+      reason: { code: reason['code'], message: reason['message'] },
+      origin: originOf(message),
+    },
     attempt: typeof message['attempt'] === 'number' ? message['attempt'] : 0,
   };
 }
@@ -73,7 +85,8 @@ function noticeSource(message: Json): FailureSource {
 function originOf(message: Json): FailureOrigin {
   if (isString(message['claimToken'])) return { kind: 'run', claimToken: message['claimToken'] };
   const origin = message['origin'];
-  if (isObject(origin) && origin['kind'] === 'run' && isString(origin['claimToken'])) return { kind: 'run', claimToken: origin['claimToken'] };
+  if (isObject(origin) && origin['kind'] === 'run' && isString(origin['claimToken']))
+    return { kind: 'run', claimToken: origin['claimToken'] };
   return { kind: 'delivery', evidenceRequired: isObject(origin) && origin['evidenceRequired'] === true };
 }
 
@@ -88,7 +101,8 @@ function streamBatchSource(message: Json, naming: ConsumerNaming): FailureSource
   const response = isObject(message['responseContext']) ? message['responseContext'] : {};
   const functionArn = request['functionArn'];
   const consumerId = isString(functionArn) ? consumerOfFunction(naming.environment, naming.consumers, functionArn) : undefined;
-  if (!consumerId) return { kind: 'unrecognised', description: `an on-failure record from a function that is no consumer here: ${String(functionArn)}` };
+  if (!consumerId)
+    return { kind: 'unrecognised', description: `an on-failure record from a function that is no consumer here: ${String(functionArn)}` };
   for (const key of ['streamArn', 'shardId', 'startSequenceNumber', 'endSequenceNumber']) {
     if (!isString(info[key])) return { kind: 'unrecognised', description: `an on-failure record without ${key}` };
   }

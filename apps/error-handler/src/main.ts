@@ -28,7 +28,10 @@ function wire(): ReturnType<typeof createErrorHandler> {
   return createErrorHandler({
     logger,
     metrics: new Metrics({ service: 'error-handler' }),
-    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),
+    repository: new PatientJobRepository(
+      new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
+      patience,
+    ),
     clock: systemClock,
     ids: cryptoIdGenerator,
     streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient(sdkTimeouts('background'))),

@@ -44,12 +44,26 @@ describe('job sweeper, against DynamoDB Local', () => {
     const neverStarted = await stored(120_000, (job) => ({ a: finished, b: { ...job.consumers['b'], deadline: Date.now() - 50_000 } }));
     // Consumer a's run stopped renewing two minutes ago; nothing took it over.
     const abandoned = await stored(300_000, () => ({
-      a: { status: 'RUNNING', attempts: 1, claimToken: 'crashed', leaseExpiresAt: Date.now() - 120_000, deadline: Date.now() - 100_000, updatedAt: new Date().toISOString() },
+      a: {
+        status: 'RUNNING',
+        attempts: 1,
+        claimToken: 'crashed',
+        leaseExpiresAt: Date.now() - 120_000,
+        deadline: Date.now() - 100_000,
+        updatedAt: new Date().toISOString(),
+      },
       b: finished,
     }));
     // A live run: left alone.
     const live = await stored(300_000, () => ({
-      a: { status: 'RUNNING', attempts: 1, claimToken: 'live', leaseExpiresAt: Date.now() + 6000, deadline: Date.now() - 1000, updatedAt: new Date().toISOString() },
+      a: {
+        status: 'RUNNING',
+        attempts: 1,
+        claimToken: 'live',
+        leaseExpiresAt: Date.now() + 6000,
+        deadline: Date.now() - 1000,
+        updatedAt: new Date().toISOString(),
+      },
       b: finished,
     }));
     const context = aLambdaContext();
@@ -65,7 +79,12 @@ describe('job sweeper, against DynamoDB Local', () => {
         [abandoned.id, 'a', 'RUN_ABANDONED', context.awsRequestId],
       ]),
     );
-    expect(logs.metric('EntriesStalled').map((m) => [m['consumer'], m['code']]).sort()).toEqual([
+    expect(
+      logs
+        .metric('EntriesStalled')
+        .map((m) => [m['consumer'], m['code']])
+        .sort(),
+    ).toEqual([
       ['a', 'RUN_ABANDONED'],
       ['b', 'NOT_STARTED'],
     ]);
@@ -83,12 +102,19 @@ describe('job sweeper, against DynamoDB Local', () => {
         jobId === refused.id ? Promise.reject(new StoreUnavailableError('unreachable')) : repository.applyChange(jobId, change),
     });
 
-    await expect(createJobSweeperHandler({ ...deps, repository: refusing })({}, aLambdaContext())).rejects.toBeInstanceOf(SweepIncompleteError);
+    await expect(createJobSweeperHandler({ ...deps, repository: refusing })({}, aLambdaContext())).rejects.toBeInstanceOf(
+      SweepIncompleteError,
+    );
 
     expect((await repository.get(fine.id))?.consumers['b'].status).toBe('FAILED');
     expect((await repository.get(refused.id))?.consumers['b'].status).toBe('PENDING');
     expect(logs.find('entry could not be swept: looked at again at the next sweep if still overdue')).toEqual([
-      expect.objectContaining({ jobId: refused.id, consumerId: 'b', level: 'error', reason: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }) }),
+      expect.objectContaining({
+        jobId: refused.id,
+        consumerId: 'b',
+        level: 'error',
+        reason: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
+      }),
     ]);
   });
 

@@ -26,11 +26,16 @@ const ANSWER_MARGIN_MS = 5000;
  * carries nothing it needs.
  */
 export function createJobSweeperHandler(deps: JobSweeperDeps) {
-  return (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> =>
-    inInvocation(context.awsRequestId, () => sweep(deps, context));
+  return (
+    _event: unknown,
+    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<{ ended: number; postponed: number }> => inInvocation(context.awsRequestId, () => sweep(deps, context));
 }
 
-async function sweep(deps: JobSweeperDeps, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<{ ended: number; postponed: number }> {
+async function sweep(
+  deps: JobSweeperDeps,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+): Promise<{ ended: number; postponed: number }> {
   const logger = deps.logger.child({ requestId: context.awsRequestId });
   const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
   const report = (outcome: SweepOutcome) => {
@@ -38,7 +43,11 @@ async function sweep(deps: JobSweeperDeps, context: Pick<Context, 'awsRequestId'
     switch (outcome.kind) {
       case 'ended':
         jobLogger.warn({ to: 'FAILED', stall: outcome.stall, reason: outcome.reason }, 'stalled entry ended');
-        deps.metrics.emit('EntriesStalled', { consumer: outcome.consumerId, code: outcome.stall }, { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId });
+        deps.metrics.emit(
+          'EntriesStalled',
+          { consumer: outcome.consumerId, code: outcome.stall },
+          { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId },
+        );
         return;
       case 'postponed':
         jobLogger.debug({ until: new Date(outcome.until).toISOString() }, 'entry still alive: looked at again later');

@@ -1,6 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, outageWaitLog, PatientJobRepository, sdkTimeouts } from '@async-jobs/adapters';
+import {
+  cryptoIdGenerator,
+  DynamoDbJobRepository,
+  outagePatience,
+  outageWaitLog,
+  PatientJobRepository,
+  sdkTimeouts,
+} from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import { loadJobSweeperConfig } from './job-sweeper-config';
@@ -17,7 +24,10 @@ function wire(): ReturnType<typeof createJobSweeperHandler> {
   return createJobSweeperHandler({
     logger,
     metrics: new Metrics({ service: 'job-sweeper' }),
-    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),
+    repository: new PatientJobRepository(
+      new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
+      patience,
+    ),
     clock: systemClock,
     ids: cryptoIdGenerator,
     consumers: config.consumers,

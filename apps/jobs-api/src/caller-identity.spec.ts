@@ -20,11 +20,20 @@ describe('callerOf', () => {
   const policy = { identity: 'iam' as const, operators: ['arn:aws:iam::123456789012:role/ops'] };
 
   it('takes the identity IAM authorization passed, and knows an operator by its role', () => {
-    expect(callerOf(anApiRequest({ method: 'GET', path: '/jobs', signedBy: 'arn:aws:sts::123456789012:assumed-role/ops/carol' }), policy)).toMatchObject({
-      owner: { principal: 'arn:aws:iam::123456789012:role/ops', userArn: 'arn:aws:sts::123456789012:assumed-role/ops/carol', accountId: '123456789012' },
+    expect(
+      callerOf(anApiRequest({ method: 'GET', path: '/jobs', signedBy: 'arn:aws:sts::123456789012:assumed-role/ops/carol' }), policy),
+    ).toMatchObject({
+      owner: {
+        principal: 'arn:aws:iam::123456789012:role/ops',
+        userArn: 'arn:aws:sts::123456789012:assumed-role/ops/carol',
+        accountId: '123456789012',
+      },
       operator: true,
     });
-    expect(callerOf(anApiRequest({ method: 'GET', path: '/jobs' }), policy)).toMatchObject({ owner: { principal: 'arn:aws:iam::123456789012:user/alice' }, operator: false });
+    expect(callerOf(anApiRequest({ method: 'GET', path: '/jobs' }), policy)).toMatchObject({
+      owner: { principal: 'arn:aws:iam::123456789012:user/alice' },
+      operator: false,
+    });
   });
 
   it('refuses a request without an identity under IAM, and serves everyone as one owner when anonymous', () => {

@@ -43,10 +43,16 @@ export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>, po
   if (policy.identity === 'anonymous') return { owner: { principal: ANONYMOUS_PRINCIPAL }, operator: false };
   const identity = event.requestContext?.identity;
   const userArn = identity?.userArn;
-  if (!userArn) throw new HttpRequestError(403, 'FORBIDDEN', 'The request carries no caller identity: this API requires IAM (SigV4) authorization');
+  if (!userArn)
+    throw new HttpRequestError(403, 'FORBIDDEN', 'The request carries no caller identity: this API requires IAM (SigV4) authorization');
   const principal = principalOf(userArn);
   return {
-    owner: { principal, userArn, ...(identity.caller ? { caller: identity.caller } : {}), ...(identity.accountId ? { accountId: identity.accountId } : {}) },
+    owner: {
+      principal,
+      userArn,
+      ...(identity.caller ? { caller: identity.caller } : {}),
+      ...(identity.accountId ? { accountId: identity.accountId } : {}),
+    },
     operator: policy.operators.includes(principal),
   };
 }

@@ -2,7 +2,15 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { headerValue } from './request-body';
 import { ROUTES } from './routes';
 
-const ALLOWED_HEADERS = ['authorization', 'content-type', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'idempotency-key', 'if-none-match'];
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'idempotency-key',
+  'if-none-match',
+];
 const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Idempotent-Replayed', 'Retry-After'];
 
 /** The CORS headers for this request's origin, when it is allowed; none when CORS is off or the origin is not. */

@@ -29,16 +29,21 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpRequestError) return respond(error.statusCode, error.code, error.message, error.details, error.headers);
   if (error instanceof ValidationError) return respond(400, error.code, error.message, error.details);
   if (error instanceof UnknownJobTypeError) {
-    return respond(400, error.code, error.message, [{ field: '/type', code: 'INVALID_VALUE', message: `Known types: ${error.knownTypes.join(', ')}` }]);
+    return respond(400, error.code, error.message, [
+      { field: '/type', code: 'INVALID_VALUE', message: `Known types: ${error.knownTypes.join(', ')}` },
+    ]);
   }
   if (error instanceof InvalidJobIdError) {
     return respond(400, error.code, error.message, [{ field: 'jobId', code: 'INVALID_FORMAT', message: error.message }]);
   }
   if (error instanceof JobNotFoundError) return respond(404, error.code, error.message);
   if (error instanceof ForbiddenError) return respond(403, error.code, error.message);
-  if (error instanceof JobAlreadyFinishedError || error instanceof IdempotencyKeyReusedError) return respond(409, error.code, error.message);
+  if (error instanceof JobAlreadyFinishedError || error instanceof IdempotencyKeyReusedError)
+    return respond(409, error.code, error.message);
   if (error instanceof StoreUnavailableError || error instanceof JobConflictError) {
-    return respond(503, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable; retry after the given delay', undefined, { 'Retry-After': '1' });
+    return respond(503, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable; retry after the given delay', undefined, {
+      'Retry-After': '1',
+    });
   }
   return respond(500, 'INTERNAL_ERROR', 'The request failed unexpectedly; it has been logged');
 }

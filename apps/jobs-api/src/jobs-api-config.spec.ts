@@ -5,11 +5,15 @@ describe('loadJobsApiConfig', () => {
 
   it('has CORS off unless origins are given', () => {
     expect(loadJobsApiConfig(base).corsAllowedOrigins).toEqual([]);
-    expect(loadJobsApiConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsAllowedOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(
+      loadJobsApiConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsAllowedOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
   });
 
   it('refuses something that is not an origin, naming the variable', () => {
-    expect(() => loadJobsApiConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://app.example.com/path' })).toThrow(/CORS_ALLOWED_ORIGINS: "https:\/\/app.example.com\/path"/);
+    expect(() => loadJobsApiConfig({ ...base, CORS_ALLOWED_ORIGINS: 'https://app.example.com/path' })).toThrow(
+      /CORS_ALLOWED_ORIGINS: "https:\/\/app.example.com\/path"/,
+    );
     expect(() => loadJobsApiConfig({ JOBS_TABLE_NAME: 'jobs' })).toThrow(/CONSUMERS is required/);
   });
 
@@ -17,7 +21,10 @@ describe('loadJobsApiConfig', () => {
     expect(loadJobsApiConfig(base).callers).toEqual({ identity: 'iam', operators: [] });
     expect(loadJobsApiConfig({ ...base, CALLER_IDENTITY: 'anonymous' }).callers.identity).toBe('anonymous');
     const operators = 'arn:aws:iam::123456789012:role/platform/ops, arn:aws:iam::123456789012:user/alice';
-    expect(loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: operators }).callers.operators).toEqual(['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:user/alice']);
+    expect(loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: operators }).callers.operators).toEqual([
+      'arn:aws:iam::123456789012:role/ops',
+      'arn:aws:iam::123456789012:user/alice',
+    ]);
   });
 
   it('refuses an identity mode or operator it cannot read, naming the variable', () => {

@@ -36,7 +36,8 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
 /** IAM unless told otherwise: a deployment that forgot the variable must not serve everyone as one owner. */
 function callerIdentity(raw: string | undefined): CallerPolicy['identity'] {
   const value = raw ?? 'iam';
-  if (value !== 'iam' && value !== 'anonymous') throw new ConfigurationError(`Environment variable CALLER_IDENTITY: expected iam or anonymous, got "${value}"`);
+  if (value !== 'iam' && value !== 'anonymous')
+    throw new ConfigurationError(`Environment variable CALLER_IDENTITY: expected iam or anonymous, got "${value}"`);
   return value;
 }
 
@@ -46,16 +47,26 @@ function callerIdentity(raw: string | undefined): CallerPolicy['identity'] {
  * would make every session of that role an operator.
  */
 function operatorPrincipals(raw: string | undefined): string[] {
-  const arns = (raw ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const arns = (raw ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const bad = arns.find((a) => !OPERATOR_ARN.test(a));
-  if (bad) throw new ConfigurationError(`Environment variable OPERATOR_PRINCIPALS: "${bad}" is not the ARN of an IAM user or role (role sessions are not accepted: they stand for their whole role)`);
+  if (bad)
+    throw new ConfigurationError(
+      `Environment variable OPERATOR_PRINCIPALS: "${bad}" is not the ARN of an IAM user or role (role sessions are not accepted: they stand for their whole role)`,
+    );
   return arns.map(principalOf);
 }
 
 /** `https://app.example.com,http://localhost:5173`, or `*` for any origin. */
 function corsOrigins(raw: string | undefined): string[] {
-  const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (raw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const bad = origins.find((o) => o !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
-  if (bad) throw new ConfigurationError(`Environment variable CORS_ALLOWED_ORIGINS: "${bad}" is not an origin such as https://app.example.com`);
+  if (bad)
+    throw new ConfigurationError(`Environment variable CORS_ALLOWED_ORIGINS: "${bad}" is not an origin such as https://app.example.com`);
   return origins;
 }

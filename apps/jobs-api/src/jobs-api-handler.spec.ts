@@ -40,7 +40,8 @@ describe('jobs-api handler, against DynamoDB Local', () => {
   });
   afterAll(() => table.drop());
 
-  const post = (body: string | null, headers?: Record<string, string>) => handle(anApiRequest({ method: 'POST', path: '/jobs', body, headers }), aLambdaContext());
+  const post = (body: string | null, headers?: Record<string, string>) =>
+    handle(anApiRequest({ method: 'POST', path: '/jobs', body, headers }), aLambdaContext());
   const get = (jobId: string) =>
     handle(anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId } }), aLambdaContext());
 
@@ -50,14 +51,27 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
       expect(response.statusCode).toBe(202);
       const body = JSON.parse(response.body);
-      expect(body).toEqual({ jobId: expect.any(String), id: body.jobId, type: 'sleep', status: 'PENDING', links: { self: `/test/jobs/${body.jobId}` } });
+      expect(body).toEqual({
+        jobId: expect.any(String),
+        id: body.jobId,
+        type: 'sleep',
+        status: 'PENDING',
+        links: { self: `/test/jobs/${body.jobId}` },
+      });
       expect(response.headers).toMatchObject({ Location: `/test/jobs/${body.jobId}`, 'Content-Type': 'application/json' });
       const stored = (await table.items()).find((item) => item['id'] === body.jobId);
-      expect(stored).toMatchObject({ type: 'sleep', input: { seconds: 2 }, version: 1, consumers: { a: { status: 'PENDING' }, b: { status: 'PENDING' } } });
+      expect(stored).toMatchObject({
+        type: 'sleep',
+        input: { seconds: 2 },
+        version: 1,
+        consumers: { a: { status: 'PENDING' }, b: { status: 'PENDING' } },
+      });
     });
 
     it('accepts the general form with a type and input', async () => {
-      const response = await post(JSON.stringify({ type: 'sleep', input: { seconds: 1 } }), { 'content-type': 'application/json; charset=utf-8' });
+      const response = await post(JSON.stringify({ type: 'sleep', input: { seconds: 1 } }), {
+        'content-type': 'application/json; charset=utf-8',
+      });
       expect(response.statusCode).toBe(202);
     });
 
@@ -96,12 +110,42 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       ['an oversized body', () => post(JSON.stringify({ seconds: 1, pad: 'x'.repeat(2000) })), 413, 'PAYLOAD_TOO_LARGE'],
       ['a non-JSON content type', () => post('{"seconds":1}', { 'Content-Type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
       ['XML', () => post('<seconds>1</seconds>', { 'Content-Type': 'application/xml' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['a form body that is not JSON', () => post('seconds=1', { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        'a form body that is not JSON',
+        () => post('seconds=1', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       ['no content type', () => post('{"seconds":1}', {}), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['an unknown route', () => handle(anApiRequest({ method: 'POST', path: '/jobz', body: '{}' }), aLambdaContext()), 404, 'ROUTE_NOT_FOUND'],
-      ['a nested unknown route', () => handle(anApiRequest({ method: 'GET', path: '/jobs/a/b' }), aLambdaContext()), 404, 'ROUTE_NOT_FOUND'],
-      ['a wrong method', () => handle(anApiRequest({ method: 'DELETE', path: '/jobs', body: '{}' }), aLambdaContext()), 405, 'METHOD_NOT_ALLOWED'],
-      ['a stray query parameter', () => handle({ ...anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), queryStringParameters: { wait: 'true' } }, aLambdaContext()), 400, 'VALIDATION_FAILED', '?wait'],
+      [
+        'an unknown route',
+        () => handle(anApiRequest({ method: 'POST', path: '/jobz', body: '{}' }), aLambdaContext()),
+        404,
+        'ROUTE_NOT_FOUND',
+      ],
+      [
+        'a nested unknown route',
+        () => handle(anApiRequest({ method: 'GET', path: '/jobs/a/b' }), aLambdaContext()),
+        404,
+        'ROUTE_NOT_FOUND',
+      ],
+      [
+        'a wrong method',
+        () => handle(anApiRequest({ method: 'DELETE', path: '/jobs', body: '{}' }), aLambdaContext()),
+        405,
+        'METHOD_NOT_ALLOWED',
+      ],
+      [
+        'a stray query parameter',
+        () =>
+          handle(
+            { ...anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), queryStringParameters: { wait: 'true' } },
+            aLambdaContext(),
+          ),
+        400,
+        'VALIDATION_FAILED',
+        '?wait',
+      ],
     ];
 
     const rows = cases.map(([name, send, status, code, field]) => ({ name, send, status, code, field }));
@@ -119,7 +163,10 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     });
 
     it('names the allowed methods on 405', async () => {
-      const response = await handle(anApiRequest({ method: 'PUT', path: '/jobs/x', resource: '/jobs/{jobId}', pathParameters: { jobId: 'x' } }), aLambdaContext());
+      const response = await handle(
+        anApiRequest({ method: 'PUT', path: '/jobs/x', resource: '/jobs/{jobId}', pathParameters: { jobId: 'x' } }),
+        aLambdaContext(),
+      );
       expect(response.statusCode).toBe(405);
       expect(response.headers?.['Allow']).toBe('GET');
     });
@@ -138,7 +185,10 @@ describe('jobs-api handler, against DynamoDB Local', () => {
         type: 'sleep',
         status: 'PENDING',
         input: { seconds: 3 },
-        consumers: { a: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) }, b: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) } },
+        consumers: {
+          a: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) },
+          b: { status: 'PENDING', attempts: 0, updatedAt: expect.any(String) },
+        },
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -152,16 +202,25 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(JSON.parse(response.body)).toEqual({ error: { code: 'JOB_NOT_FOUND', message: `No job with id ${UNKNOWN_ID}` } });
     });
 
-    it.each(['abc', 'x'.repeat(300), '..%2F..%2Fetc', '%E0%A4%A', UNKNOWN_ID.toUpperCase(), `${UNKNOWN_ID}0`])('answers 400 INVALID_JOB_ID for %s', async (jobId) => {
-      const response = await get(jobId);
-      expect(response.statusCode).toBe(400);
-      expect(JSON.parse(response.body).error).toMatchObject({ code: 'INVALID_JOB_ID', details: [{ field: 'jobId', code: 'INVALID_FORMAT' }] });
-    });
+    it.each(['abc', 'x'.repeat(300), '..%2F..%2Fetc', '%E0%A4%A', UNKNOWN_ID.toUpperCase(), `${UNKNOWN_ID}0`])(
+      'answers 400 INVALID_JOB_ID for %s',
+      async (jobId) => {
+        const response = await get(jobId);
+        expect(response.statusCode).toBe(400);
+        expect(JSON.parse(response.body).error).toMatchObject({
+          code: 'INVALID_JOB_ID',
+          details: [{ field: 'jobId', code: 'INVALID_FORMAT' }],
+        });
+      },
+    );
   });
 
   describe('POST /jobs/{jobId}/cancel', () => {
     const cancel = (jobId: string) =>
-      handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext());
+      handle(
+        anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }),
+        aLambdaContext(),
+      );
 
     it('cancels every unfinished consumer and answers with the job, idempotently', async () => {
       const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
@@ -170,7 +229,11 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       const again = await cancel(jobId);
 
       expect(first.statusCode).toBe(200);
-      expect(JSON.parse(first.body)).toMatchObject({ jobId, status: 'CANCELLED', consumers: { a: { status: 'CANCELLED' }, b: { status: 'CANCELLED' } } });
+      expect(JSON.parse(first.body)).toMatchObject({
+        jobId,
+        status: 'CANCELLED',
+        consumers: { a: { status: 'CANCELLED' }, b: { status: 'CANCELLED' } },
+      });
       expect(again.statusCode).toBe(200);
       expect(JSON.parse(again.body).version).toBe(JSON.parse(first.body).version);
       expect(logs.find('job cancelled').some((l) => l['jobId'] === jobId)).toBe(true);
@@ -179,7 +242,11 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     it('refuses to cancel a finished job with 409', async () => {
       const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
       for (const consumerId of ['a', 'b']) {
-        await deps.repository.applyChange(jobId, { expect: { entries: {} }, entries: { [consumerId]: { set: { status: 'SUCCEEDED' } } }, updatedAt: new Date().toISOString() });
+        await deps.repository.applyChange(jobId, {
+          expect: { entries: {} },
+          entries: { [consumerId]: { set: { status: 'SUCCEEDED' } } },
+          updatedAt: new Date().toISOString(),
+        });
       }
       const response = await cancel(jobId);
       expect(response.statusCode).toBe(409);
@@ -226,12 +293,27 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
   describe('GET /jobs', () => {
     const list = (query: Record<string, string[]>) =>
-      handle({ ...anApiRequest({ method: 'GET', path: '/jobs' }), multiValueQueryStringParameters: query, queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])) }, aLambdaContext());
+      handle(
+        {
+          ...anApiRequest({ method: 'GET', path: '/jobs' }),
+          multiValueQueryStringParameters: query,
+          queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])),
+        },
+        aLambdaContext(),
+      );
 
     it('lists jobs newest first, filtered by type and status, a page at a time', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push(JSON.parse((await post('{"type":"noop","input":{}}')).body).jobId);
-      await handle(anApiRequest({ method: 'POST', path: `/jobs/${ids[1]}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId: ids[1] } }), aLambdaContext());
+      await handle(
+        anApiRequest({
+          method: 'POST',
+          path: `/jobs/${ids[1]}/cancel`,
+          resource: '/jobs/{jobId}/cancel',
+          pathParameters: { jobId: ids[1] },
+        }),
+        aLambdaContext(),
+      );
 
       const first = await list({ type: ['noop'], limit: ['2'] });
       expect(first.statusCode).toBe(200);
@@ -258,18 +340,31 @@ describe('jobs-api handler, against DynamoDB Local', () => {
   });
 
   describe('owners', () => {
-    const as = (signedBy: string | null, request: Parameters<typeof anApiRequest>[0]) => handle(anApiRequest({ ...request, signedBy }), aLambdaContext());
-    const submitAs = async (signedBy: string) => JSON.parse((await as(signedBy, { method: 'POST', path: '/jobs', body: '{"type":"noop","input":{}}' })).body).jobId as string;
-    const getAs = (signedBy: string, jobId: string) => as(signedBy, { method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId } });
-    const cancelAs = (signedBy: string, jobId: string) => as(signedBy, { method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } });
-    const listAs = (signedBy: string, query: Record<string, string[]> = {}) => as(signedBy, { method: 'GET', path: '/jobs', multiValueQueryStringParameters: query });
-    const listed = async (signedBy: string, query: Record<string, string[]> = {}) => JSON.parse((await listAs(signedBy, { limit: ['100'], ...query })).body).jobs.map((j: { jobId: string }) => j.jobId) as string[];
+    const as = (signedBy: string | null, request: Parameters<typeof anApiRequest>[0]) =>
+      handle(anApiRequest({ ...request, signedBy }), aLambdaContext());
+    const submitAs = async (signedBy: string) =>
+      JSON.parse((await as(signedBy, { method: 'POST', path: '/jobs', body: '{"type":"noop","input":{}}' })).body).jobId as string;
+    const getAs = (signedBy: string, jobId: string) =>
+      as(signedBy, { method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId } });
+    const cancelAs = (signedBy: string, jobId: string) =>
+      as(signedBy, { method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } });
+    const listAs = (signedBy: string, query: Record<string, string[]> = {}) =>
+      as(signedBy, { method: 'GET', path: '/jobs', multiValueQueryStringParameters: query });
+    const listed = async (signedBy: string, query: Record<string, string[]> = {}) =>
+      JSON.parse((await listAs(signedBy, { limit: ['100'], ...query })).body).jobs.map((j: { jobId: string }) => j.jobId) as string[];
 
     it("records the caller's identity on the job; a role's sessions are one owner", async () => {
       const jobId = await submitAs(BOB_SESSION);
       const stored = (await table.items()).find((item) => item['id'] === jobId);
-      expect(stored?.['owner']).toEqual({ principal: BOB_ROLE, userArn: BOB_SESSION, caller: 'payments-callers:bob', accountId: '123456789012' });
-      expect(JSON.parse((await getAs('arn:aws:sts::123456789012:assumed-role/payments-callers/another-session', jobId)).body)).toMatchObject({ jobId, owner: BOB_ROLE });
+      expect(stored?.['owner']).toEqual({
+        principal: BOB_ROLE,
+        userArn: BOB_SESSION,
+        caller: 'payments-callers:bob',
+        accountId: '123456789012',
+      });
+      expect(
+        JSON.parse((await getAs('arn:aws:sts::123456789012:assumed-role/payments-callers/another-session', jobId)).body),
+      ).toMatchObject({ jobId, owner: BOB_ROLE });
     });
 
     it("answers another owner's job with the very 404 of a missing one, and cancels nothing", async () => {
@@ -339,9 +434,27 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       const requests = [
         anApiRequest({ method: 'POST', path: '/jobs', body: '{"type":"noop","input":{}}', signedBy: BOB_SESSION }),
         anApiRequest({ method: 'GET', path: '/jobs', signedBy: BOB_SESSION }),
-        anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId }, signedBy: BOB_SESSION }),
-        anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId }, signedBy: BOB_SESSION }),
-        anApiRequest({ method: 'GET', path: `/jobs/${UNKNOWN_ID}`, resource: '/jobs/{jobId}', pathParameters: { jobId: UNKNOWN_ID }, signedBy: BOB_SESSION }),
+        anApiRequest({
+          method: 'GET',
+          path: `/jobs/${jobId}`,
+          resource: '/jobs/{jobId}',
+          pathParameters: { jobId },
+          signedBy: BOB_SESSION,
+        }),
+        anApiRequest({
+          method: 'POST',
+          path: `/jobs/${jobId}/cancel`,
+          resource: '/jobs/{jobId}/cancel',
+          pathParameters: { jobId },
+          signedBy: BOB_SESSION,
+        }),
+        anApiRequest({
+          method: 'GET',
+          path: `/jobs/${UNKNOWN_ID}`,
+          resource: '/jobs/{jobId}',
+          pathParameters: { jobId: UNKNOWN_ID },
+          signedBy: BOB_SESSION,
+        }),
       ];
       for (const event of requests) {
         await handle(event, aLambdaContext());
@@ -381,7 +494,9 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
     it("lets an operator name an owner by one of its sessions: the jobs are the role's", async () => {
       const bobs = await submitAs(BOB_SESSION);
-      expect(await listed(OPS_SESSION, { owner: ['arn:aws:sts::123456789012:assumed-role/payments-callers/another-session'] })).toContain(bobs);
+      expect(await listed(OPS_SESSION, { owner: ['arn:aws:sts::123456789012:assumed-role/payments-callers/another-session'] })).toContain(
+        bobs,
+      );
       expect(await listed(OPS_SESSION, { owner: ['arn:aws:iam::123456789012:role/team/payments-callers'] })).toContain(bobs);
     });
   });
@@ -394,12 +509,24 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(etag).toMatch(/^".+\.1"$/);
 
       const conditional = (tag: string) =>
-        handle(anApiRequest({ method: 'GET', path: `/jobs/${jobId}`, resource: '/jobs/{jobId}', pathParameters: { jobId }, headers: { 'If-None-Match': tag } }), aLambdaContext());
+        handle(
+          anApiRequest({
+            method: 'GET',
+            path: `/jobs/${jobId}`,
+            resource: '/jobs/{jobId}',
+            pathParameters: { jobId },
+            headers: { 'If-None-Match': tag },
+          }),
+          aLambdaContext(),
+        );
       const unchanged = await conditional(etag);
       expect(unchanged.statusCode).toBe(304);
       expect(unchanged.body).toBe('');
 
-      await handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext());
+      await handle(
+        anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }),
+        aLambdaContext(),
+      );
       const changed = await conditional(etag);
       expect(changed.statusCode).toBe(200);
       expect(changed.headers?.['ETag']).not.toBe(etag);
@@ -414,7 +541,13 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
       const validate = new Ajv({ strict: false, validateFormats: false }).compile(JOB_VIEW_SCHEMA);
       const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
-      for (const response of [await get(jobId), await handle(anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }), aLambdaContext())]) {
+      for (const response of [
+        await get(jobId),
+        await handle(
+          anApiRequest({ method: 'POST', path: `/jobs/${jobId}/cancel`, resource: '/jobs/{jobId}/cancel', pathParameters: { jobId } }),
+          aLambdaContext(),
+        ),
+      ]) {
         expect([validate(JSON.parse(response.body)), validate.errors]).toEqual([true, null]);
       }
     });
@@ -423,7 +556,12 @@ describe('jobs-api handler, against DynamoDB Local', () => {
   describe('CORS', () => {
     const withOrigin = (method: string, origin: string, allowed?: string[]) =>
       createJobsApiHandler({ ...deps, corsAllowedOrigins: allowed })(
-        anApiRequest({ method, path: '/jobs', body: method === 'POST' ? '{"seconds":1}' : null, headers: { 'content-type': 'application/json', Origin: origin } }),
+        anApiRequest({
+          method,
+          path: '/jobs',
+          body: method === 'POST' ? '{"seconds":1}' : null,
+          headers: { 'content-type': 'application/json', Origin: origin },
+        }),
         aLambdaContext(),
       );
 
@@ -439,7 +577,10 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(post.headers).toMatchObject({ 'Access-Control-Allow-Origin': 'https://app.example.com', Vary: 'Origin' });
       const preflight = await withOrigin('OPTIONS', 'https://app.example.com', allowed);
       expect(preflight.statusCode).toBe(204);
-      expect(preflight.headers).toMatchObject({ 'Access-Control-Allow-Methods': 'POST, GET', 'Access-Control-Allow-Headers': expect.stringContaining('idempotency-key') });
+      expect(preflight.headers).toMatchObject({
+        'Access-Control-Allow-Methods': 'POST, GET',
+        'Access-Control-Allow-Headers': expect.stringContaining('idempotency-key'),
+      });
       const stranger = await withOrigin('POST', 'https://evil.example.com', allowed);
       expect(stranger.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
       expect((await withOrigin('OPTIONS', 'https://evil.example.com', allowed)).statusCode).toBe(405);

@@ -1,5 +1,18 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { actsForAnother, cancelJob, deriveJobStatus, getJob, listJobs, submitJob, submitJobIdempotently, toJobView, type Caller, type FieldError, type Job, type SubmitJobDeps } from '@async-jobs/domain';
+import {
+  actsForAnother,
+  cancelJob,
+  deriveJobStatus,
+  getJob,
+  listJobs,
+  submitJob,
+  submitJobIdempotently,
+  toJobView,
+  type Caller,
+  type FieldError,
+  type Job,
+  type SubmitJobDeps,
+} from '@async-jobs/domain';
 import type { Logger, Metrics } from '@async-jobs/platform';
 import { callerOf, principalOf, type CallerPolicy } from './caller-identity';
 import { corsHeaders, preflight } from './cors';
@@ -45,7 +58,10 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
         case 'submitJob': {
           const body = readJsonBody(event, deps.maxBodyBytes);
           const key = headerValue(event.headers, 'idempotency-key');
-          const { job, replayed } = key === undefined ? { job: await submitJob(deps, caller, body), replayed: false } : await submitJobIdempotently(deps, caller, body, key);
+          const { job, replayed } =
+            key === undefined
+              ? { job: await submitJob(deps, caller, body), replayed: false }
+              : await submitJobIdempotently(deps, caller, body, key);
           logger = logger.child({ jobId: job.id });
           if (replayed) {
             logger.info({ jobType: job.type }, 'job submitted again with its idempotency key: same job returned');
@@ -59,13 +75,15 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
         case 'listJobs': {
           // An operator may name the owner by a session or a role with a path: the jobs are the role's.
           const page = await listJobs(deps, caller, query['owner'] ? { ...query, owner: principalOf(query['owner']) } : query);
-          if (caller.operator && query['owner'] !== caller.owner.principal) operatorAction(logger, caller, 'list', { owner: query['owner'] ?? 'every owner', returned: page.jobs.length });
+          if (caller.operator && query['owner'] !== caller.owner.principal)
+            operatorAction(logger, caller, 'list', { owner: query['owner'] ?? 'every owner', returned: page.jobs.length });
           response = jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
           break;
         }
         case 'getJob': {
           const job = await getJob(deps, caller, matched.params['jobId'] ?? '');
-          if (actsForAnother(caller, job)) operatorAction(logger.child({ jobId: job.id }), caller, 'get', { owner: job.owner?.principal ?? null });
+          if (actsForAnother(caller, job))
+            operatorAction(logger.child({ jobId: job.id }), caller, 'get', { owner: job.owner?.principal ?? null });
           response = unchanged(event, job) ?? jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
           break;
         }
@@ -118,7 +136,11 @@ function unchanged(event: APIGatewayProxyEvent, job: Job): APIGatewayProxyResult
 function accepted(job: Job, base: string, status: 200 | 202) {
   const location = `${base}/jobs/${job.id}`;
   const headers: Record<string, string> = { Location: location, ...(status === 200 ? { 'Idempotent-Replayed': 'true' } : {}) };
-  return jsonResponse(status, { jobId: job.id, id: job.id, type: job.type, status: deriveJobStatus(job), links: { self: location } }, headers);
+  return jsonResponse(
+    status,
+    { jobId: job.id, id: job.id, type: job.type, status: deriveJobStatus(job), links: { self: location } },
+    headers,
+  );
 }
 
 /** The stage prefix callers used (`/prod`), so that Location works through API Gateway's default URL. */
@@ -129,15 +151,23 @@ function basePath(event: APIGatewayProxyEvent): string {
 
 /** The route's query parameters; a stray or repeated one is refused rather than ignored. */
 function queryOf(event: APIGatewayProxyEvent, allowed: readonly string[]): Record<string, string> {
-  const multi = event.multiValueQueryStringParameters ?? Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, [v ?? '']]));
+  const multi =
+    event.multiValueQueryStringParameters ??
+    Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, [v ?? '']]));
   const details: FieldError[] = [];
   const query: Record<string, string> = {};
   for (const [name, values] of Object.entries(multi)) {
-    if (!allowed.includes(name)) details.push({ field: `?${name}`, code: 'UNEXPECTED_FIELD', message: allowed.length ? `Expected one of ${allowed.join(', ')}` : 'This route takes no query parameters' });
+    if (!allowed.includes(name))
+      details.push({
+        field: `?${name}`,
+        code: 'UNEXPECTED_FIELD',
+        message: allowed.length ? `Expected one of ${allowed.join(', ')}` : 'This route takes no query parameters',
+      });
     else if ((values ?? []).length !== 1) details.push({ field: `?${name}`, code: 'INVALID_VALUE', message: 'Give this parameter once' });
     else query[name] = (values ?? [])[0] ?? '';
   }
-  if (details.length) throw new HttpRequestError(400, 'VALIDATION_FAILED', `The query is invalid: ${details.map((d) => d.field).join(', ')}`, details);
+  if (details.length)
+    throw new HttpRequestError(400, 'VALIDATION_FAILED', `The query is invalid: ${details.map((d) => d.field).join(', ')}`, details);
   return query;
 }
 

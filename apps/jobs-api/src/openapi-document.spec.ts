@@ -15,9 +15,13 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents exactly the routes the API serves, with the same operation names', () => {
-    const served = ROUTES.flatMap((route) => Object.entries(route.methods).map(([method, name]) => `${method.toLowerCase()} ${route.resource} ${name}`)).sort();
+    const served = ROUTES.flatMap((route) =>
+      Object.entries(route.methods).map(([method, name]) => `${method.toLowerCase()} ${route.resource} ${name}`),
+    ).sort();
     const documented = Object.entries(paths)
-      .flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => `${method} ${path} ${operation.operationId}`))
+      .flatMap(([path, operations]) =>
+        Object.entries(operations).map(([method, operation]) => `${method} ${path} ${operation.operationId}`),
+      )
       .sort();
     expect(documented).toEqual(served);
   });

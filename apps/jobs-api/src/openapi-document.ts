@@ -10,7 +10,7 @@ export const JOB_VIEW_SCHEMA: JsonSchemaDocument = {
   additionalProperties: false,
   properties: {
     jobId: { type: 'string', format: 'uuid' },
-    id: { type: 'string', format: 'uuid', description: 'Same as jobId, for the reference sample\'s clients.' },
+    id: { type: 'string', format: 'uuid', description: "Same as jobId, for the reference sample's clients." },
     type: { type: 'string' },
     status,
     input: { type: 'object' },
@@ -53,7 +53,11 @@ const ERROR_SCHEMA = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: { type: 'object', required: ['field', 'code', 'message'], properties: { field: { type: 'string', example: '/seconds' }, code: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            required: ['field', 'code', 'message'],
+            properties: { field: { type: 'string', example: '/seconds' }, code: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
@@ -61,7 +65,12 @@ const ERROR_SCHEMA = {
 };
 
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+  Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      { description: ERROR_DESCRIPTIONS[s], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
+  );
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; `details` names each offending field',
   403: 'Not signed, or signed by someone not allowed (IAM); or an owner filter from a caller who is not an operator',
@@ -72,7 +81,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'Briefly unavailable; retry after Retry-After seconds',
 };
 const jobId = { name: 'jobId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const view = (description: string, headers?: Record<string, unknown>) => ({ description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: '#/components/schemas/JobView' } } } });
+const view = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/JobView' } } },
+});
 
 /**
  * The API's OpenAPI 3 document, generated from the same schemas API Gateway and the handler
@@ -94,14 +107,18 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
         post: {
           operationId: 'submitJob',
           summary: 'Submit a job',
-          description: `Job types: ${registry.all().map((t) => `\`${t.name}\` — ${t.description}`).join('; ')}. The body \`{"seconds": n}\` is accepted as a \`sleep\` job.`,
+          description: `Job types: ${registry
+            .all()
+            .map((t) => `\`${t.name}\` — ${t.description}`)
+            .join('; ')}. The body \`{"seconds": n}\` is accepted as a \`sleep\` job.`,
           parameters: [
             {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
               schema: { type: 'string', minLength: 1, maxLength: 128 },
-              description: "Submit at most once: the same key with the same request returns the same job (200); with another request, 409. Keys are the caller's own and expire with their job.",
+              description:
+                "Submit at most once: the same key with the same request returns the same job (200); with another request, 409. Keys are the caller's own and expire with their job.",
             },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmitJobRequest' } } } },
@@ -128,10 +145,19 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
             { name: 'type', in: 'query', required: false, schema: { type: 'string', enum: registry.names() } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'nextToken', in: 'query', required: false, schema: { type: 'string' }, description: 'From the previous page; opaque' },
-            { name: 'owner', in: 'query', required: false, schema: { type: 'string' }, description: "Operators: only this principal's jobs (an IAM user or role ARN)" },
+            {
+              name: 'owner',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: "Operators: only this principal's jobs (an IAM user or role ARN)",
+            },
           ],
           responses: {
-            '200': { description: 'A page of jobs', content: { 'application/json': { schema: { $ref: '#/components/schemas/JobsPage' } } } },
+            '200': {
+              description: 'A page of jobs',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/JobsPage' } } },
+            },
             ...errors(400, 403, 503),
           },
         },
@@ -140,7 +166,16 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
         get: {
           operationId: 'getJob',
           summary: "Read a job's status and result",
-          parameters: [jobId, { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag from an earlier read: 304 while the job is unchanged' }],
+          parameters: [
+            jobId,
+            {
+              name: 'If-None-Match',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: 'An ETag from an earlier read: 304 while the job is unchanged',
+            },
+          ],
           responses: {
             '200': view('The job', { ETag: { description: 'Changes whenever the job does', schema: { type: 'string' } } }),
             '304': { description: 'Unchanged since the ETag given in If-None-Match' },
@@ -152,18 +187,28 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
         post: {
           operationId: 'cancelJob',
           summary: 'Cancel a job that has not finished',
-          description: 'Every unfinished consumer becomes CANCELLED; a running consumer\'s late result is discarded. Cancelling a cancelled job returns it unchanged.',
+          description:
+            "Every unfinished consumer becomes CANCELLED; a running consumer's late result is discarded. Cancelling a cancelled job returns it unchanged.",
           parameters: [jobId],
           responses: { '200': view('The cancelled job'), ...errors(400, 403, 404, 409, 503) },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
       },
     },
     components: {
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 for the service execute-api (IAM auth)' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 for the service execute-api (IAM auth)',
+        },
       },
       schemas: {
         SubmitJobRequest: submitRequest,
@@ -179,7 +224,11 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
           },
         },
         JobView: JOB_VIEW_SCHEMA,
-        JobsPage: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/JobView' } }, nextToken: { type: 'string' } } },
+        JobsPage: {
+          type: 'object',
+          required: ['jobs'],
+          properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/JobView' } }, nextToken: { type: 'string' } },
+        },
         Error: ERROR_SCHEMA,
       },
     },

@@ -11,7 +11,9 @@ const CURL_DEFAULT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
  */
 export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'headers' | 'isBase64Encoded'>, maxBytes: number): unknown {
   if (event.body === null || event.body === undefined || event.body === '') {
-    throw new HttpRequestError(400, 'MISSING_BODY', 'The request needs a JSON body', [{ field: '', code: 'MISSING_FIELD', message: 'Expected a JSON object' }]);
+    throw new HttpRequestError(400, 'MISSING_BODY', 'The request needs a JSON body', [
+      { field: '', code: 'MISSING_FIELD', message: 'Expected a JSON object' },
+    ]);
   }
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBytes) {
@@ -20,12 +22,17 @@ export function readJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'headers
   const contentType = headerValue(event.headers, 'content-type') ?? '';
   const isJson = JSON_TYPE.test(contentType);
   if (!isJson && !CURL_DEFAULT_TYPE.test(contentType)) {
-    throw new HttpRequestError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json, got ${contentType ? `"${contentType.slice(0, 100)}"` : 'none'}`);
+    throw new HttpRequestError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type must be application/json, got ${contentType ? `"${contentType.slice(0, 100)}"` : 'none'}`,
+    );
   }
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    if (!isJson) throw new HttpRequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json; the body is not JSON either');
+    if (!isJson)
+      throw new HttpRequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json; the body is not JSON either');
     throw new HttpRequestError(400, 'MALFORMED_JSON', 'The body is not valid JSON');
   }
 }

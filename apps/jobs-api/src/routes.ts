@@ -4,7 +4,9 @@ import { HttpRequestError } from './http-request-error';
 export type RouteName = 'submitJob' | 'listJobs' | 'getJob' | 'cancelJob' | 'getOpenApi';
 
 /** The query parameters each route takes; any other is refused. */
-export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = { listJobs: ['status', 'type', 'limit', 'nextToken', 'owner'] };
+export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = {
+  listJobs: ['status', 'type', 'limit', 'nextToken', 'owner'],
+};
 
 export interface RouteTemplate {
   resource: string;
@@ -39,7 +41,13 @@ export function matchRoute(event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'pat
   const name = route.methods[event.httpMethod.toUpperCase()];
   if (!name) {
     const allow = Object.keys(route.methods).join(', ');
-    throw new HttpRequestError(405, 'METHOD_NOT_ALLOWED', `${event.httpMethod} is not allowed on ${route.resource}; use ${allow}`, undefined, { Allow: allow });
+    throw new HttpRequestError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `${event.httpMethod} is not allowed on ${route.resource}; use ${allow}`,
+      undefined,
+      { Allow: allow },
+    );
   }
   const jobId = event.pathParameters?.['jobId'] ?? byPath?.match?.[1];
   return { name, params: jobId !== undefined ? { jobId: safeDecode(jobId) } : {} };

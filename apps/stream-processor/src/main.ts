@@ -1,7 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
-import { cryptoIdGenerator, DynamoDbJobRepository, outagePatience, outageWaitLog, PatientFailurePublisher, PatientJobRepository, sdkTimeouts, SnsFailurePublisher } from '@async-jobs/adapters';
+import {
+  cryptoIdGenerator,
+  DynamoDbJobRepository,
+  outagePatience,
+  outageWaitLog,
+  PatientFailurePublisher,
+  PatientJobRepository,
+  sdkTimeouts,
+  SnsFailurePublisher,
+} from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger, Metrics } from '@async-jobs/platform';
@@ -21,9 +30,15 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     metrics: new Metrics({ service: 'stream-processor' }),
     consumerId: config.consumerId,
     lease: leasePolicy(config.leaseSeconds * 1000),
-    repository: new PatientJobRepository(new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName), patience),
+    repository: new PatientJobRepository(
+      new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
+      patience,
+    ),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
-    publisher: new PatientFailurePublisher(new SnsFailurePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn), patience),
+    publisher: new PatientFailurePublisher(
+      new SnsFailurePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn),
+      patience,
+    ),
     ids: cryptoIdGenerator,
     clock: systemClock,
     deadlines: config.deadlines,

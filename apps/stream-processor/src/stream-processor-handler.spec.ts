@@ -1,6 +1,12 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Type } from '@sinclair/typebox';
-import { cryptoIdGenerator, DynamoDbJobRepository, outageWaitLog, PatientFailurePublisher, SnsFailurePublisher } from '@async-jobs/adapters';
+import {
+  cryptoIdGenerator,
+  DynamoDbJobRepository,
+  outageWaitLog,
+  PatientFailurePublisher,
+  SnsFailurePublisher,
+} from '@async-jobs/adapters';
 import { createSleepJobType, defineJobType, JobTypeRegistry, type Job } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
@@ -13,7 +19,9 @@ import {
   createTestTable,
   createTopicCapture,
   type TestTable,
-  type TopicCapture, deployedDeadlines } from '@async-jobs/testing';
+  type TopicCapture,
+  deployedDeadlines,
+} from '@async-jobs/testing';
 
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
 
@@ -83,12 +91,17 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     }
     expect(clock.slept.sort()).toEqual([1000, 2000]);
     // The records run concurrently: in either order.
-    expect(logs.metric('JobsSucceeded').map((m) => [m['jobId'], m['consumer'], m['jobType']])).toEqual(expect.arrayContaining(jobs.map((job) => [job.id, 'a', 'sleep'])));
+    expect(logs.metric('JobsSucceeded').map((m) => [m['jobId'], m['consumer'], m['jobType']])).toEqual(
+      expect.arrayContaining(jobs.map((job) => [job.id, 'a', 'sleep'])),
+    );
     expect(logs.metric('JobsSucceeded')).toHaveLength(2);
   });
 
   it('measures outcomes whatever the log level: LOG_LEVEL=warn keeps every metric', async () => {
-    const quiet = createStreamProcessorHandler({ ...deps, logger: createLogger({ service: 'stream-processor', destination: logs, level: 'warn' }) });
+    const quiet = createStreamProcessorHandler({
+      ...deps,
+      logger: createLogger({ service: 'stream-processor', destination: logs, level: 'warn' }),
+    });
     const job = await submitted({ input: { seconds: 301 } });
 
     await quiet(aStreamEvent([anInsertRecord(job)]), aLambdaContext());
@@ -106,7 +119,9 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
 
     expect(again.batchItemFailures).toEqual([]);
     expect(clock.slept).toEqual([1000]);
-    expect(logs.find('delivery skipped')).toEqual([expect.objectContaining({ jobId: job.id, reason: expect.objectContaining({ code: 'ALREADY_FINISHED' }) })]);
+    expect(logs.find('delivery skipped')).toEqual([
+      expect.objectContaining({ jobId: job.id, reason: expect.objectContaining({ code: 'ALREADY_FINISHED' }) }),
+    ]);
   });
 
   it('publishes a permanent failure to the error topic and acknowledges the record', async () => {
@@ -116,7 +131,14 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
 
     expect(response.batchItemFailures).toEqual([]);
     const messages = (await topic.received()).map((m) => JSON.parse(m.Message)).filter((m) => m.jobId === job.id);
-    expect(messages).toEqual([expect.objectContaining({ kind: 'JobFailed', consumerId: 'a', attempt: 1, reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }) })]);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        kind: 'JobFailed',
+        consumerId: 'a',
+        attempt: 1,
+        reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }),
+      }),
+    ]);
     expect(clock.slept).toEqual([]);
   });
 
@@ -129,7 +151,11 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: badRecord.dynamodb?.SequenceNumber }]);
     expect((await repository.get(good.id))?.consumers.a.status).toBe('SUCCEEDED');
-    expect((await repository.get(bad.id))?.consumers.a).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'JOB_RUN_ERROR', message: 'dependency timed out' } });
+    expect((await repository.get(bad.id))?.consumers.a).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      lastError: { code: 'JOB_RUN_ERROR', message: 'dependency timed out' },
+    });
   });
 
   it('isolates an unreadable record while the rest of the batch completes', async () => {
@@ -163,7 +189,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     down.destroy();
   });
 
-  it('puts the job id, consumer id and request id on every line of a job\'s story', async () => {
+  it("puts the job id, consumer id and request id on every line of a job's story", async () => {
     const job = await submitted();
     const context = aLambdaContext();
 
@@ -213,7 +239,9 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     expect(response.batchItemFailures).toEqual([]);
     expect(await repository.get(gone.id)).toBeUndefined(); // not brought back by a claim
     expect((await repository.get(kept.id))?.consumers.a.status).toBe('SUCCEEDED');
-    expect(logs.find('delivery skipped')).toEqual([expect.objectContaining({ jobId: gone.id, reason: expect.objectContaining({ code: 'JOB_NOT_FOUND' }) })]);
+    expect(logs.find('delivery skipped')).toEqual([
+      expect.objectContaining({ jobId: gone.id, reason: expect.objectContaining({ code: 'JOB_NOT_FOUND' }) }),
+    ]);
   });
 
   it('waits out a topic that cannot be reached, logging each wait as a line of the job story, and then publishes', async () => {
@@ -221,11 +249,18 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     let unreachable = 2;
     const flakyTopic = {
       publishFailure: async (notice: Parameters<SnsFailurePublisher['publishFailure']>[0]) => {
-        if (unreachable-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: {} });
+        if (unreachable-- > 0)
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', $metadata: {} });
         return deps.publisher.publishFailure(notice);
       },
     };
-    const patience = { patienceMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), onWait: outageWaitLog(deps.logger, { consumerId: 'a' }) };
+    const patience = {
+      patienceMs: 10_000,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      onWait: outageWaitLog(deps.logger, { consumerId: 'a' }),
+    };
     const patient = createStreamProcessorHandler({ ...deps, publisher: new PatientFailurePublisher(flakyTopic, patience) });
 
     const response = await patient(aStreamEvent([anInsertRecord(job)]), aLambdaContext({ awsRequestId: 'request-42' }));

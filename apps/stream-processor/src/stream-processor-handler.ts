@@ -1,6 +1,13 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
-import { CorruptJobError, failureReasonOf, processJob, type LeasePolicy, type ProcessJobDeps, type ProcessOutcome } from '@async-jobs/domain';
+import {
+  CorruptJobError,
+  failureReasonOf,
+  processJob,
+  type LeasePolicy,
+  type ProcessJobDeps,
+  type ProcessOutcome,
+} from '@async-jobs/domain';
 import { inInvocation, type Logger, type MetricName, type Metrics } from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
@@ -16,24 +23,42 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
  * mapping retries from it while the rest of the batch is checkpointed.
  */
 export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
-  return (event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> =>
-    inInvocation(context.awsRequestId, () => handleBatch(deps, event, context));
+  return (
+    event: DynamoDBStreamEvent,
+    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<DynamoDBBatchResponse> => inInvocation(context.awsRequestId, () => handleBatch(deps, event, context));
 }
 
-async function handleBatch(deps: StreamProcessorDeps, event: DynamoDBStreamEvent, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> {
+async function handleBatch(
+  deps: StreamProcessorDeps,
+  event: DynamoDBStreamEvent,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+): Promise<DynamoDBBatchResponse> {
   const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
   // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
   const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline, context.awsRequestId)));
   const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
-  if (batchItemFailures.length) logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
+  if (batchItemFailures.length)
+    logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
   return { batchItemFailures };
 }
 
-const OUTCOME_METRICS: Record<ProcessOutcome['kind'], MetricName & `Jobs${string}`> = { succeeded: 'JobsSucceeded', failed: 'JobsFailed', retry: 'JobsRetry', skipped: 'JobsSkipped' };
+const OUTCOME_METRICS: Record<ProcessOutcome['kind'], MetricName & `Jobs${string}`> = {
+  succeeded: 'JobsSucceeded',
+  failed: 'JobsFailed',
+  retry: 'JobsRetry',
+  skipped: 'JobsSkipped',
+};
 
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */
-async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, record: DynamoDBRecord, deadline: number, requestId: string): Promise<string | undefined> {
+async function handleRecord(
+  deps: StreamProcessorDeps,
+  batchLogger: Logger,
+  record: DynamoDBRecord,
+  deadline: number,
+  requestId: string,
+): Promise<string | undefined> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   const jobId = jobIdOfStreamRecord(record);
   let logger = batchLogger.child({ jobId });
@@ -53,7 +78,11 @@ async function handleRecord(deps: StreamProcessorDeps, batchLogger: Logger, reco
       onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
     });
     logOutcome(logger, outcome);
-    deps.metrics.emit(OUTCOME_METRICS[outcome.kind], { consumer: deps.consumerId, jobType: job.type }, { requestId, jobId: job.id, consumerId: deps.consumerId });
+    deps.metrics.emit(
+      OUTCOME_METRICS[outcome.kind],
+      { consumer: deps.consumerId, jobType: job.type },
+      { requestId, jobId: job.id, consumerId: deps.consumerId },
+    );
     return outcome.kind === 'retry' ? sequenceNumber : undefined;
   } catch (error) {
     if (error instanceof CorruptJobError) {
@@ -74,7 +103,10 @@ function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
       logger.info({ from: 'RUNNING', to: 'SUCCEEDED', attempt: outcome.attempt }, 'job succeeded');
       return;
     case 'failed':
-      logger.warn({ from: 'RUNNING', to: 'FAILED', attempt: outcome.attempt, reason: outcome.reason }, 'job failed: sent to the error topic');
+      logger.warn(
+        { from: 'RUNNING', to: 'FAILED', attempt: outcome.attempt, reason: outcome.reason },
+        'job failed: sent to the error topic',
+      );
       return;
     case 'retry':
       logger.warn({ attempt: outcome.attempt, reason: outcome.reason }, 'job will be retried');

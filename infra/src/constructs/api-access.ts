@@ -30,7 +30,14 @@ export class ApiAccess extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploymentSettings; api: ApiGatewayRestApi; stageName: string; accountId: string; partition: string; emulated?: boolean },
+    props: {
+      settings: DeploymentSettings;
+      api: ApiGatewayRestApi;
+      stageName: string;
+      accountId: string;
+      partition: string;
+      emulated?: boolean;
+    },
   ) {
     super(scope, id);
     const { settings, api, stageName, accountId, partition } = props;
@@ -39,17 +46,31 @@ export class ApiAccess extends Construct {
       {
         sid: 'CallTheJobsApi',
         actions: ['execute-api:Invoke'],
-        resources: [methods('POST/jobs'), methods('GET/jobs'), methods('GET/jobs/*'), methods('POST/jobs/*/cancel'), methods('GET/openapi.json')],
+        resources: [
+          methods('POST/jobs'),
+          methods('GET/jobs'),
+          methods('GET/jobs/*'),
+          methods('POST/jobs/*/cancel'),
+          methods('GET/openapi.json'),
+        ],
       },
     ]);
     for (const [group, { operator, assumableBy }] of Object.entries(settings.access.groups)) {
       const role = new IamRole(this, `${group}-role`, {
         name: invokeRoleName(settings.environment, group),
-        description: operator ? 'Assume to operate the async-jobs API: every job (SigV4)' : "Assume to call the async-jobs API: this group's own jobs (SigV4)",
+        description: operator
+          ? 'Assume to operate the async-jobs API: every job (SigV4)'
+          : "Assume to call the async-jobs API: this group's own jobs (SigV4)",
         maxSessionDuration: 3600,
         assumeRolePolicy: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: assumableBy.length ? assumableBy : `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: assumableBy.length ? assumableBy : `arn:${partition}:iam::${accountId}:root` },
+              Action: 'sts:AssumeRole',
+            },
+          ],
         }),
       });
       new IamRolePolicy(this, `${group}-role-policy`, { name: 'invoke-jobs-api', role: role.id, policy: invoke.json });
@@ -83,7 +104,17 @@ function resourcePolicy(executionArn: string, accountId: string, stageName: stri
         Resource: SIGNED_METHODS.map((method) => `${executionArn}/*/${method}/*`),
         Condition: { StringNotEquals: { 'aws:PrincipalAccount': accountId } },
       },
-      ...(corsPreflights ? [{ Sid: 'CorsPreflights', Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: `${executionArn}/${stageName}/OPTIONS/*` }] : []),
+      ...(corsPreflights
+        ? [
+            {
+              Sid: 'CorsPreflights',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 'execute-api:Invoke',
+              Resource: `${executionArn}/${stageName}/OPTIONS/*`,
+            },
+          ]
+        : []),
     ],
   });
 }

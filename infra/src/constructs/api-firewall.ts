@@ -42,7 +42,9 @@ export class ApiFirewall extends Construct {
           ManagedRuleGroupStatement: {
             VendorName: 'AWS',
             Name: group.name,
-            ...(group.countOnly.length ? { RuleActionOverrides: group.countOnly.map((rule) => ({ Name: rule, ActionToUse: { Count: {} } })) } : {}),
+            ...(group.countOnly.length
+              ? { RuleActionOverrides: group.countOnly.map((rule) => ({ Name: rule, ActionToUse: { Count: {} } })) }
+              : {}),
           },
         },
         VisibilityConfig: visibility(`${name}-${group.name}`),

@@ -6,11 +6,33 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 
 /** Spelled out rather than `kms:*`: no wildcard action anywhere, key policies included. */
 const KEY_ADMINISTRATION_AND_USE = [
-  'kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:PutKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation',
-  'kms:EnableKey', 'kms:DisableKey', 'kms:UpdateKeyDescription', 'kms:ListAliases', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
-  'kms:ListGrants', 'kms:CreateGrant', 'kms:RevokeGrant', 'kms:ListResourceTags', 'kms:TagResource', 'kms:UntagResource',
-  'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
-  'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:UpdateKeyDescription',
+  'kms:ListAliases',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:ListGrants',
+  'kms:CreateGrant',
+  'kms:RevokeGrant',
+  'kms:ListResourceTags',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
 ];
 
 /**
@@ -21,7 +43,11 @@ const KEY_ADMINISTRATION_AND_USE = [
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
 
-  constructor(scope: Construct, id: string, props: { name: string; region: string; account: DataAwsCallerIdentity; deletionWindowDays: number }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { name: string; region: string; account: DataAwsCallerIdentity; deletionWindowDays: number },
+  ) {
     super(scope, id);
     const accountId = props.account.accountId;
     const policy = new DataAwsIamPolicyDocument(this, 'policy', {
@@ -36,9 +62,23 @@ export class EncryptionKey extends Construct {
         {
           sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
           principals: [{ type: 'Service', identifiers: [`logs.${props.region}.amazonaws.com`] }],
-          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+          actions: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncryptFrom',
+            'kms:ReEncryptTo',
+            'kms:GenerateDataKey',
+            'kms:GenerateDataKeyWithoutPlaintext',
+            'kms:DescribeKey',
+          ],
           resources: ['*'],
-          condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:aws:logs:${props.region}:${accountId}:log-group:*`] }],
+          condition: [
+            {
+              test: 'ArnLike',
+              variable: 'kms:EncryptionContext:aws:logs:arn',
+              values: [`arn:aws:logs:${props.region}:${accountId}:log-group:*`],
+            },
+          ],
         },
         {
           sid: 'AlarmsAndEventsPublishToEncryptedTopics',

@@ -24,7 +24,11 @@ export class ErrorHandling extends Construct {
   readonly handler: JobsFunction;
   readonly invokeConfig: LambdaFunctionEventInvokeConfig;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; key: KmsKey; emulated?: boolean }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; key: KmsKey; emulated?: boolean },
+  ) {
     super(scope, id);
     const { settings, table, key } = props;
     const names = resourceNames(settings.environment);
@@ -46,7 +50,11 @@ export class ErrorHandling extends Construct {
       emulated: props.emulated,
       grants: [
         { sid: 'RecordFailures', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.arn] },
-        { sid: 'ReadFailedBatchesBack', actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [`${table.arn}/stream/*`] },
+        {
+          sid: 'ReadFailedBatchesBack',
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          resources: [`${table.arn}/stream/*`],
+        },
         // Its own unrecorded failures, and Lambda's on-failure destination (sent with this role).
         { sid: 'KeepUnrecordedFailures', actions: ['events:PutEvents'], resources: [this.bus.arn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
@@ -72,7 +80,12 @@ export class ErrorHandling extends Construct {
       description: 'Sends replayed failed events back to the error handler',
       eventPattern: JSON.stringify(REPLAYED_EVENTS_PATTERN),
     });
-    new CloudwatchEventTarget(this, 'replay-target', { rule: rule.name, eventBusName: this.bus.name, arn: this.handler.fn.arn, targetId: 'error-handler' });
+    new CloudwatchEventTarget(this, 'replay-target', {
+      rule: rule.name,
+      eventBusName: this.bus.name,
+      arn: this.handler.fn.arn,
+      targetId: 'error-handler',
+    });
     new LambdaPermission(this, 'replay-may-invoke', {
       statementId: 'AllowReplayRule',
       action: 'lambda:InvokeFunction',

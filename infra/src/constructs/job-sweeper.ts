@@ -26,7 +26,11 @@ export class JobSweeper extends Construct {
   readonly function: JobsFunction;
   readonly schedule: CloudwatchEventRule;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; key: KmsKey; emulated?: boolean }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; key: KmsKey; emulated?: boolean },
+  ) {
     super(scope, id);
     const { settings, table, key } = props;
     const names = resourceNames(settings.environment);
@@ -39,7 +43,11 @@ export class JobSweeper extends Construct {
       key,
       emulated: props.emulated,
       grants: [
-        { sid: 'FindOverdueEntries', actions: ['dynamodb:Query'], resources: settings.consumers.map((c) => `${table.arn}/index/${UNFINISHED_ENTRIES_INDEX.name(c)}`) },
+        {
+          sid: 'FindOverdueEntries',
+          actions: ['dynamodb:Query'],
+          resources: settings.consumers.map((c) => `${table.arn}/index/${UNFINISHED_ENTRIES_INDEX.name(c)}`),
+        },
         // A strongly consistent read of each overdue job, and one conditional write of the verdict.
         { sid: 'JudgeAndEndStalledEntries', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [table.arn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
@@ -58,6 +66,10 @@ export class JobSweeper extends Construct {
       principal: 'events.amazonaws.com',
       sourceArn: this.schedule.arn,
     });
-    new LambdaFunctionEventInvokeConfig(this, 'async', { functionName: this.function.fn.functionName, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 });
+    new LambdaFunctionEventInvokeConfig(this, 'async', {
+      functionName: this.function.fn.functionName,
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: 60,
+    });
   }
 }

@@ -38,7 +38,11 @@ export class JobsFunction extends Construct {
     super(scope, id);
     this.name = props.name;
     const bundle = new TerraformAsset(this, 'bundle', { path: resolve(props.bundleDir), type: AssetType.ARCHIVE });
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${props.name}`, retentionInDays: props.logRetentionDays, kmsKeyId: props.key.arn });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.key.arn,
+    });
     this.role = new IamRole(this, 'role', {
       name: `${props.name}-role`,
       assumeRolePolicy: JSON.stringify({

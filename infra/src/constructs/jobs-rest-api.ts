@@ -58,16 +58,38 @@ export class JobsRestApi extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploymentSettings; requestModel: JsonSchemaDocument; handler: JobsFunction; key: KmsKey; accountId: string; partition: string; emulated?: boolean },
+    props: {
+      settings: DeploymentSettings;
+      requestModel: JsonSchemaDocument;
+      handler: JobsFunction;
+      key: KmsKey;
+      accountId: string;
+      partition: string;
+      emulated?: boolean;
+    },
   ) {
     super(scope, id);
     const { settings, handler } = props;
     const names = resourceNames(settings.environment);
     const stageName = settings.environment;
-    this.api = new ApiGatewayRestApi(this, 'api', { name: names.api, description: 'async-jobs: submit jobs, read their status', endpointConfiguration: { types: ['REGIONAL'] } });
+    this.api = new ApiGatewayRestApi(this, 'api', {
+      name: names.api,
+      description: 'async-jobs: submit jobs, read their status',
+      endpointConfiguration: { types: ['REGIONAL'] },
+    });
     const restApiId = this.api.id;
-    const model = new ApiGatewayModel(this, 'submit-model', { restApiId, name: 'SubmitJobRequest', contentType: 'application/json', schema: JSON.stringify(props.requestModel) });
-    const validator = new ApiGatewayRequestValidator(this, 'validator', { restApiId, name: 'body-and-parameters', validateRequestBody: true, validateRequestParameters: true });
+    const model = new ApiGatewayModel(this, 'submit-model', {
+      restApiId,
+      name: 'SubmitJobRequest',
+      contentType: 'application/json',
+      schema: JSON.stringify(props.requestModel),
+    });
+    const validator = new ApiGatewayRequestValidator(this, 'validator', {
+      restApiId,
+      name: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
 
     const jobs = new ApiGatewayResource(this, 'jobs', { restApiId, parentId: this.api.rootResourceId, pathPart: 'jobs' });
     const job = new ApiGatewayResource(this, 'job', { restApiId, parentId: jobs.id, pathPart: '{jobId}' });
@@ -76,8 +98,19 @@ export class JobsRestApi extends Construct {
     const proxy = new ApiGatewayResource(this, 'proxy', { restApiId, parentId: this.api.rootResourceId, pathPart: '{proxy+}' });
 
     const integrations: ApiGatewayIntegration[] = [];
-    const route = (name: string, resource: ApiGatewayResource, httpMethod: string, extra: Partial<ConstructorParameters<typeof ApiGatewayMethod>[2]> = {}) => {
-      const method = new ApiGatewayMethod(this, `${name}-method`, { restApiId, resourceId: resource.id, httpMethod, authorization: 'AWS_IAM', ...extra });
+    const route = (
+      name: string,
+      resource: ApiGatewayResource,
+      httpMethod: string,
+      extra: Partial<ConstructorParameters<typeof ApiGatewayMethod>[2]> = {},
+    ) => {
+      const method = new ApiGatewayMethod(this, `${name}-method`, {
+        restApiId,
+        resourceId: resource.id,
+        httpMethod,
+        authorization: 'AWS_IAM',
+        ...extra,
+      });
       this.methods.push(method);
       integrations.push(
         new ApiGatewayIntegration(this, `${name}-integration`, {
@@ -92,7 +125,13 @@ export class JobsRestApi extends Construct {
     };
     route('submit-job', jobs, 'POST', { requestValidatorId: validator.id, requestModels: { 'application/json': model.name } });
     route('list-jobs', jobs, 'GET', {
-      requestParameters: { 'method.request.querystring.status': false, 'method.request.querystring.type': false, 'method.request.querystring.limit': false, 'method.request.querystring.nextToken': false, 'method.request.querystring.owner': false },
+      requestParameters: {
+        'method.request.querystring.status': false,
+        'method.request.querystring.type': false,
+        'method.request.querystring.limit': false,
+        'method.request.querystring.nextToken': false,
+        'method.request.querystring.owner': false,
+      },
     });
     route('jobs-other', jobs, 'ANY');
     route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
@@ -103,7 +142,12 @@ export class JobsRestApi extends Construct {
     // CORS, when origins are configured: browsers send preflights unsigned, so OPTIONS alone is not IAM-authorized;
     // jobs-api answers them (204 for an allowed origin, 405 otherwise) and grants nothing else.
     if (settings.api.corsAllowedOrigins.length) {
-      for (const [name, resource] of [['jobs', jobs], ['job', job], ['cancel', cancel], ['openapi', openapi]] as const) {
+      for (const [name, resource] of [
+        ['jobs', jobs],
+        ['job', job],
+        ['cancel', cancel],
+        ['openapi', openapi],
+      ] as const) {
         route(`${name}-preflight`, resource, 'OPTIONS', { authorization: 'NONE' });
       }
     }
@@ -126,21 +170,58 @@ export class JobsRestApi extends Construct {
       sourceArn: `${this.api.executionArn}/${stageName}/*`,
     });
 
-    this.access = new ApiAccess(this, 'access', { settings, api: this.api, stageName, accountId: props.accountId, partition: props.partition, emulated: props.emulated });
+    this.access = new ApiAccess(this, 'access', {
+      settings,
+      api: this.api,
+      stageName,
+      accountId: props.accountId,
+      partition: props.partition,
+      emulated: props.emulated,
+    });
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify({ cors: settings.api.corsAllowedOrigins, model: props.requestModel, resourcePolicy: this.access.policyShape, routes: ['POST /jobs', 'GET /jobs', 'ANY /jobs', 'GET /jobs/{jobId}', 'ANY /jobs/{jobId}', 'POST /jobs/{jobId}/cancel', 'GET /openapi.json', 'ANY /{proxy+}'], responses: GATEWAY_RESPONSES }))
+      .update(
+        JSON.stringify({
+          cors: settings.api.corsAllowedOrigins,
+          model: props.requestModel,
+          resourcePolicy: this.access.policyShape,
+          routes: [
+            'POST /jobs',
+            'GET /jobs',
+            'ANY /jobs',
+            'GET /jobs/{jobId}',
+            'ANY /jobs/{jobId}',
+            'POST /jobs/{jobId}/cancel',
+            'GET /openapi.json',
+            'ANY /{proxy+}',
+          ],
+          responses: GATEWAY_RESPONSES,
+        }),
+      )
       .digest('hex');
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
       triggers: { redeployment: fingerprint },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [...this.methods, ...integrations, ...responses, model, validator, ...(this.access.resourcePolicy ? [this.access.resourcePolicy] : [])],
+      dependsOn: [
+        ...this.methods,
+        ...integrations,
+        ...responses,
+        model,
+        validator,
+        ...(this.access.resourcePolicy ? [this.access.resourcePolicy] : []),
+      ],
     });
 
-    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/apigateway/${names.api}`, retentionInDays: settings.logRetentionDays, kmsKeyId: props.key.arn });
-    const account = settings.api.manageAccountLoggingRole ? this.accountLoggingRole(names.api, settings.region, props.accountId) : undefined;
+    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${names.api}`,
+      retentionInDays: settings.logRetentionDays,
+      kmsKeyId: props.key.arn,
+    });
+    const account = settings.api.manageAccountLoggingRole
+      ? this.accountLoggingRole(names.api, settings.region, props.accountId)
+      : undefined;
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId,
       deploymentId: deployment.id,
@@ -168,7 +249,11 @@ export class JobsRestApi extends Construct {
       restApiId,
       stageName: this.stage.stageName,
       methodPath: '*/*',
-      settings: { throttlingRateLimit: settings.api.throttlingRateLimit, throttlingBurstLimit: settings.api.throttlingBurstLimit, metricsEnabled: true },
+      settings: {
+        throttlingRateLimit: settings.api.throttlingRateLimit,
+        throttlingBurstLimit: settings.api.throttlingBurstLimit,
+        metricsEnabled: true,
+      },
     });
 
     if (settings.access.waf.enabled) this.firewall = new ApiFirewall(this, 'firewall', { settings, stage: this.stage });
@@ -187,11 +272,23 @@ export class JobsRestApi extends Construct {
     const policy = leastPrivilegePolicy(this, 'account-logging-policy', [
       {
         sid: 'WriteApiGatewayLogs',
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+          'logs:PutLogEvents',
+          'logs:GetLogEvents',
+          'logs:FilterLogEvents',
+        ],
         resources: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
       },
     ]);
-    const rolePolicy = new IamRolePolicy(this, 'account-logging-role-policy', { name: 'push-api-gateway-logs', role: role.id, policy: policy.json });
+    const rolePolicy = new IamRolePolicy(this, 'account-logging-role-policy', {
+      name: 'push-api-gateway-logs',
+      role: role.id,
+      policy: policy.json,
+    });
     return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn, dependsOn: [rolePolicy] });
   }
 }

@@ -11,7 +11,11 @@ import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE } from '@async-jobs/platf
 export class JobsTable extends Construct {
   readonly table: DynamodbTable;
 
-  constructor(scope: Construct, id: string, props: { name: string; consumers: readonly string[]; key: KmsKey; deletionProtection: boolean }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { name: string; consumers: readonly string[]; key: KmsKey; deletionProtection: boolean },
+  ) {
     super(scope, id);
     const definition = jobsTableDefinition(props.name, props.consumers);
     const hashKey = definition.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName as string;

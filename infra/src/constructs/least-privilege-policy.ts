@@ -20,6 +20,12 @@ export function leastPrivilegePolicy(scope: Construct, id: string, grants: Grant
     if (!/^[A-Za-z0-9]+$/.test(grant.sid)) throw new Error(`${id}: statement id ${grant.sid} must be alphanumeric`);
   }
   return new DataAwsIamPolicyDocument(scope, id, {
-    statement: grants.map((grant) => ({ sid: grant.sid, effect: 'Allow', actions: grant.actions, resources: grant.resources, condition: grant.conditions })),
+    statement: grants.map((grant) => ({
+      sid: grant.sid,
+      effect: 'Allow',
+      actions: grant.actions,
+      resources: grant.resources,
+      condition: grant.conditions,
+    })),
   });
 }

@@ -4,7 +4,14 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { operationsPlan, resourceName, resourceNames, type DeploymentSettings, type SeriesPlan, type WidgetPlan } from '@async-jobs/platform';
+import {
+  operationsPlan,
+  resourceName,
+  resourceNames,
+  type DeploymentSettings,
+  type SeriesPlan,
+  type WidgetPlan,
+} from '@async-jobs/platform';
 
 const PERCENTILE = /^p\d+(\.\d+)?$/;
 
@@ -23,10 +30,18 @@ export class Operations extends Construct {
     const names = resourceNames(settings.environment);
     const plan = operationsPlan(settings);
     this.alarmTopic = new SnsTopic(this, 'alarm-topic', { name: names.alarmTopic, kmsMasterKeyId: props.key.arn });
-    const subscribers = [...settings.alarms.notify.email.map((endpoint) => ({ protocol: 'email', endpoint })), ...settings.alarms.notify.https.map((endpoint) => ({ protocol: 'https', endpoint }))];
+    const subscribers = [
+      ...settings.alarms.notify.email.map((endpoint) => ({ protocol: 'email', endpoint })),
+      ...settings.alarms.notify.https.map((endpoint) => ({ protocol: 'https', endpoint })),
+    ];
     for (const [index, { protocol, endpoint }] of subscribers.entries()) {
       // Both confirm out of band (a mail, a request to the endpoint): until then SNS holds them pending.
-      new SnsTopicSubscription(this, `notify-${index}`, { topicArn: this.alarmTopic.arn, protocol, endpoint, ...(protocol === 'https' ? { endpointAutoConfirms: true } : {}) });
+      new SnsTopicSubscription(this, `notify-${index}`, {
+        topicArn: this.alarmTopic.arn,
+        protocol,
+        endpoint,
+        ...(protocol === 'https' ? { endpointAutoConfirms: true } : {}),
+      });
     }
 
     this.alarms = plan.alarms.map(
@@ -58,7 +73,12 @@ export class Operations extends Construct {
 
 /** A metric widget in CloudWatch's dashboard body format: each series `[namespace, name, dim, value, …, {stat, label}]`. */
 function dashboardWidget(widget: WidgetPlan, index: number, region: string) {
-  const metric = (series: SeriesPlan & { label?: string }) => [series.namespace, series.metricName, ...Object.entries(series.dimensions).flat(), { stat: series.stat, ...(series.label ? { label: series.label } : {}) }];
+  const metric = (series: SeriesPlan & { label?: string }) => [
+    series.namespace,
+    series.metricName,
+    ...Object.entries(series.dimensions).flat(),
+    { stat: series.stat, ...(series.label ? { label: series.label } : {}) },
+  ];
   return {
     type: 'metric',
     x: (index % 2) * 12,

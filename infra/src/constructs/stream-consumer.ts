@@ -42,7 +42,11 @@ export class StreamConsumer extends Construct {
       emulated: props.emulated,
       grants: [
         { sid: 'ClaimAndCompleteJobs', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.arn] },
-        { sid: 'ReadTheJobsStream', actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], resources: [streamArn] },
+        {
+          sid: 'ReadTheJobsStream',
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          resources: [streamArn],
+        },
         // Both the processor's own failure notices and the mapping's on-failure records (sent with this role).
         { sid: 'PublishFailures', actions: ['sns:Publish'], resources: [errorTopic.arn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },

@@ -78,7 +78,10 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     if (!claimed.applied) throw new Error('claim lost');
     const result = { rows: [1, 2.5, 'three', null, { deep: [true] }], empty: {} };
 
-    const done = await repository.applyChange(job.id, change(completeTransition({ consumerId: 'a', claimToken: 't1', result, now }).plan(claimed.job)));
+    const done = await repository.applyChange(
+      job.id,
+      change(completeTransition({ consumerId: 'a', claimToken: 't1', result, now }).plan(claimed.job)),
+    );
 
     expect(done.applied && done.job.consumers.a).toEqual({
       status: 'SUCCEEDED',
@@ -108,7 +111,10 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
   it('lets a claim take over a RUNNING entry only once its lease has expired', async () => {
     const job = aSubmittedJob();
     await repository.create(job);
-    const first = await repository.applyChange(job.id, change(claimTransition({ consumerId: 'a', claimToken: 'old', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)));
+    const first = await repository.applyChange(
+      job.id,
+      change(claimTransition({ consumerId: 'a', claimToken: 'old', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)),
+    );
     if (!first.applied) throw new Error('claim lost');
     const takeover = (at: number) =>
       claimTransition({ consumerId: 'a', claimToken: 'new', now: new Date(at), leaseExpiresAt: at + 60_000 }).plan({
@@ -124,16 +130,32 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
   it('never lets a claim take an entry whose failure was handed over (RUNNING without a lease)', async () => {
     const job = aSubmittedJob();
     await repository.create(job);
-    const claimed = await repository.applyChange(job.id, change(claimTransition({ consumerId: 'a', claimToken: 'run', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)));
+    const claimed = await repository.applyChange(
+      job.id,
+      change(claimTransition({ consumerId: 'a', claimToken: 'run', now, leaseExpiresAt: now.getTime() + 1000 }).plan(job)),
+    );
     if (!claimed.applied) throw new Error('claim lost');
-    const handedOver = await repository.applyChange(job.id, change(handOverFailureTransition({ consumerId: 'a', claimToken: 'run', reason: { code: 'X', message: 'x' }, now }).plan(claimed.job)));
+    const handedOver = await repository.applyChange(
+      job.id,
+      change(handOverFailureTransition({ consumerId: 'a', claimToken: 'run', reason: { code: 'X', message: 'x' }, now }).plan(claimed.job)),
+    );
     if (!handedOver.applied) throw new Error('hand-over lost');
     // A stale view that believes the lease expired long ago, planned an hour later.
     const stale = { ...claimed.job, consumers: { ...claimed.job.consumers, a: { ...claimed.job.consumers.a, leaseExpiresAt: 0 } } };
-    const takeover = claimTransition({ consumerId: 'a', claimToken: 'late', now: new Date(now.getTime() + 3_600_000), leaseExpiresAt: now.getTime() + 3_660_000 }).plan(stale);
+    const takeover = claimTransition({
+      consumerId: 'a',
+      claimToken: 'late',
+      now: new Date(now.getTime() + 3_600_000),
+      leaseExpiresAt: now.getTime() + 3_660_000,
+    }).plan(stale);
 
     expect((await repository.applyChange(job.id, change(takeover))).applied).toBe(false);
-    expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'run', attempts: 1, lastError: { code: 'X' } });
+    expect((await repository.get(job.id))?.consumers.a).toMatchObject({
+      status: 'RUNNING',
+      claimToken: 'run',
+      attempts: 1,
+      lastError: { code: 'X' },
+    });
   });
 
   it("enforces every kind of expectation exactly as the domain's own rule says", async () => {
@@ -160,7 +182,11 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
       for (const expectation of expectations) {
         const job = { ...aSubmittedJob(), consumers: { a: entry } };
         await repository.create(job);
-        const probe: JobChange = { expect: { entries: { a: expectation } }, entries: { a: { set: { updatedAt: 'probe' } } }, updatedAt: 'probe' };
+        const probe: JobChange = {
+          expect: { entries: { a: expectation } },
+          entries: { a: { set: { updatedAt: 'probe' } } },
+          updatedAt: 'probe',
+        };
         const result = await repository.applyChange(job.id, probe);
         expect([state, expectation, result.applied]).toEqual([state, expectation, meetsExpectation(job, probe.expect)]);
         if (result.applied) verdicts.push(`${state}:${expectation.kind}`);
@@ -169,12 +195,26 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     // Not a vacuous agreement: the store said yes to a known, varied set.
     expect(verdicts.sort()).toEqual(
       [
-        'pending:status-in', 'pending:claimable', 'pending:not-live',
-        'retrying:status-in', 'retrying:claimable', 'retrying:not-live',
-        'live:status-in', 'live:held-by',
-        'lapsed:status-in', 'lapsed:claimable', 'lapsed:held-by', 'lapsed:held-by', 'lapsed:not-live',
-        'handedOver:status-in', 'handedOver:held-by', 'handedOver:held-by', 'handedOver:not-live',
-        'otherRun:status-in', 'otherRun:claimable', 'otherRun:not-live',
+        'pending:status-in',
+        'pending:claimable',
+        'pending:not-live',
+        'retrying:status-in',
+        'retrying:claimable',
+        'retrying:not-live',
+        'live:status-in',
+        'live:held-by',
+        'lapsed:status-in',
+        'lapsed:claimable',
+        'lapsed:held-by',
+        'lapsed:held-by',
+        'lapsed:not-live',
+        'handedOver:status-in',
+        'handedOver:held-by',
+        'handedOver:held-by',
+        'handedOver:not-live',
+        'otherRun:status-in',
+        'otherRun:claimable',
+        'otherRun:not-live',
       ].sort(),
     );
   });
@@ -183,7 +223,12 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     const job = aSubmittedJob();
     await repository.create(job);
     await repository.applyChange(job.id, change(claimTransition({ consumerId: 'b', claimToken: 't', now, leaseExpiresAt: 1 }).plan(job)));
-    const stale: JobChange = { expect: { version: 1, entries: {} }, entries: {}, cancelledAt: now.toISOString(), updatedAt: now.toISOString() };
+    const stale: JobChange = {
+      expect: { version: 1, entries: {} },
+      entries: {},
+      cancelledAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
 
     expect((await repository.applyChange(job.id, stale)).applied).toBe(false);
     expect((await repository.get(job.id))?.cancelledAt).toBeUndefined();
@@ -191,7 +236,10 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
 
   it('reports a change to a job that does not exist with no current item, creating nothing', async () => {
     const ghost = aSubmittedJob();
-    const result = await repository.applyChange(ghost.id, change(claimTransition({ consumerId: 'a', claimToken: 't', now, leaseExpiresAt: 1 }).plan(ghost)));
+    const result = await repository.applyChange(
+      ghost.id,
+      change(claimTransition({ consumerId: 'a', claimToken: 't', now, leaseExpiresAt: 1 }).plan(ghost)),
+    );
     expect(result).toEqual({ applied: false, current: undefined });
     expect(await repository.get(ghost.id)).toBeUndefined();
   });
@@ -224,9 +272,17 @@ describe('DynamoDbJobRepository sweep index, against DynamoDB Local', () => {
     expect(await repository.findOverdue({ consumerId: 'b', before: now, limit: 10 })).toEqual([overdue.id]);
 
     // Consumer a finishes its entry: the write that finishes it takes it out of a's index, not b's.
-    const claimed = await repository.applyChange(overdue.id, change(claimTransition({ consumerId: 'a', claimToken: 't', now: new Date(), leaseExpiresAt: now + 60_000 }).plan(overdue)));
+    const claimed = await repository.applyChange(
+      overdue.id,
+      change(claimTransition({ consumerId: 'a', claimToken: 't', now: new Date(), leaseExpiresAt: now + 60_000 }).plan(overdue)),
+    );
     expect(claimed.applied && claimed.job.consumers.a.deadline).toBe(overdue.consumers.a.deadline);
-    await repository.applyChange(overdue.id, change(completeTransition({ consumerId: 'a', claimToken: 't', result: 1, now: new Date() }).plan(claimed.applied ? claimed.job : overdue)));
+    await repository.applyChange(
+      overdue.id,
+      change(
+        completeTransition({ consumerId: 'a', claimToken: 't', result: 1, now: new Date() }).plan(claimed.applied ? claimed.job : overdue),
+      ),
+    );
 
     expect(await repository.findOverdue({ consumerId: 'a', before: now, limit: 10 })).toEqual([]);
     expect(await repository.findOverdue({ consumerId: 'b', before: now, limit: 10 })).toEqual([overdue.id]);
@@ -254,7 +310,11 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
   it('lists jobs of the given types newest first from the index, merging types, and pages by position', async () => {
     const jobs = [];
     for (let i = 0; i < 7; i++) {
-      const job = aSubmittedJob({ type: i % 2 ? 'noop' : 'sleep', input: i % 2 ? {} : { seconds: 1 }, now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
+      const job = aSubmittedJob({
+        type: i % 2 ? 'noop' : 'sleep',
+        input: i % 2 ? {} : { seconds: 1 },
+        now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+      });
       await repository.create(job);
       jobs.push(job);
     }
@@ -277,7 +337,11 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
     const bob = aCaller('bob-lists').owner;
     const alices = [];
     for (let i = 0; i < 6; i++) {
-      const job = aSubmittedJob({ type: i % 2 ? 'noop' : 'sleep', owner: i % 3 === 2 ? bob : alice, now: new Date(Date.UTC(2026, 1, 1, 0, 0, i)) });
+      const job = aSubmittedJob({
+        type: i % 2 ? 'noop' : 'sleep',
+        owner: i % 3 === 2 ? bob : alice,
+        now: new Date(Date.UTC(2026, 1, 1, 0, 0, i)),
+      });
       await repository.create(job);
       if (job.owner?.principal === alice.principal) alices.push(job);
     }
@@ -285,7 +349,11 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
     table.client.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        if (context.commandName === 'QueryCommand') queries.push({ index: (args.input as { IndexName?: string }).IndexName, scanned: (result.output as { ScannedCount?: number }).ScannedCount });
+        if (context.commandName === 'QueryCommand')
+          queries.push({
+            index: (args.input as { IndexName?: string }).IndexName,
+            scanned: (result.output as { ScannedCount?: number }).ScannedCount,
+          });
         return result;
       },
       { step: 'initialize', name: 'recordQueries' },
@@ -305,7 +373,10 @@ describe('DynamoDbJobRepository listing, against DynamoDB Local', () => {
     const job = aSubmittedJob();
     await repository.create(job);
     expect(await repository.get(job.id)).toEqual(job);
-    expect((await table.items()).find((i) => i['id'] === job.id)).toMatchObject({ createdSort: listPosition(job), ownerType: `${job.owner?.principal}#${job.type}` });
+    expect((await table.items()).find((i) => i['id'] === job.id)).toMatchObject({
+      createdSort: listPosition(job),
+      ownerType: `${job.owner?.principal}#${job.type}`,
+    });
   });
 });
 
@@ -322,7 +393,10 @@ describe('DynamoDbJobRepository idempotency keys, against DynamoDB Local', () =>
     expect(await repository.createIdempotent(job, { keyHash: 'k1', requestHash: 'r1' })).toEqual({ created: true });
     const other = aSubmittedJob();
 
-    expect(await repository.createIdempotent(other, { keyHash: 'k1', requestHash: 'r2' })).toEqual({ created: false, existing: { keyHash: 'k1', requestHash: 'r1', jobId: job.id } });
+    expect(await repository.createIdempotent(other, { keyHash: 'k1', requestHash: 'r2' })).toEqual({
+      created: false,
+      existing: { keyHash: 'k1', requestHash: 'r1', jobId: job.id },
+    });
 
     expect(await repository.get(job.id)).toEqual(job);
     expect(await repository.get(other.id)).toBeUndefined();
@@ -386,7 +460,9 @@ describe('DynamoDbJobRepository when an answer is lost and the SDK retries, agai
     const repository = new DynamoDbJobRepository(table.client, table.tableName);
     const job = aSubmittedJob();
     await repository.create(job);
-    await expect(repository.create({ ...job, createdAt: new Date(Date.parse(job.createdAt) + 1).toISOString() })).rejects.toBeInstanceOf(JobAlreadyExistsError);
+    await expect(repository.create({ ...job, createdAt: new Date(Date.parse(job.createdAt) + 1).toISOString() })).rejects.toBeInstanceOf(
+      JobAlreadyExistsError,
+    );
   });
 
   // No code of ours: the SDK sends the same ClientRequestToken on the retry, which makes the transaction idempotent.
@@ -394,7 +470,9 @@ describe('DynamoDbJobRepository when an answer is lost and the SDK retries, agai
     const { client, tries } = clientLosingFirstAnswerTo('TransactWriteItemsCommand');
     const job = aSubmittedJob();
 
-    expect(await new DynamoDbJobRepository(client, table.tableName).createIdempotent(job, { keyHash: 'lost', requestHash: 'r' })).toEqual({ created: true });
+    expect(await new DynamoDbJobRepository(client, table.tableName).createIdempotent(job, { keyHash: 'lost', requestHash: 'r' })).toEqual({
+      created: true,
+    });
 
     expect(tries()).toBe(2);
     expect(await new DynamoDbJobRepository(table.client, table.tableName).get(job.id)).toEqual(job);
@@ -465,18 +543,26 @@ describe('DynamoDbJobRepository under what real DynamoDB does and DynamoDB Local
 
   it('never moves the listing past a job it did not return when BatchGetItem leaves keys unprocessed', async () => {
     const plain = new DynamoDbJobRepository(table.client, table.tableName);
-    const jobs = Array.from({ length: 6 }, (_, i) => aSubmittedJob({ type: 'unprocessed-test', now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }));
+    const jobs = Array.from({ length: 6 }, (_, i) =>
+      aSubmittedJob({ type: 'unprocessed-test', now: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) }),
+    );
     for (const job of jobs) await plain.create(job);
     const newestFirst = [...jobs].reverse().map((j) => j.id);
 
     // Under load, every round answers one key only: five rounds read five of the six jobs.
-    const { repository, client } = faulty((call) => (call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 1 } : undefined));
+    const { repository, client } = faulty((call) =>
+      call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 1 } : undefined,
+    );
     const page = await repository.listNewest({ types: ['unprocessed-test'], limit: 6 });
 
     expect(page.more).toBe(true);
     expect(page.jobs.map((j) => j.id)).toEqual(newestFirst.slice(0, page.jobs.length));
     expect(page.jobs.length).toBe(5); // one key per round, five rounds
-    const rest = await repository.listNewest({ types: ['unprocessed-test'], limit: 6, before: listPosition(page.jobs[page.jobs.length - 1]) });
+    const rest = await repository.listNewest({
+      types: ['unprocessed-test'],
+      limit: 6,
+      before: listPosition(page.jobs[page.jobs.length - 1]),
+    });
     expect(rest.jobs.map((j) => j.id)).toEqual(newestFirst.slice(5));
     client.destroy();
   });
@@ -484,7 +570,9 @@ describe('DynamoDbJobRepository under what real DynamoDB does and DynamoDB Local
   it('answers unavailable rather than an empty page when not even the first job could be read', async () => {
     const plain = new DynamoDbJobRepository(table.client, table.tableName);
     await plain.create(aSubmittedJob({ type: 'unread-test' }));
-    const { repository, client } = faulty((call) => (call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 0 } : undefined));
+    const { repository, client } = faulty((call) =>
+      call.command === 'BatchGetItemCommand' ? { kind: 'unprocessed-keys', answered: 0 } : undefined,
+    );
 
     await expect(repository.listNewest({ types: ['unread-test'], limit: 5 })).rejects.toBeInstanceOf(StoreUnavailableError);
     client.destroy();

@@ -25,7 +25,13 @@ import {
   type JobRepository,
   type ListNewestQuery,
 } from '@async-jobs/domain';
-import { JOBS_BY_OWNER_INDEX, JOBS_BY_TYPE_INDEX, JOBS_TABLE_TTL_ATTRIBUTE, ownerTypeKey, UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
+import {
+  JOBS_BY_OWNER_INDEX,
+  JOBS_BY_TYPE_INDEX,
+  JOBS_TABLE_TTL_ATTRIBUTE,
+  ownerTypeKey,
+  UNFINISHED_ENTRIES_INDEX,
+} from '@async-jobs/platform';
 import { jobChangeExpression } from './job-change-expression';
 import { itemOfJob, jobFromItem } from './job-item';
 import { asStoreError } from './store-error';
@@ -42,12 +48,19 @@ function transactionError(error: unknown, reasons: string[], jobId: string): unk
   if (reasons[1] === 'ConditionalCheckFailed') return new JobAlreadyExistsError(jobId);
   const passing = reasons.find((code) => TRANSIENT_CANCELLATION_REASONS.has(code));
   if (passing) return new StoreUnavailableError(`The job store refused the transaction for now (${passing}); retry`, { cause: error });
-  if (error instanceof TransactionInProgressException) return new StoreUnavailableError('The same request is still in progress; retry', { cause: error });
+  if (error instanceof TransactionInProgressException)
+    return new StoreUnavailableError('The same request is still in progress; retry', { cause: error });
   return asStoreError(error, 'create');
 }
 
 /** Cancellation reasons of a transaction that may succeed when tried again. */
-const TRANSIENT_CANCELLATION_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict', 'RequestLimitExceeded', 'InternalServerError']);
+const TRANSIENT_CANCELLATION_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'TransactionConflict',
+  'RequestLimitExceeded',
+  'InternalServerError',
+]);
 
 /** BatchGetItem rounds for unprocessed keys, and the first backoff (doubling): about 0.75 s in all, well inside the API's time. */
 const UNPROCESSED_KEYS_ROUNDS = 5;
@@ -93,7 +106,10 @@ export class DynamoDbJobRepository implements JobRepository {
     }
   }
 
-  async createIdempotent(job: Job, idempotency: IdempotencyClaim): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
+  async createIdempotent(
+    job: Job,
+    idempotency: IdempotencyClaim,
+  ): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
     const keyId = `${IDEMPOTENCY_PREFIX}${idempotency.keyHash}`;
     // A key is free when it is new, past its expiry (TTL deletes lazily, hours later), or stale:
     // it still points at the job the caller found gone.
@@ -106,10 +122,23 @@ export class DynamoDbJobRepository implements JobRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: marshall({ id: keyId, jobId: job.id, requestHash: idempotency.requestHash, createdAt: job.createdAt, expiresAt: job.expiresAt }),
+                Item: marshall({
+                  id: keyId,
+                  jobId: job.id,
+                  requestHash: idempotency.requestHash,
+                  createdAt: job.createdAt,
+                  expiresAt: job.expiresAt,
+                }),
                 ConditionExpression: keyFree,
-                ExpressionAttributeNames: { '#id': 'id', '#expiresAt': JOBS_TABLE_TTL_ATTRIBUTE, ...(idempotency.replacing ? { '#jobId': 'jobId' } : {}) },
-                ExpressionAttributeValues: marshall({ ':now': Math.floor(Date.parse(job.createdAt) / 1000), ...(idempotency.replacing ? { ':stale': idempotency.replacing } : {}) }),
+                ExpressionAttributeNames: {
+                  '#id': 'id',
+                  '#expiresAt': JOBS_TABLE_TTL_ATTRIBUTE,
+                  ...(idempotency.replacing ? { '#jobId': 'jobId' } : {}),
+                },
+                ExpressionAttributeValues: marshall({
+                  ':now': Math.floor(Date.parse(job.createdAt) / 1000),
+                  ...(idempotency.replacing ? { ':stale': idempotency.replacing } : {}),
+                }),
               },
             },
             {
@@ -129,7 +158,9 @@ export class DynamoDbJobRepository implements JobRepository {
       if (reasons[0] !== 'ConditionalCheckFailed') throw transactionError(error, reasons, job.id);
     }
     try {
-      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: keyId }), ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: keyId }), ConsistentRead: true }),
+      );
       const record = Item ? (unmarshall(Item) as { jobId: string; requestHash: string }) : undefined;
       if (!record) throw new StoreUnavailableError('The idempotency key vanished between the refusal and the read; retry');
       return { created: false, existing: { keyHash: idempotency.keyHash, requestHash: record.requestHash, jobId: record.jobId } };
@@ -140,7 +171,9 @@ export class DynamoDbJobRepository implements JobRepository {
 
   async get(jobId: string): Promise<Job | undefined> {
     try {
-      const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: jobId }), ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: marshall({ id: jobId }), ConsistentRead: true }),
+      );
       return Item ? jobFromItem(unmarshall(Item)) : undefined;
     } catch (error) {
       throw asStoreError(error, 'get');
@@ -163,7 +196,10 @@ export class DynamoDbJobRepository implements JobRepository {
               IndexName: name,
               KeyConditionExpression: query.before ? '#pk = :pk AND #sk < :before' : '#pk = :pk',
               ExpressionAttributeNames: query.before ? { '#pk': partitionKey, '#sk': sortKey } : { '#pk': partitionKey },
-              ExpressionAttributeValues: marshall({ ':pk': owner === undefined ? type : ownerTypeKey(owner, type), ...(query.before ? { ':before': query.before } : {}) }),
+              ExpressionAttributeValues: marshall({
+                ':pk': owner === undefined ? type : ownerTypeKey(owner, type),
+                ...(query.before ? { ':before': query.before } : {}),
+              }),
               ScanIndexForward: false,
               Limit: query.limit + 1, // one more tells whether there is more
             }),
@@ -196,7 +232,9 @@ export class DynamoDbJobRepository implements JobRepository {
       let keys: Record<string, AttributeValue>[] | undefined = ids.slice(i, i + 100).map((id) => marshall({ id }));
       for (let round = 0; keys?.length && round < UNPROCESSED_KEYS_ROUNDS; round++) {
         if (round > 0) await this.sleep(UNPROCESSED_KEYS_BACKOFF_MS * 2 ** (round - 1));
-        const result: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        const result: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
         for (const item of result.Responses?.[this.tableName] ?? []) {
           const job = jobFromItem(unmarshall(item));
           found.set(job.id, job);
@@ -207,7 +245,10 @@ export class DynamoDbJobRepository implements JobRepository {
     }
     const firstUnread = ids.findIndex((id) => unread.has(id));
     const returned = firstUnread === -1 ? ids : ids.slice(0, firstUnread);
-    if (firstUnread === 0) throw new StoreUnavailableError(`The job store left ${unread.size} of ${ids.length} jobs unread after ${UNPROCESSED_KEYS_ROUNDS} tries; retry`);
+    if (firstUnread === 0)
+      throw new StoreUnavailableError(
+        `The job store left ${unread.size} of ${ids.length} jobs unread after ${UNPROCESSED_KEYS_ROUNDS} tries; retry`,
+      );
     return { jobs: returned.map((id) => found.get(id)).filter((job): job is Job => job !== undefined), complete: firstUnread === -1 };
   }
 

@@ -1,5 +1,11 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN } from '@async-jobs/platform';
 import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
@@ -17,7 +23,9 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
   const everyRecord = async (): Promise<{ shardId: string; records: _Record[] }> => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: table.streamArn }));
     const shardId = StreamDescription?.Shards?.[0]?.ShardId ?? '';
-    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: table.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: table.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const { Records = [] } = await streams.send(new GetRecordsCommand({ ShardIterator }));
     return { shardId, records: Records };
   };
@@ -48,7 +56,13 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
       await put(job);
       await put({ id: `idempotency#key-${i}`, jobId: job.id, requestHash: 'h', createdAt: job.createdAt, expiresAt: job.expiresAt });
       await table.client.send(
-        new UpdateItemCommand({ TableName: table.tableName, Key: marshall({ id: job.id }), UpdateExpression: 'SET #v = #v + :one', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: marshall({ ':one': 1 }) }),
+        new UpdateItemCommand({
+          TableName: table.tableName,
+          Key: marshall({ id: job.id }),
+          UpdateExpression: 'SET #v = #v + :one',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: marshall({ ':one': 1 }),
+        }),
       );
     }
     const { shardId, records } = await everyRecord();

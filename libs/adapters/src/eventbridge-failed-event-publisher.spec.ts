@@ -21,13 +21,24 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
 
     await new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName).publishUnrecordedFailure(failure);
 
-    expect(await bus.received()).toEqual([expect.objectContaining({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure })]);
+    expect(await bus.received()).toEqual([
+      expect.objectContaining({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure }),
+    ]);
   });
 
   it('fails loudly when the bus does not exist', async () => {
     const publisher = new EventBridgeFailedEventPublisher(bus.events, 'no-such-bus');
     await expect(
-      publisher.publishUnrecordedFailure({ kind: 'JobFailureUnrecorded', jobId: 'j', consumerId: 'a', reason: { code: 'X', message: 'x' }, origin: { kind: 'delivery', evidenceRequired: false }, attempt: 1, cause: 'c', occurredAt: '' }),
+      publisher.publishUnrecordedFailure({
+        kind: 'JobFailureUnrecorded',
+        jobId: 'j',
+        consumerId: 'a',
+        reason: { code: 'X', message: 'x' },
+        origin: { kind: 'delivery', evidenceRequired: false },
+        attempt: 1,
+        cause: 'c',
+        occurredAt: '',
+      }),
     ).rejects.toThrow();
   });
 });

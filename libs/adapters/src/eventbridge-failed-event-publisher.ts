@@ -14,7 +14,14 @@ export class EventBridgeFailedEventPublisher implements FailedEventPublisher {
   async publishUnrecordedFailure(event: UnrecordedFailure): Promise<void> {
     const result = await this.client.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: this.eventBusName, Source: FAILED_EVENT_SOURCE, DetailType: FAILED_EVENT_DETAIL_TYPE, Detail: JSON.stringify(event) }],
+        Entries: [
+          {
+            EventBusName: this.eventBusName,
+            Source: FAILED_EVENT_SOURCE,
+            DetailType: FAILED_EVENT_DETAIL_TYPE,
+            Detail: JSON.stringify(event),
+          },
+        ],
       }),
     );
     // PutEvents reports per-entry failures in a 200 response; an unchecked one would lose the event.

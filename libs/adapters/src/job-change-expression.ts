@@ -46,7 +46,8 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
   for (const [consumerId, patch] of Object.entries(change.entries)) {
     const path = consumerPath(consumerId);
     // The deadline lives at the top level, where it keys the consumer's unfinished-entries index.
-    const fieldPath = (field: string) => (field === 'deadline' ? name(UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)) : `${path}.${name(field)}`);
+    const fieldPath = (field: string) =>
+      field === 'deadline' ? name(UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)) : `${path}.${name(field)}`;
     for (const [field, fieldValue] of Object.entries(patch.set)) {
       if (fieldValue !== undefined) set.push(`${fieldPath(field)} = ${value(fieldValue)}`);
     }

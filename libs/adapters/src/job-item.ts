@@ -26,13 +26,15 @@ export function jobFromItem(item: Item): Job {
     if (item[key] !== undefined && typeof item[key] !== 'string') throw new CorruptJobError(`job ${id}: ${key} is not a string`);
   }
   const owner = item['owner'];
-  if (owner !== undefined && !(isObject(owner) && typeof owner['principal'] === 'string')) throw new CorruptJobError(`job ${id}: owner has no principal`);
+  if (owner !== undefined && !(isObject(owner) && typeof owner['principal'] === 'string'))
+    throw new CorruptJobError(`job ${id}: owner has no principal`);
   // The indexes' keys are storage, not part of the job: each entry's deadline comes back into the entry.
   const job: Record<string, unknown> = {};
   const entries: Record<string, ConsumerEntry> = {};
   for (const [consumerId, entry] of Object.entries(consumers as Record<string, ConsumerEntry>)) {
     const deadline = item[UNFINISHED_ENTRIES_INDEX.sortKey(consumerId)];
-    if (deadline !== undefined && typeof deadline !== 'number') throw new CorruptJobError(`job ${id}: the deadline of consumer ${consumerId} is not a number`);
+    if (deadline !== undefined && typeof deadline !== 'number')
+      throw new CorruptJobError(`job ${id}: the deadline of consumer ${consumerId} is not a number`);
     entries[consumerId] = deadline === undefined ? entry : { ...entry, deadline };
   }
   for (const [key, value] of Object.entries(item)) {

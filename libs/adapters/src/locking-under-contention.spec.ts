@@ -51,11 +51,16 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
   });
   afterAll(() => table.drop());
 
-  async function attempt(jobId: string, transition: Transition, meta: { consumerId?: string; token?: string } = {}): Promise<TransitionOutcome | undefined> {
+  async function attempt(
+    jobId: string,
+    transition: Transition,
+    meta: { consumerId?: string; token?: string } = {},
+  ): Promise<TransitionOutcome | undefined> {
     try {
       const outcome = await applyTransition(deps(), jobId, transition);
       conflicts += outcome.conflicts;
-      if (outcome.kind === 'written') writes.push({ jobId, version: outcome.job.version, transition: transition.name, ...meta, after: outcome.job });
+      if (outcome.kind === 'written')
+        writes.push({ jobId, version: outcome.job.version, transition: transition.name, ...meta, after: outcome.job });
       else stops.push(outcome.reason.code);
       return outcome;
     } catch (error) {
@@ -70,7 +75,11 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
     for (let round = 0; round < ATTEMPTS_BEFORE_SUCCESS * 4; round++) {
       const token = `${consumerId}-${delivery}-${round}`;
       const now = new Date();
-      const claim = await attempt(jobId, claimTransition({ consumerId, claimToken: token, now, leaseExpiresAt: now.getTime() + LEASE_MS }), { consumerId, token });
+      const claim = await attempt(
+        jobId,
+        claimTransition({ consumerId, claimToken: token, now, leaseExpiresAt: now.getTime() + LEASE_MS }),
+        { consumerId, token },
+      );
       if (!claim) continue;
       if (claim.kind === 'stopped') {
         if (claim.reason.code !== 'CLAIM_HELD') return; // finished, failed or cancelled: done
@@ -79,11 +88,20 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
       }
       const attempts = claim.job.consumers[consumerId].attempts;
       // The run's heartbeat, racing the other writers.
-      await attempt(jobId, renewLeaseTransition({ consumerId, claimToken: token, leaseExpiresAt: Date.now() + LEASE_MS, now: new Date() }), { consumerId, token });
+      await attempt(
+        jobId,
+        renewLeaseTransition({ consumerId, claimToken: token, leaseExpiresAt: Date.now() + LEASE_MS, now: new Date() }),
+        { consumerId, token },
+      );
       const finish =
         attempts >= ATTEMPTS_BEFORE_SUCCESS
           ? completeTransition({ consumerId, claimToken: token, result: { attempts }, now: new Date() })
-          : releaseTransition({ consumerId, claimToken: token, lastError: { code: 'FLAKY', message: `attempt ${attempts}` }, now: new Date() });
+          : releaseTransition({
+              consumerId,
+              claimToken: token,
+              lastError: { code: 'FLAKY', message: `attempt ${attempts}` },
+              now: new Date(),
+            });
       await attempt(jobId, finish, { consumerId, token });
     }
   }
@@ -98,8 +116,30 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
         delivery(job.id, 'a', 2),
         delivery(job.id, 'b', 1),
         delivery(job.id, 'b', 2),
-        ...(index % 3 === 0 ? [systemClock.sleep(index % 7).then(() => attempt(job.id, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() }), { consumerId: 'b' }))] : []),
-        ...(index % 4 === 0 ? [1, 2].map((n) => systemClock.sleep(n * (index % 5)).then(() => attempt(job.id, cancelTransition({ now: new Date(), by: aCaller('alice', { operator: true }) })))) : []),
+        ...(index % 3 === 0
+          ? [
+              systemClock.sleep(index % 7).then(() =>
+                attempt(
+                  job.id,
+                  failTransition({
+                    consumerId: 'b',
+                    reason: { code: 'GAVE_UP', message: 'on-failure record' },
+                    origin: { kind: 'delivery', evidenceRequired: false },
+                    token: randomUUID(),
+                    now: new Date(),
+                  }),
+                  { consumerId: 'b' },
+                ),
+              ),
+            ]
+          : []),
+        ...(index % 4 === 0
+          ? [1, 2].map((n) =>
+              systemClock
+                .sleep(n * (index % 5))
+                .then(() => attempt(job.id, cancelTransition({ now: new Date(), by: aCaller('alice', { operator: true }) }))),
+            )
+          : []),
       ]),
     );
 

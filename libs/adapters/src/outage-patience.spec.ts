@@ -80,7 +80,9 @@ describe('the patient repository and publisher', () => {
     expect(isTransientAwsError(sdkError('Error', { code: 'ECONNREFUSED', $metadata: {} }))).toBe(true);
     expect(isTransientAwsError(sdkError('ThrottlingException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(true);
     expect(isTransientAwsError(sdkError('InternalServerError', { $fault: 'server', $metadata: { httpStatusCode: 500 } }))).toBe(true);
-    expect(isTransientAwsError(sdkError('ConditionalCheckFailedException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    expect(isTransientAwsError(sdkError('ConditionalCheckFailedException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(
+      false,
+    );
     expect(isTransientAwsError(sdkError('ValidationException', { $fault: 'client', $metadata: { httpStatusCode: 400 } }))).toBe(false);
     expect(isTransientAwsError(sdkError('CredentialsProviderError', { $metadata: {} }))).toBe(false);
     expect(isTransientAwsError(new TypeError('a bug'))).toBe(false);
@@ -92,7 +94,15 @@ describe('the patient repository and publisher', () => {
     const { patience, waits } = setUp(10_000);
     const serverError = () => Object.assign(new Error('InternalError'), { $fault: 'server', $metadata: { httpStatusCode: 500 } });
     const flaky: FailurePublisher = { publishFailure: failingTimes(2, serverError, undefined) };
-    const notice = { kind: 'JobFailed' as const, jobId: 'j', consumerId: 'a', claimToken: 'run-1', attempt: 1, reason: { code: 'X', message: 'x' }, occurredAt: '2026-01-01T00:00:00.000Z' };
+    const notice = {
+      kind: 'JobFailed' as const,
+      jobId: 'j',
+      consumerId: 'a',
+      claimToken: 'run-1',
+      attempt: 1,
+      reason: { code: 'X', message: 'x' },
+      occurredAt: '2026-01-01T00:00:00.000Z',
+    };
 
     await new PatientFailurePublisher(flaky, patience).publishFailure(notice);
     expect(waits).toHaveLength(2);

@@ -7,5 +7,6 @@ import type { OutagePatience } from './outage-patience';
  * call), the request (from the invocation running it) and any fixed fields, such as the consumer.
  */
 export function outageWaitLog(logger: Logger, fields: Record<string, string> = {}): NonNullable<OutagePatience['onWait']> {
-  return ({ error, ...wait }) => logger.warn({ requestId: currentRequestId(), ...fields, ...wait, reason: failureReasonOf(error) }, 'dependency unavailable: waiting');
+  return ({ error, ...wait }) =>
+    logger.warn({ requestId: currentRequestId(), ...fields, ...wait, reason: failureReasonOf(error) }, 'dependency unavailable: waiting');
 }

@@ -13,6 +13,8 @@ export class PatientFailurePublisher implements FailurePublisher {
   ) {}
 
   publishFailure(notice: JobFailureNotice): Promise<void> {
-    return rideOutOutage('publishFailure', () => this.inner.publishFailure(notice), isTransientAwsError, this.patience, { jobId: notice.jobId });
+    return rideOutOutage('publishFailure', () => this.inner.publishFailure(notice), isTransientAwsError, this.patience, {
+      jobId: notice.jobId,
+    });
   }
 }

@@ -1,4 +1,13 @@
-import { StoreUnavailableError, type ChangeResult, type IdempotencyClaim, type IdempotencyRecord, type Job, type JobChange, type JobRepository, type ListNewestQuery } from '@async-jobs/domain';
+import {
+  StoreUnavailableError,
+  type ChangeResult,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type Job,
+  type JobChange,
+  type JobRepository,
+  type ListNewestQuery,
+} from '@async-jobs/domain';
 import { rideOutOutage, type OutagePatience } from './outage-patience';
 
 const unavailable = (error: unknown) => error instanceof StoreUnavailableError;
@@ -19,7 +28,9 @@ export class PatientJobRepository implements JobRepository {
   }
 
   createIdempotent(job: Job, idempotency: IdempotencyClaim): Promise<{ created: true } | { created: false; existing: IdempotencyRecord }> {
-    return rideOutOutage('createIdempotent', () => this.inner.createIdempotent(job, idempotency), unavailable, this.patience, { jobId: job.id });
+    return rideOutOutage('createIdempotent', () => this.inner.createIdempotent(job, idempotency), unavailable, this.patience, {
+      jobId: job.id,
+    });
   }
 
   get(jobId: string): Promise<Job | undefined> {

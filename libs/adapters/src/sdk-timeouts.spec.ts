@@ -22,7 +22,13 @@ describe('sdkTimeouts', () => {
   });
 
   it('turns a store that never answers into StoreUnavailableError instead of a hung invocation', async () => {
-    const client = new DynamoDBClient({ ...sdkTimeouts('interactive'), endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' }, maxAttempts: 1 });
+    const client = new DynamoDBClient({
+      ...sdkTimeouts('interactive'),
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+      maxAttempts: 1,
+    });
     const repository = new DynamoDbJobRepository(client, 'jobs');
 
     await expect(repository.get('job-1')).rejects.toBeInstanceOf(StoreUnavailableError);
@@ -32,7 +38,12 @@ describe('sdkTimeouts', () => {
   });
 
   it('lets the API try twice, then give up, so that its caller gets a 503 rather than a timed-out function', async () => {
-    const client = new DynamoDBClient({ ...sdkTimeouts('interactive'), endpoint, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+    const client = new DynamoDBClient({
+      ...sdkTimeouts('interactive'),
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
     const before = sockets.length;
 
     await expect(new DynamoDbJobRepository(client, 'jobs').get('job-1')).rejects.toBeInstanceOf(StoreUnavailableError);

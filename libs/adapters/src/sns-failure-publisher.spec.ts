@@ -22,11 +22,25 @@ describe('SnsFailurePublisher against moto', () => {
 
     const [delivered] = await capture.received();
     expect(JSON.parse(delivered.Message)).toEqual(notice);
-    expect(delivered.MessageAttributes).toMatchObject({ kind: { Value: 'JobFailed' }, jobId: { Value: notice.jobId }, consumerId: { Value: 'b' } });
+    expect(delivered.MessageAttributes).toMatchObject({
+      kind: { Value: 'JobFailed' },
+      jobId: { Value: notice.jobId },
+      consumerId: { Value: 'b' },
+    });
   });
 
   it('fails loudly when the topic does not exist', async () => {
     const publisher = new SnsFailurePublisher(capture.sns, 'arn:aws:sns:us-east-1:123456789012:no-such-topic');
-    await expect(publisher.publishFailure({ kind: 'JobFailed', jobId: 'j', consumerId: 'a', claimToken: 'run-1', reason: { code: 'X', message: 'x' }, attempt: 1, occurredAt: '' })).rejects.toThrow();
+    await expect(
+      publisher.publishFailure({
+        kind: 'JobFailed',
+        jobId: 'j',
+        consumerId: 'a',
+        claimToken: 'run-1',
+        reason: { code: 'X', message: 'x' },
+        attempt: 1,
+        occurredAt: '',
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -14,7 +14,15 @@ const TRANSIENT_NAMES = new Set([
  * Failures before any request is sent (no credentials, say), and bugs thrown inside the SDK's
  * middleware stack (which stamps its $metadata on them): retrying does not fix them.
  */
-const LOCAL_FAILURE_NAMES = new Set(['CredentialsProviderError', 'TokenProviderError', 'ProviderError', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+const LOCAL_FAILURE_NAMES = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'ProviderError',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+]);
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 

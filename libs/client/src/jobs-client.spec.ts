@@ -22,7 +22,10 @@ describe('JobsClient against the local system with SigV4 required', () => {
     expect(accepted).toMatchObject({ status: 'PENDING', type: 'sleep' });
     const seen: { status: string; version: number }[] = [];
 
-    const done = await client.waitFor(accepted.jobId, { pollMs: 100, onProgress: (job) => seen.push({ status: job.status, version: job.version }) });
+    const done = await client.waitFor(accepted.jobId, {
+      pollMs: 100,
+      onProgress: (job) => seen.push({ status: job.status, version: job.version }),
+    });
 
     expect(done.status).toBe('SUCCEEDED');
     expect(seen[seen.length - 1].status).toBe('SUCCEEDED');
@@ -43,15 +46,30 @@ describe('JobsClient against the local system with SigV4 required', () => {
   it('turns error answers into JobsApiError with the code and fields, without retrying them', async () => {
     const error = await client.submitJob({ seconds: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobsApiError);
-    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', retryable: false, details: [expect.objectContaining({ field: '/seconds' })] });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      retryable: false,
+      details: [expect.objectContaining({ field: '/seconds' })],
+    });
     await expect(client.getJob('3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21')).rejects.toMatchObject({ status: 404, code: 'JOB_NOT_FOUND' });
   });
 
   it('is refused with wrong credentials', async () => {
-    const stranger = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const stranger = new JobsClient({
+      endpoint: system.apiUrl,
+      region: system.state.region,
+      credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     await expect(stranger.listJobs()).rejects.toMatchObject({ status: 403, code: 'FORBIDDEN' });
     const bob = system.state.principals?.find((p) => p.name === 'bob');
-    const wrongSecret = new JobsClient({ endpoint: system.apiUrl, region: system.state.region, credentials: { accessKeyId: bob?.accessKeyId ?? '', secretAccessKey: 'x', sessionToken: bob?.sessionToken }, maxAttempts: 1 });
+    const wrongSecret = new JobsClient({
+      endpoint: system.apiUrl,
+      region: system.state.region,
+      credentials: { accessKeyId: bob?.accessKeyId ?? '', secretAccessKey: 'x', sessionToken: bob?.sessionToken },
+      maxAttempts: 1,
+    });
     await expect(wrongSecret.listJobs()).rejects.toMatchObject({ status: 403, code: 'INVALID_SIGNATURE' });
   });
 

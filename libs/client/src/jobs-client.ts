@@ -45,7 +45,12 @@ export class JobsClient {
     this.endpoint = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
     const region = options.region ?? process.env['AWS_REGION'] ?? 'us-east-1';
     if (options.sign !== false) {
-      this.signer = new SignatureV4({ service: 'execute-api', region, credentials: options.credentials ?? defaultProvider(), sha256: NodeSha256 });
+      this.signer = new SignatureV4({
+        service: 'execute-api',
+        region,
+        credentials: options.credentials ?? defaultProvider(),
+        sha256: NodeSha256,
+      });
     }
     this.maxAttempts = options.maxAttempts ?? 4;
     this.baseDelayMs = options.baseDelayMs ?? 200;
@@ -57,7 +62,10 @@ export class JobsClient {
    * job twice. Give your own key to make retries of your caller safe as well.
    */
   submitJob(request: SubmitJobRequest, options: { idempotencyKey?: string } = {}): Promise<SubmitAccepted> {
-    return this.call<SubmitAccepted>('POST', 'jobs', { body: request, headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() } });
+    return this.call<SubmitAccepted>('POST', 'jobs', {
+      body: request,
+      headers: { 'idempotency-key': options.idempotencyKey ?? randomUUID() },
+    });
   }
 
   getJob(jobId: string): Promise<JobView> {
@@ -65,7 +73,11 @@ export class JobsClient {
   }
 
   listJobs(query: ListJobsQuery = {}): Promise<JobsPage> {
-    const params = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const params = Object.fromEntries(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     return this.call<JobsPage>('GET', 'jobs', { query: params });
   }
 
@@ -96,13 +108,21 @@ export class JobsClient {
     }
   }
 
-  private async call<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const answer = await this.request(method, path, options);
     return (await answer.json()) as T;
   }
 
   /** Signs and sends, retrying 429/5xx and network errors; any other error answer becomes a JobsApiError. */
-  private async request(method: string, path: string, options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const url = new URL(path, this.endpoint);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -120,12 +140,24 @@ export class JobsClient {
       const retryable = answer ? (error as JobsApiError).retryable : true;
       if (!retryable || attempt >= this.maxAttempts) throw error;
       const retryAfter = Number(answer?.headers.get('retry-after'));
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.random() * this.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.random() * this.baseDelayMs * 2 ** (attempt - 1),
+      );
     }
   }
 
-  private async headersFor(method: string, url: URL, body: string | undefined, extra: Record<string, string>): Promise<Record<string, string>> {
-    const headers: Record<string, string> = { host: url.host, accept: 'application/json', ...extra, ...(body ? { 'content-type': 'application/json' } : {}) };
+  private async headersFor(
+    method: string,
+    url: URL,
+    body: string | undefined,
+    extra: Record<string, string>,
+  ): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      host: url.host,
+      accept: 'application/json',
+      ...extra,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    };
     if (!this.signer) return headers;
     const signed = await this.signer.sign({
       method,

@@ -22,11 +22,16 @@ export function localSystemClientOptions(options: { principal?: string; stateFil
   const state = JSON.parse(readFileSync(file, 'utf8')) as LocalRuntimeState;
   const base = { endpoint: state.apiUrl, region: state.region };
   if (!state.principals) {
-    if (options.principal !== undefined) throw new Error(`The local system runs without --auth: there is no principal "${options.principal}"`);
+    if (options.principal !== undefined)
+      throw new Error(`The local system runs without --auth: there is no principal "${options.principal}"`);
     return { ...base, sign: false };
   }
-  const principal = options.principal === undefined ? state.principals.find((p) => !p.operator) : state.principals.find((p) => p.name === options.principal);
-  if (!principal) throw new Error(`No local principal "${options.principal}"; the local system has ${state.principals.map((p) => p.name).join(', ')}`);
+  const principal =
+    options.principal === undefined
+      ? state.principals.find((p) => !p.operator)
+      : state.principals.find((p) => p.name === options.principal);
+  if (!principal)
+    throw new Error(`No local principal "${options.principal}"; the local system has ${state.principals.map((p) => p.name).join(', ')}`);
   const { accessKeyId, secretAccessKey, sessionToken } = principal;
   return { ...base, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } };
 }

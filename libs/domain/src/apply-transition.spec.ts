@@ -32,7 +32,9 @@ describe('applyTransition', () => {
 
   it('re-plans from the fresh item after a concurrent write that breaks its premise, and keeps both writes', async () => {
     const { repository, deps, clock } = setUp();
-    const job = aJob({ consumers: { a: anEntry(), b: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'tb', leaseExpiresAt: 9e15 }) } });
+    const job = aJob({
+      consumers: { a: anEntry(), b: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'tb', leaseExpiresAt: 9e15 }) },
+    });
     await repository.create(job);
     let interfered = false;
     repository.beforeWrite = (id) => {
@@ -94,7 +96,10 @@ describe('applyTransition', () => {
     // A writer that replaces what it read wholesale, so any other write is a conflict.
     const rewrite: Transition = {
       name: 'rewrite',
-      plan: (current) => ({ kind: 'write', change: { expect: { version: current?.version ?? 0, entries: {} }, entries: {}, updatedAt: clock.now().toISOString() } }),
+      plan: (current) => ({
+        kind: 'write',
+        change: { expect: { version: current?.version ?? 0, entries: {} }, entries: {}, updatedAt: clock.now().toISOString() },
+      }),
     };
 
     await expect(applyTransition(deps, job.id, rewrite, { policy })).rejects.toBeInstanceOf(JobConflictError);
@@ -106,7 +111,17 @@ describe('applyTransition', () => {
 
   it('reports a job that does not exist as a stop, not an error', async () => {
     const { deps, clock } = setUp();
-    const outcome = await applyTransition(deps, 'missing', failTransition({ consumerId: 'a', reason: { code: 'X', message: 'x' }, origin: { kind: 'delivery', evidenceRequired: false }, token: 'f1', now: clock.now() }));
+    const outcome = await applyTransition(
+      deps,
+      'missing',
+      failTransition({
+        consumerId: 'a',
+        reason: { code: 'X', message: 'x' },
+        origin: { kind: 'delivery', evidenceRequired: false },
+        token: 'f1',
+        now: clock.now(),
+      }),
+    );
     expect(outcome).toMatchObject({ kind: 'stopped', reason: { code: 'JOB_NOT_FOUND' } });
   });
 });

@@ -10,13 +10,7 @@ export interface FieldError {
   message: string;
 }
 
-export type FieldErrorCode =
-  | 'MISSING_FIELD'
-  | 'UNEXPECTED_FIELD'
-  | 'INVALID_TYPE'
-  | 'OUT_OF_RANGE'
-  | 'INVALID_FORMAT'
-  | 'INVALID_VALUE';
+export type FieldErrorCode = 'MISSING_FIELD' | 'UNEXPECTED_FIELD' | 'INVALID_TYPE' | 'OUT_OF_RANGE' | 'INVALID_FORMAT' | 'INVALID_VALUE';
 
 export abstract class JobsError extends Error {
   abstract readonly code: string;

@@ -32,7 +32,10 @@ describe('deriveJobStatus', () => {
   });
 
   it('is CANCELLED once the job is cancelled, whatever the entries say', () => {
-    const job = aJob({ cancelledAt: '2026-01-01T00:00:01.000Z', consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'CANCELLED' }) } });
+    const job = aJob({
+      cancelledAt: '2026-01-01T00:00:01.000Z',
+      consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'CANCELLED' }) },
+    });
     expect(deriveJobStatus(job)).toBe('CANCELLED');
   });
 });

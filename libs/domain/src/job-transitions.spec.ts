@@ -17,11 +17,13 @@ import {
 
 const now = new Date('2026-01-01T00:10:00.000Z');
 const claim = (token = 't1') => claimTransition({ consumerId: 'a', claimToken: token, now, leaseExpiresAt: now.getTime() + 60_000 });
-const running = (token = 't1', leaseExpiresAt = now.getTime() + 1) => anEntry({ status: 'RUNNING', attempts: 1, claimToken: token, leaseExpiresAt });
+const running = (token = 't1', leaseExpiresAt = now.getTime() + 1) =>
+  anEntry({ status: 'RUNNING', attempts: 1, claimToken: token, leaseExpiresAt });
 const reason = { code: 'BOOM', message: 'it broke' };
 
 function written(decision: Decision) {
-  if (decision.kind !== 'write') throw new Error(`expected a write, got ${decision.kind === 'stop' ? `stop ${decision.reason.code}` : decision.kind}`);
+  if (decision.kind !== 'write')
+    throw new Error(`expected a write, got ${decision.kind === 'stop' ? `stop ${decision.reason.code}` : decision.kind}`);
   return decision.change;
 }
 function stopped(decision: Decision) {
@@ -110,13 +112,19 @@ describe('complete and release', () => {
 });
 
 describe('renew the lease', () => {
-  const renew = (token: string) => renewLeaseTransition({ consumerId: 'a', claimToken: token, leaseExpiresAt: now.getTime() + 30_000, now });
+  const renew = (token: string) =>
+    renewLeaseTransition({ consumerId: 'a', claimToken: token, leaseExpiresAt: now.getTime() + 30_000, now });
 
   it('moves the lease ahead under the same claim, leaving the entry RUNNING', () => {
     const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
     const change = written(renew('t1').plan(job));
     expect(change.expect.entries).toEqual({ a: { kind: 'held-by', claimToken: 't1' } });
-    expect(applyChange(job, change).consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 't1', attempts: 1, leaseExpiresAt: now.getTime() + 30_000 });
+    expect(applyChange(job, change).consumers.a).toMatchObject({
+      status: 'RUNNING',
+      claimToken: 't1',
+      attempts: 1,
+      leaseExpiresAt: now.getTime() + 30_000,
+    });
   });
 
   it('stops once the claim was taken over or the job cancelled', () => {
@@ -133,12 +141,18 @@ describe('hand a failure over', () => {
     expect(handedOver.consumers.a.leaseExpiresAt).toBeUndefined();
     expect(stopped(claim('t2').plan(handedOver))).toBe('FAILURE_HANDED_OVER');
     expect(meetsExpectation(handedOver, { entries: { a: { kind: 'claimable', now: now.getTime() + 3_600_000 } } })).toBe(false);
-    expect(applyChange(handedOver, written(failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }).plan(handedOver))).consumers.a.status).toBe('FAILED');
+    expect(
+      applyChange(
+        handedOver,
+        written(failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }).plan(handedOver)),
+      ).consumers.a.status,
+    ).toBe('FAILED');
   });
 });
 
 describe('fail', () => {
-  const fail = (origin: ReturnType<typeof fromRun> | ReturnType<typeof fromDelivery>, token = 'f1') => failTransition({ consumerId: 'a', reason, origin, token, now });
+  const fail = (origin: ReturnType<typeof fromRun> | ReturnType<typeof fromDelivery>, token = 'f1') =>
+    failTransition({ consumerId: 'a', reason, origin, token, now });
 
   it("records a run's own failure only while that run still holds the claim", () => {
     const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
@@ -153,13 +167,22 @@ describe('fail', () => {
   });
 
   it("records the event source's giving up unless a live run holds the entry, with the entry's last error", () => {
-    for (const entry of [anEntry(), anEntry({ attempts: 2, lastError: { code: 'FLAKY', message: 'again' } }), running('t1', now.getTime() - 1)]) {
+    for (const entry of [
+      anEntry(),
+      anEntry({ attempts: 2, lastError: { code: 'FLAKY', message: 'again' } }),
+      running('t1', now.getTime() - 1),
+    ]) {
       const job = aJob({ consumers: { a: entry, b: anEntry() } });
       const change = written(fail(fromDelivery()).plan(job));
       expect(change.expect.entries).toEqual({ a: { kind: 'not-live', now: now.getTime() } });
-      expect(applyChange(job, change).consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'BOOM', message: entry.lastError ? 'it broke; last error: FLAKY: again' : 'it broke' } });
+      expect(applyChange(job, change).consumers.a).toMatchObject({
+        status: 'FAILED',
+        error: { code: 'BOOM', message: entry.lastError ? 'it broke; last error: FLAKY: again' : 'it broke' },
+      });
     }
-    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: running('t1', now.getTime() + 1), b: anEntry() } })))).toBe('CLAIM_HELD');
+    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: running('t1', now.getTime() + 1), b: anEntry() } })))).toBe(
+      'CLAIM_HELD',
+    );
   });
 
   it('records from a shared stream range only the entries that show an attempt of their own', () => {
@@ -172,7 +195,9 @@ describe('fail', () => {
     const failed = aJob({ consumers: { a: anEntry({ status: 'FAILED', error: reason, finishedBy: 'f1' }), b: anEntry() } });
     expect(fail(fromDelivery(), 'f1').plan(failed)).toEqual({ kind: 'already-applied', job: failed });
     expect(stopped(fail(fromDelivery(), 'f2').plan(failed))).toBe('ALREADY_FAILED');
-    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry() } })))).toBe('ALREADY_FINISHED');
+    expect(stopped(fail(fromDelivery()).plan(aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry() } })))).toBe(
+      'ALREADY_FINISHED',
+    );
   });
 });
 
@@ -229,7 +254,13 @@ describe('every planned write', () => {
         const next = applyChange(job, decision.change);
         for (const [consumerId, entry] of Object.entries(next.consumers)) {
           const before = job.consumers[consumerId].status;
-          if (before !== entry.status) expect([transition.name, before, entry.status, canTransition(before, entry.status)]).toEqual([transition.name, before, entry.status, true]);
+          if (before !== entry.status)
+            expect([transition.name, before, entry.status, canTransition(before, entry.status)]).toEqual([
+              transition.name,
+              before,
+              entry.status,
+              true,
+            ]);
         }
       }
     }

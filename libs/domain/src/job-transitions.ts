@@ -59,12 +59,7 @@ export function entryOf(job: Job | undefined, consumerId: string): ConsumerEntry
 export const isDecision = (value: ConsumerEntry | Decision): value is Decision => 'kind' in value;
 
 /** PENDING → RUNNING (or a takeover of an expired lease), with a fresh claim token. */
-export function claimTransition(args: {
-  consumerId: string;
-  claimToken: string;
-  now: Date;
-  leaseExpiresAt: number;
-}): Transition {
+export function claimTransition(args: { consumerId: string; claimToken: string; now: Date; leaseExpiresAt: number }): Transition {
   const { consumerId, claimToken, now, leaseExpiresAt } = args;
   return {
     name: 'claim',
@@ -129,7 +124,9 @@ function underClaim(
         kind: 'write',
         change: {
           expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
-          entries: { [consumerId]: { set: { ...set, updatedAt: at }, remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove] } },
+          entries: {
+            [consumerId]: { set: { ...set, updatedAt: at }, remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove] },
+          },
           updatedAt: at,
         },
       };
@@ -139,9 +136,17 @@ function underClaim(
 
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
 export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
-  return underClaim('complete', args, (at) => ({ set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken }, remove: ['lastError', 'deadline'] }), {
-    landed: (entry) => entry.status === 'SUCCEEDED' && entry.finishedBy === args.claimToken,
-  });
+  return underClaim(
+    'complete',
+    args,
+    (at) => ({
+      set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken },
+      remove: ['lastError', 'deadline'],
+    }),
+    {
+      landed: (entry) => entry.status === 'SUCCEEDED' && entry.finishedBy === args.claimToken,
+    },
+  );
 }
 
 /**
@@ -157,13 +162,33 @@ export function renewLeaseTransition(args: { consumerId: string; claimToken: str
  * as `lastError`, but without a lease, so no redelivery claims and runs it again while the error
  * handler records FAILED.
  */
-export function handOverFailureTransition(args: { consumerId: string; claimToken: string; reason: FailureReason; now: Date; deadline?: number }): Transition {
-  return underClaim('hand-over-failure', args, () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt'] }), { keepsClaim: true });
+export function handOverFailureTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  reason: FailureReason;
+  now: Date;
+  deadline?: number;
+}): Transition {
+  return underClaim(
+    'hand-over-failure',
+    args,
+    () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt'] }),
+    { keepsClaim: true },
+  );
 }
 
 /** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
-export function releaseTransition(args: { consumerId: string; claimToken: string; lastError: FailureReason; now: Date; deadline?: number }): Transition {
-  return underClaim('release', args, () => ({ set: { status: 'PENDING', lastError: args.lastError, deadline: args.deadline }, remove: [] }));
+export function releaseTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  lastError: FailureReason;
+  now: Date;
+  deadline?: number;
+}): Transition {
+  return underClaim('release', args, () => ({
+    set: { status: 'PENDING', lastError: args.lastError, deadline: args.deadline },
+    remove: [],
+  }));
 }
 
 /**
@@ -173,7 +198,13 @@ export function releaseTransition(args: { consumerId: string; claimToken: string
  * the entry. Idempotent: an entry already FAILED stops with ALREADY_FAILED, unless it was this very
  * write (its `token`) whose answer was lost; a finished entry is never overwritten.
  */
-export function failTransition(args: { consumerId: string; reason: FailureReason; origin: FailureOrigin; token: string; now: Date }): Transition {
+export function failTransition(args: {
+  consumerId: string;
+  reason: FailureReason;
+  origin: FailureOrigin;
+  token: string;
+  now: Date;
+}): Transition {
   const { consumerId, origin, token, now } = args;
   return {
     name: 'fail',
@@ -189,7 +220,11 @@ export function failTransition(args: { consumerId: string; reason: FailureReason
       let expectation: JobChange['expect']['entries'][string];
       if (origin.kind === 'run') {
         if (entry.status !== 'RUNNING' || entry.claimToken !== origin.claimToken) {
-          return stop('STALE_CLAIM', `the run that failed no longer holds the entry (now ${entry.status}, attempt ${entry.attempts})`, entry.status);
+          return stop(
+            'STALE_CLAIM',
+            `the run that failed no longer holds the entry (now ${entry.status}, attempt ${entry.attempts})`,
+            entry.status,
+          );
         }
         expectation = { kind: 'held-by', claimToken: origin.claimToken };
       } else {
@@ -197,9 +232,17 @@ export function failTransition(args: { consumerId: string; reason: FailureReason
           return stop('CLAIM_HELD', 'a live run holds the entry and answers for the job', entry.status);
         }
         if (origin.evidenceRequired && entry.status === 'PENDING' && entry.attempts === 0) {
-          return stop('UNATTEMPTED', 'the failed batch shared its stream range with other batches and this entry shows no attempt of its own', entry.status);
+          return stop(
+            'UNATTEMPTED',
+            'the failed batch shared its stream range with other batches and this entry shows no attempt of its own',
+            entry.status,
+          );
         }
-        if (entry.lastError) reason = { code: reason.code, message: `${reason.message}; last error: ${entry.lastError.code}: ${entry.lastError.message}`.slice(0, 1000) };
+        if (entry.lastError)
+          reason = {
+            code: reason.code,
+            message: `${reason.message}; last error: ${entry.lastError.code}: ${entry.lastError.message}`.slice(0, 1000),
+          };
         expectation = { kind: 'not-live', now: now.getTime() };
       }
       const at = now.toISOString();
@@ -247,10 +290,18 @@ export function cancelTransition(args: { now: Date; by: Caller }): Transition {
           },
         ]),
       );
-      const expectations = Object.fromEntries(unfinished.map((consumerId) => [consumerId, { kind: 'status-in' as const, statuses: ['PENDING', 'RUNNING'] as const }]));
+      const expectations = Object.fromEntries(
+        unfinished.map((consumerId) => [consumerId, { kind: 'status-in' as const, statuses: ['PENDING', 'RUNNING'] as const }]),
+      );
       return {
         kind: 'write',
-        change: { expect: { notCancelled: true, entries: expectations }, entries, cancelledAt: at, cancelledBy: args.by.owner.principal, updatedAt: at },
+        change: {
+          expect: { notCancelled: true, entries: expectations },
+          entries,
+          cancelledAt: at,
+          cancelledBy: args.by.owner.principal,
+          updatedAt: at,
+        },
       };
     },
   };

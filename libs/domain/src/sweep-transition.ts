@@ -37,12 +37,23 @@ export function sweepVerdict(job: Job, entry: ConsumerEntry, now: number, policy
     if (now <= deliverableUntil) return { kind: 'postpone', until: deliverableUntil, expect };
     const window = `${Math.round(policy.pickupMs / 1000)}s`;
     return entry.attempts === 0
-      ? { kind: 'end', stall: 'NOT_STARTED', expect, reason: { code: 'NOT_STARTED', message: `No run of this consumer claimed the job within the event source's ${window} (is its mapping enabled?)` } }
+      ? {
+          kind: 'end',
+          stall: 'NOT_STARTED',
+          expect,
+          reason: {
+            code: 'NOT_STARTED',
+            message: `No run of this consumer claimed the job within the event source's ${window} (is its mapping enabled?)`,
+          },
+        }
       : {
           kind: 'end',
           stall: 'RETRY_NOT_DELIVERED',
           expect,
-          reason: { code: 'RETRY_NOT_DELIVERED', message: `Attempt ${entry.attempts} failed and no retry came within the event source's ${window}${lastErrorOf(entry)}` },
+          reason: {
+            code: 'RETRY_NOT_DELIVERED',
+            message: `Attempt ${entry.attempts} failed and no retry came within the event source's ${window}${lastErrorOf(entry)}`,
+          },
         };
   }
   const claimToken = entry.claimToken ?? '';
@@ -53,7 +64,10 @@ export function sweepVerdict(job: Job, entry: ConsumerEntry, now: number, policy
       kind: 'end',
       stall: 'RUN_ABANDONED',
       expect: { kind: 'held-by', claimToken, leaseExpiredBefore: now - policy.marginMs },
-      reason: { code: 'RUN_ABANDONED', message: `Attempt ${entry.attempts} stopped renewing its lease and no delivery took the job over${lastErrorOf(entry)}` },
+      reason: {
+        code: 'RUN_ABANDONED',
+        message: `Attempt ${entry.attempts} stopped renewing its lease and no delivery took the job over${lastErrorOf(entry)}`,
+      },
     };
   }
   // RUNNING without a lease: the run handed its failure over to the error handler.
@@ -64,7 +78,10 @@ export function sweepVerdict(job: Job, entry: ConsumerEntry, now: number, policy
     kind: 'end',
     stall: 'FAILURE_NOT_RECORDED',
     expect: { kind: 'held-by', claimToken, leaseExpiredBefore: now },
-    reason: { code: handedOver.code, message: `${handedOver.message} (recorded by the sweeper: the error handler had not recorded it)`.slice(0, 1000) },
+    reason: {
+      code: handedOver.code,
+      message: `${handedOver.message} (recorded by the sweeper: the error handler had not recorded it)`.slice(0, 1000),
+    },
   };
 }
 
@@ -77,7 +94,12 @@ function lastErrorOf(entry: ConsumerEntry): string {
  * the stale deadline dropped, each conditional on the entry being as judged. The verdict it last
  * planned is kept, so the caller knows what was written.
  */
-export function sweepTransition(args: { consumerId: string; now: Date; policy: DeadlinePolicy; token: string }): Transition & { readonly verdict: SweepVerdict | undefined } {
+export function sweepTransition(args: {
+  consumerId: string;
+  now: Date;
+  policy: DeadlinePolicy;
+  token: string;
+}): Transition & { readonly verdict: SweepVerdict | undefined } {
   const { consumerId, now, policy, token } = args;
   let verdict: SweepVerdict | undefined;
   return {
@@ -88,10 +110,12 @@ export function sweepTransition(args: { consumerId: string; now: Date; policy: D
     plan(job) {
       const entry = entryOf(job, consumerId);
       // Our own ending, whose answer was lost: the verdict planned before it stands.
-      if (!isDecision(entry) && entry.status === 'FAILED' && entry.finishedBy === token) return { kind: 'already-applied', job: job as Job };
+      if (!isDecision(entry) && entry.status === 'FAILED' && entry.finishedBy === token)
+        return { kind: 'already-applied', job: job as Job };
       verdict = undefined;
       if (isDecision(entry)) return entry;
-      if (entry.deadline === undefined || entry.deadline > now.getTime()) return stop('NOT_DUE', 'the entry is not overdue (any more)', entry.status);
+      if (entry.deadline === undefined || entry.deadline > now.getTime())
+        return stop('NOT_DUE', 'the entry is not overdue (any more)', entry.status);
       verdict = sweepVerdict(job as Job, entry, now.getTime(), policy);
       const at = now.toISOString();
       const expect = { entries: { [consumerId]: verdict.expect } };
@@ -106,7 +130,10 @@ export function sweepTransition(args: { consumerId: string; now: Date; policy: D
             change: {
               expect,
               entries: {
-                [consumerId]: { set: { status: 'FAILED', error: verdict.reason, finishedAt: at, finishedBy: token, updatedAt: at }, remove: ['claimToken', 'leaseExpiresAt', 'deadline'] },
+                [consumerId]: {
+                  set: { status: 'FAILED', error: verdict.reason, finishedAt: at, finishedBy: token, updatedAt: at },
+                  remove: ['claimToken', 'leaseExpiresAt', 'deadline'],
+                },
               },
               updatedAt: at,
             },

@@ -2,7 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { defineJobType } from '@async-jobs/domain';
 import { jobCatalog, jobTypeOwners } from './job-catalog';
 
-const resize = defineJobType({ name: 'resize-image', description: 'x', inputSchema: Type.Object({}), maxAttempts: 1, runLimit: { seconds: 60, onTimeout: 'retry' }, run: async () => null });
+const resize = defineJobType({
+  name: 'resize-image',
+  description: 'x',
+  inputSchema: Type.Object({}),
+  maxAttempts: 1,
+  runLimit: { seconds: 60, onTimeout: 'retry' },
+  run: async () => null,
+});
 
 describe('jobCatalog', () => {
   it('serves the built-in types and every team library listed in teams.ts', () => {

@@ -6,7 +6,10 @@ import * as teams from './teams';
  * apps, the local runtime and infra all take their registry from here, so the API model, the
  * OpenAPI document and the processors always agree.
  */
-export function jobCatalog(options: BuiltInJobTypeOptions, teamTypes: Record<string, readonly JobType[]> = teams as Record<string, readonly JobType[]>): JobTypeRegistry {
+export function jobCatalog(
+  options: BuiltInJobTypeOptions,
+  teamTypes: Record<string, readonly JobType[]> = teams as Record<string, readonly JobType[]>,
+): JobTypeRegistry {
   const registry = builtInJobTypes(options);
   for (const [team, types] of Object.entries(teamTypes)) {
     for (const type of types) {
@@ -21,6 +24,8 @@ export function jobCatalog(options: BuiltInJobTypeOptions, teamTypes: Record<str
 }
 
 /** Which team owns each job type (built-in types belong to the platform). */
-export function jobTypeOwners(teamTypes: Record<string, readonly JobType[]> = teams as Record<string, readonly JobType[]>): Record<string, string> {
+export function jobTypeOwners(
+  teamTypes: Record<string, readonly JobType[]> = teams as Record<string, readonly JobType[]>,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(teamTypes).flatMap(([team, types]) => types.map((type) => [type.name, team])));
 }

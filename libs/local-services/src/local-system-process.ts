@@ -60,7 +60,18 @@ export class RunningLocalSystem {
     this.stdout = '';
     this.child = spawn(
       process.execPath,
-      [MAIN, '--port', String(this.ports.api), '--dynamodb-port', String(this.ports.dynamodb), '--moto-port', String(this.ports.moto), '--state-file', this.stateFile, ...flags],
+      [
+        MAIN,
+        '--port',
+        String(this.ports.api),
+        '--dynamodb-port',
+        String(this.ports.dynamodb),
+        '--moto-port',
+        String(this.ports.moto),
+        '--state-file',
+        this.stateFile,
+        ...flags,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stdout?.setEncoding('utf8');
@@ -105,8 +116,17 @@ export class RunningLocalSystem {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers assert on the JSON they expect
-  async request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const response = await fetch(`${this.apiUrl}${path}`, { method, body, headers: body ? { 'content-type': 'application/json', ...headers } : headers });
+  async request(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/json', ...headers } : headers,
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   }
@@ -137,7 +157,11 @@ export class RunningLocalSystem {
   /** `npm run replay -- --from … --to …` against this system. */
   replay(from: Date, to: Date): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [REPLAY, '--from', from.toISOString(), '--to', to.toISOString(), '--state-file', this.stateFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [REPLAY, '--from', from.toISOString(), '--to', to.toISOString(), '--state-file', this.stateFile],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -149,7 +173,11 @@ export class RunningLocalSystem {
    * The log lines matching `matches`, once at least `atLeast` of them are printed. A function logs after its write
    * lands, and its output reaches this process a moment later, so a line may trail the state it reports.
    */
-  async waitForLines(matches: (line: Record<string, unknown>) => boolean, atLeast: number, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+  async waitForLines(
+    matches: (line: Record<string, unknown>) => boolean,
+    atLeast: number,
+    timeoutMs = 10_000,
+  ): Promise<Record<string, unknown>[]> {
     const found = () => this.logLines().filter(matches);
     await waitUntil(`${atLeast} matching log lines are printed`, () => found().length >= atLeast, timeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}; found ${JSON.stringify(found())}`);
@@ -171,7 +199,8 @@ export class RunningLocalSystem {
 export const METRICS_CAPTURE_FILE = 'ASYNC_JOBS_METRICS_CAPTURE_FILE';
 
 /** Matches a function's log line about one job: `system.waitForLines(jobLine(jobId, 'job succeeded'), 2)`. */
-export const jobLine = (jobId: string, message: string) => (line: Record<string, unknown>) => line['jobId'] === jobId && line['message'] === message;
+export const jobLine = (jobId: string, message: string) => (line: Record<string, unknown>) =>
+  line['jobId'] === jobId && line['message'] === message;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

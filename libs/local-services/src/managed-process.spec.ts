@@ -13,7 +13,10 @@ function isRunning(pid: number): boolean {
 /** Gone, or a zombie waiting to be reaped: either way no longer running. */
 function ended(pid: number): boolean {
   try {
-    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim().startsWith('Z');
+    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim()
+      .startsWith('Z');
   } catch {
     return true;
   }

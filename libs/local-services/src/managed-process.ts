@@ -28,7 +28,12 @@ export class ManagedProcess {
   }
 
   /** `owner`: the process whose death ends this one; this process unless a test stands in another. */
-  static start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; owner?: number } = {}): ManagedProcess {
+  static start(
+    name: string,
+    command: string,
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv; owner?: number } = {},
+  ): ManagedProcess {
     // Its own process group, so that stopping it also stops anything it started; and a watchdog in
     // that group ends it when this process dies without a chance to clean up (SIGKILL, a crash).
     const child = spawn('sh', ['-c', WATCHDOG, name, command, ...args], {

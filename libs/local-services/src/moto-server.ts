@@ -11,5 +11,12 @@ export async function startMotoServer(options: { port?: number } = {}): Promise<
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   // moto keeps everything in memory: a restart starts empty, and its user must create its resources again.
-  return launchService({ name: 'moto_server', command: 'moto_server', args: ['-H', '127.0.0.1', '-p', String(port)], port, endpoint, isReady: () => answersHttp(`${endpoint}/moto-api/`) });
+  return launchService({
+    name: 'moto_server',
+    command: 'moto_server',
+    args: ['-H', '127.0.0.1', '-p', String(port)],
+    port,
+    endpoint,
+    isReady: () => answersHttp(`${endpoint}/moto-api/`),
+  });
 }

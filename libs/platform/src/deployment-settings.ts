@@ -57,7 +57,12 @@ export interface DeploymentSettings {
   /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
   errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   /** The processor's timeout is derived from the job catalog (`streamProcessorTimeoutSeconds`), not set. */
-  functions: { jobsApi: FunctionSettings; streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>; errorHandler: FunctionSettings; jobSweeper: FunctionSettings };
+  functions: {
+    jobsApi: FunctionSettings;
+    streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>;
+    errorHandler: FunctionSettings;
+    jobSweeper: FunctionSettings;
+  };
   api: {
     throttlingRateLimit: number;
     throttlingBurstLimit: number;
@@ -104,7 +109,13 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   region: 'eu-west-1',
   consumers: ['a', 'b'],
   logLevel: 'info',
-  jobs: { retentionDays: 30, sleepMaxSeconds: SLEEP_MAX_SECONDS, maxBodyBytes: 16 * 1024, leaseSeconds: LEASE_SECONDS, outagePatienceSeconds: 60 },
+  jobs: {
+    retentionDays: 30,
+    sleepMaxSeconds: SLEEP_MAX_SECONDS,
+    maxBodyBytes: 16 * 1024,
+    leaseSeconds: LEASE_SECONDS,
+    outagePatienceSeconds: 60,
+  },
   stream: {
     batchSize: 10,
     maximumBatchingWindowSeconds: 1,
@@ -130,7 +141,14 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   },
   logRetentionDays: 30,
   archiveRetentionDays: 90,
-  alarms: { iteratorAgeMs: 60_000, apiLatencyP99Ms: 1000, evaluationPeriods: 3, recordsRetriedPerMinute: 5, perJobType: [], notify: { email: [], https: [] } },
+  alarms: {
+    iteratorAgeMs: 60_000,
+    apiLatencyP99Ms: 1000,
+    evaluationPeriods: 3,
+    recordsRetriedPerMinute: 5,
+    perJobType: [],
+    notify: { email: [], https: [] },
+  },
   deletionProtection: false,
 };
 
@@ -143,7 +161,13 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     logLevel: 'info',
     jobs: { ...base.jobs, leaseSeconds: 6, outagePatienceSeconds: 30 },
     // A minute's record age and seconds of slack: a job nothing will finish ends within about 70 s.
-    stream: { ...base.stream, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 2, parallelizationFactor: 1, maximumRecordAgeSeconds: 60 },
+    stream: {
+      ...base.stream,
+      maximumBatchingWindowSeconds: 0,
+      maximumRetryAttempts: 2,
+      parallelizationFactor: 1,
+      maximumRecordAgeSeconds: 60,
+    },
     sweeper: { intervalSeconds: 2, marginSeconds: 10, handOverGraceSeconds: 20 },
   },
   dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },
@@ -187,11 +211,21 @@ export function invokeRoleName(environment: string, group: string): string {
  * session of that role an operator.
  * @throws Error naming an `access.operators` entry that is not an IAM user or role ARN.
  */
-export function operatorPrincipals(settings: Pick<DeploymentSettings, 'environment' | 'access'>, accountId: string, partition = 'aws'): string[] {
+export function operatorPrincipals(
+  settings: Pick<DeploymentSettings, 'environment' | 'access'>,
+  accountId: string,
+  partition = 'aws',
+): string[] {
   const bad = settings.access.operators.find((arn) => !/^arn:[\w-]+:iam::\d{12}:(user|role)\/\S+$/.test(arn));
-  if (bad) throw new Error(`access.operators of ${settings.environment}: "${bad}" is not the ARN of an IAM user or role (role sessions stand for their whole role)`);
+  if (bad)
+    throw new Error(
+      `access.operators of ${settings.environment}: "${bad}" is not the ARN of an IAM user or role (role sessions stand for their whole role)`,
+    );
   const groups = Object.entries(settings.access.groups).filter(([, group]) => group.operator);
-  return [...groups.map(([group]) => `arn:${partition}:iam::${accountId}:role/${invokeRoleName(settings.environment, group)}`), ...settings.access.operators];
+  return [
+    ...groups.map(([group]) => `arn:${partition}:iam::${accountId}:role/${invokeRoleName(settings.environment, group)}`),
+    ...settings.access.operators,
+  ];
 }
 
 /** The names of an environment's resources, from the one naming function. */

@@ -7,7 +7,9 @@ describe('matchesFilterPattern', () => {
   it('lets new jobs through and keeps everything else out', () => {
     expect(matchesFilterPattern(record('INSERT', { id: { S: 'j' }, type: { S: 'sleep' } }), NEW_JOBS_FILTER_PATTERN)).toBe(true);
     expect(matchesFilterPattern(record('MODIFY', { id: { S: 'j' }, type: { S: 'sleep' } }), NEW_JOBS_FILTER_PATTERN)).toBe(false);
-    expect(matchesFilterPattern(record('INSERT', { id: { S: 'idempotency#abc' }, jobId: { S: 'j' } }), NEW_JOBS_FILTER_PATTERN)).toBe(false);
+    expect(matchesFilterPattern(record('INSERT', { id: { S: 'idempotency#abc' }, jobId: { S: 'j' } }), NEW_JOBS_FILTER_PATTERN)).toBe(
+      false,
+    );
     expect(matchesFilterPattern({ eventName: 'INSERT' }, NEW_JOBS_FILTER_PATTERN)).toBe(false);
   });
 

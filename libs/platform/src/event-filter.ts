@@ -9,7 +9,8 @@ export function matchesFilterPattern(event: unknown, pattern: Pattern): boolean 
     const value = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(expected)) return value !== undefined && matchesFilterPattern(value, expected as Pattern);
     return expected.some((rule) => {
-      if (typeof rule === 'object' && rule !== null && 'exists' in rule) return (value !== undefined) === (rule as { exists: boolean }).exists;
+      if (typeof rule === 'object' && rule !== null && 'exists' in rule)
+        return (value !== undefined) === (rule as { exists: boolean }).exists;
       return value === rule;
     });
   });

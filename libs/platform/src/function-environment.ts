@@ -24,7 +24,10 @@ export function deadlinePolicyFrom(settings: EnvironmentSettings): { pickupMs: n
  * The environment variables of each function, from the deployment settings: infra sets exactly
  * these on the Lambdas, and the local runtime on its workers.
  */
-export function jobsApiEnvironment(settings: DeploymentSettings, access: { accountId: string; partition?: string; callerIdentity: 'iam' | 'anonymous' }): Record<string, string> {
+export function jobsApiEnvironment(
+  settings: DeploymentSettings,
+  access: { accountId: string; partition?: string; callerIdentity: 'iam' | 'anonymous' },
+): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
     CALLER_IDENTITY: access.callerIdentity,
@@ -39,7 +42,11 @@ export function jobsApiEnvironment(settings: DeploymentSettings, access: { accou
   };
 }
 
-export function streamProcessorEnvironment(settings: DeploymentSettings, consumerId: string, errorTopicArn: string): Record<string, string> {
+export function streamProcessorEnvironment(
+  settings: DeploymentSettings,
+  consumerId: string,
+  errorTopicArn: string,
+): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,

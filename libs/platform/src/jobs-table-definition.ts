@@ -73,7 +73,13 @@ export function jobsTableDefinition(tableName: string, consumers: readonly strin
     GlobalSecondaryIndexes: [
       keysOnly(JOBS_BY_TYPE_INDEX.name, JOBS_BY_TYPE_INDEX.partitionKey, JOBS_BY_TYPE_INDEX.sortKey),
       keysOnly(JOBS_BY_OWNER_INDEX.name, JOBS_BY_OWNER_INDEX.partitionKey, JOBS_BY_OWNER_INDEX.sortKey),
-      ...consumers.map((consumerId) => keysOnly(UNFINISHED_ENTRIES_INDEX.name(consumerId), UNFINISHED_ENTRIES_INDEX.partitionKey, UNFINISHED_ENTRIES_INDEX.sortKey(consumerId))),
+      ...consumers.map((consumerId) =>
+        keysOnly(
+          UNFINISHED_ENTRIES_INDEX.name(consumerId),
+          UNFINISHED_ENTRIES_INDEX.partitionKey,
+          UNFINISHED_ENTRIES_INDEX.sortKey(consumerId),
+        ),
+      ),
     ],
     BillingMode: 'PAY_PER_REQUEST',
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },

@@ -17,7 +17,14 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ service: 'jobs-api', destination });
     logger.child({ requestId: 'r-1', jobId: 'j-1' }).info({ from: 'PENDING', to: 'RUNNING' }, 'job claimed');
-    expect(lines[0]).toMatchObject({ level: 'info', service: 'jobs-api', requestId: 'r-1', jobId: 'j-1', message: 'job claimed', from: 'PENDING' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'jobs-api',
+      requestId: 'r-1',
+      jobId: 'j-1',
+      message: 'job claimed',
+      from: 'PENDING',
+    });
     expect(typeof lines[0].time).toBe('string');
   });
 

@@ -22,16 +22,52 @@ const perConsumer = [['consumer'], []] as const;
  * so that an alarm can only watch a series some code path emits.
  */
 export const METRIC_CATALOG = {
-  JobsSucceeded: { unit: 'Count', dimensionSets: [['consumer', 'jobType'], ...perConsumer], description: 'A consumer finished a job successfully' },
-  JobsFailed: { unit: 'Count', dimensionSets: [['consumer', 'jobType'], ...perConsumer], description: 'A run failed for good and was sent to the error topic' },
-  JobsRetry: { unit: 'Count', dimensionSets: [['consumer', 'jobType'], ...perConsumer], description: 'A run failed and was handed back for another attempt' },
-  JobsSkipped: { unit: 'Count', dimensionSets: [['consumer', 'jobType'], ...perConsumer], description: 'A delivery had nothing to do (duplicate, cancelled, taken over)' },
-  RecordsUnreadable: { unit: 'Count', dimensionSets: perConsumer, description: 'A stream record that is no job this code can read was skipped' },
-  RecordsRetried: { unit: 'Count', dimensionSets: perConsumer, description: 'A stream record failed (store or network) and goes back to the event source' },
+  JobsSucceeded: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'jobType'], ...perConsumer],
+    description: 'A consumer finished a job successfully',
+  },
+  JobsFailed: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'jobType'], ...perConsumer],
+    description: 'A run failed for good and was sent to the error topic',
+  },
+  JobsRetry: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'jobType'], ...perConsumer],
+    description: 'A run failed and was handed back for another attempt',
+  },
+  JobsSkipped: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'jobType'], ...perConsumer],
+    description: 'A delivery had nothing to do (duplicate, cancelled, taken over)',
+  },
+  RecordsUnreadable: {
+    unit: 'Count',
+    dimensionSets: perConsumer,
+    description: 'A stream record that is no job this code can read was skipped',
+  },
+  RecordsRetried: {
+    unit: 'Count',
+    dimensionSets: perConsumer,
+    description: 'A stream record failed (store or network) and goes back to the event source',
+  },
   FailuresRecorded: { unit: 'Count', dimensionSets: perConsumer, description: 'The error handler recorded a FAILED entry' },
-  FailuresArchived: { unit: 'Count', dimensionSets: perConsumer, description: 'The error handler could not record a failure; it is in the archive for replay' },
-  FailureMessagesUnrecognised: { unit: 'Count', dimensionSets: [[]], description: 'The error handler received a message it does not understand' },
-  EntriesStalled: { unit: 'Count', dimensionSets: [['consumer', 'code'], ...perConsumer], description: 'The sweeper ended an entry that nothing else would finish' },
+  FailuresArchived: {
+    unit: 'Count',
+    dimensionSets: perConsumer,
+    description: 'The error handler could not record a failure; it is in the archive for replay',
+  },
+  FailureMessagesUnrecognised: {
+    unit: 'Count',
+    dimensionSets: [[]],
+    description: 'The error handler received a message it does not understand',
+  },
+  EntriesStalled: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'code'], ...perConsumer],
+    description: 'The sweeper ended an entry that nothing else would finish',
+  },
   ApiErrors: { unit: 'Count', dimensionSets: [['route'], []], description: 'The jobs API answered a request with a server error' },
 } as const satisfies Record<string, MetricDefinition>;
 

@@ -9,13 +9,23 @@ function captured() {
 describe('Metrics', () => {
   it('writes one EMF line that publishes the metric under every dimension set of the catalog', () => {
     const { lines, destination } = captured();
-    new Metrics({ service: 'stream-processor', destination, now: () => 1_767_225_600_000 }).emit('JobsFailed', { consumer: 'a', jobType: 'sleep' }, { requestId: 'r-1', jobId: 'j-1' });
+    new Metrics({ service: 'stream-processor', destination, now: () => 1_767_225_600_000 }).emit(
+      'JobsFailed',
+      { consumer: 'a', jobType: 'sleep' },
+      { requestId: 'r-1', jobId: 'j-1' },
+    );
 
     expect(lines).toEqual([
       {
         _aws: {
           Timestamp: 1_767_225_600_000,
-          CloudWatchMetrics: [{ Namespace: 'AsyncJobs', Dimensions: [['consumer', 'jobType'], ['consumer'], []], Metrics: [{ Name: 'JobsFailed', Unit: 'Count' }] }],
+          CloudWatchMetrics: [
+            {
+              Namespace: 'AsyncJobs',
+              Dimensions: [['consumer', 'jobType'], ['consumer'], []],
+              Metrics: [{ Name: 'JobsFailed', Unit: 'Count' }],
+            },
+          ],
         },
         consumer: 'a',
         jobType: 'sleep',

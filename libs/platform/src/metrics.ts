@@ -37,7 +37,9 @@ export class Metrics {
     const line = {
       _aws: {
         Timestamp: this.now(),
-        CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: definition.dimensionSets, Metrics: [{ Name: name, Unit: definition.unit }] }],
+        CloudWatchMetrics: [
+          { Namespace: METRICS_NAMESPACE, Dimensions: definition.dimensionSets, Metrics: [{ Name: name, Unit: definition.unit }] },
+        ],
       },
       ...(dimensions as Record<string, string>),
       [name]: value,

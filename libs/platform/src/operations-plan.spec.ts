@@ -9,17 +9,23 @@ describe('the operations plan', () => {
     expect(() => productSeries('JobsFailed', { jobType: 'sleep' })).toThrow(/catalog publishes \[consumer,jobType\], \[consumer\], \[\]/);
   });
 
-  it.each(ENVIRONMENTS)('%s: reads only catalogued series of our namespace, and alarms on one datapoint for every count of something gone wrong', (environment) => {
-    const plan = operationsPlan(deploymentSettings(environment));
-    const ours = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter((s) => s.namespace === METRICS_NAMESPACE);
-    expect(ours.length).toBeGreaterThan(10);
-    for (const series of ours) {
-      const sets = METRIC_CATALOG[series.metricName as keyof typeof METRIC_CATALOG].dimensionSets.map((set) => [...set].sort().join());
-      expect(sets).toContain(Object.keys(series.dimensions).sort().join());
-    }
-    for (const alarm of plan.alarms.filter((a) => a.series.stat === 'Sum')) expect([alarm.id, alarm.evaluationPeriods, alarm.datapointsToAlarm]).toEqual([alarm.id, 1, 1]);
-    expect(new Set(plan.alarms.map((a) => a.id)).size).toBe(plan.alarms.length);
-  });
+  it.each(ENVIRONMENTS)(
+    '%s: reads only catalogued series of our namespace, and alarms on one datapoint for every count of something gone wrong',
+    (environment) => {
+      const plan = operationsPlan(deploymentSettings(environment));
+      const ours = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter(
+        (s) => s.namespace === METRICS_NAMESPACE,
+      );
+      expect(ours.length).toBeGreaterThan(10);
+      for (const series of ours) {
+        const sets = METRIC_CATALOG[series.metricName as keyof typeof METRIC_CATALOG].dimensionSets.map((set) => [...set].sort().join());
+        expect(sets).toContain(Object.keys(series.dimensions).sort().join());
+      }
+      for (const alarm of plan.alarms.filter((a) => a.series.stat === 'Sum'))
+        expect([alarm.id, alarm.evaluationPeriods, alarm.datapointsToAlarm]).toEqual([alarm.id, 1, 1]);
+      expect(new Set(plan.alarms.map((a) => a.id)).size).toBe(plan.alarms.length);
+    },
+  );
 
   it('alarms per job type and consumer for the types a team asked for', () => {
     const settings = deploymentSettings('dev');

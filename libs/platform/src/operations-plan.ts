@@ -42,12 +42,19 @@ export function productSeries(metricName: MetricName, dimensions: Record<string,
   const wanted = Object.keys(dimensions).sort().join(',');
   const published = METRIC_CATALOG[metricName].dimensionSets.map((set) => [...set].sort().join(','));
   if (!published.includes(wanted)) {
-    throw new Error(`${metricName} is not published with the dimensions [${wanted}]; the catalog publishes ${published.map((p) => `[${p}]`).join(', ')}`);
+    throw new Error(
+      `${metricName} is not published with the dimensions [${wanted}]; the catalog publishes ${published.map((p) => `[${p}]`).join(', ')}`,
+    );
   }
   return { namespace: METRICS_NAMESPACE, metricName, dimensions, stat };
 }
 
-const aws = (namespace: string, metricName: string, dimensions: Record<string, string>, stat = 'Sum'): SeriesPlan => ({ namespace, metricName, dimensions, stat });
+const aws = (namespace: string, metricName: string, dimensions: Record<string, string>, stat = 'Sum'): SeriesPlan => ({
+  namespace,
+  metricName,
+  dimensions,
+  stat,
+});
 
 /**
  * What an operator is told and shown, as data: every alarm and dashboard widget of an environment.
@@ -88,11 +95,24 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
 
   const alarms: AlarmPlan[] = [
     ...functions.flatMap((functionName) => [
-      onAnyCount(`${short(functionName)}-errors`, aws('AWS/Lambda', 'Errors', { FunctionName: functionName }), `${functionName} invocations fail: read its log group /aws/lambda/${functionName}`),
-      onAnyCount(`${short(functionName)}-throttles`, aws('AWS/Lambda', 'Throttles', { FunctionName: functionName }), `${functionName} is throttled: raise the account's concurrency or the function's reserved concurrency`),
+      onAnyCount(
+        `${short(functionName)}-errors`,
+        aws('AWS/Lambda', 'Errors', { FunctionName: functionName }),
+        `${functionName} invocations fail: read its log group /aws/lambda/${functionName}`,
+      ),
+      onAnyCount(
+        `${short(functionName)}-throttles`,
+        aws('AWS/Lambda', 'Throttles', { FunctionName: functionName }),
+        `${functionName} is throttled: raise the account's concurrency or the function's reserved concurrency`,
+      ),
     ]),
     ...processors.flatMap(({ consumerId, functionName }) => [
-      whileHigh(`consumer-${consumerId}-iterator-age`, aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum'), settings.alarms.iteratorAgeMs, `Consumer ${consumerId} falls behind the jobs stream: check its errors and throttles`),
+      whileHigh(
+        `consumer-${consumerId}-iterator-age`,
+        aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum'),
+        settings.alarms.iteratorAgeMs,
+        `Consumer ${consumerId} falls behind the jobs stream: check its errors and throttles`,
+      ),
       onAnyCount(
         `consumer-${consumerId}-destination-failures`,
         aws('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: functionName }),
@@ -104,40 +124,99 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
       aws('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: names.errorHandlerFunction }),
       'The error handler could not put a failed invocation on the failed-events bus: that failure is lost to replay; the sweeper ends its job',
     ),
-    onAnyCount('error-handler-events-dropped', aws('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: names.errorHandlerFunction }), 'Lambda dropped events for the error handler: check its async settings and destination'),
-    onAnyCount('error-topic-delivery-failures', aws('AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: names.errorTopic }), 'The error topic could not deliver to the error handler: check the subscription and the function'),
-    onAnyCount('table-read-throttles', aws('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: names.table }), 'The jobs table throttles reads: the API answers 503 and processors wait; check the table and its indexes'),
-    onAnyCount('table-write-throttles', aws('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: names.table }), 'The jobs table throttles writes: the API answers 503 and processors wait; check the table and its indexes'),
-    onAnyCount('failures-archived', productSeries('FailuresArchived'), 'The error handler could not record failures: they are in the archive; fix the cause, then replay'),
-    onAnyCount('entries-stalled', productSeries('EntriesStalled'), 'The sweeper ended job entries that nothing else would finish: look for a disabled mapping, lost failures, or crashes (the code dimension says which)'),
-    onAnyCount('records-unreadable', productSeries('RecordsUnreadable'), 'A processor skipped stream records it cannot read: a writer other than jobs-api is writing to the table'),
-    onAnyCount('failure-messages-unrecognised', productSeries('FailureMessagesUnrecognised'), 'The error handler got messages it does not understand: they are retried, then archived'),
+    onAnyCount(
+      'error-handler-events-dropped',
+      aws('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: names.errorHandlerFunction }),
+      'Lambda dropped events for the error handler: check its async settings and destination',
+    ),
+    onAnyCount(
+      'error-topic-delivery-failures',
+      aws('AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: names.errorTopic }),
+      'The error topic could not deliver to the error handler: check the subscription and the function',
+    ),
+    onAnyCount(
+      'table-read-throttles',
+      aws('AWS/DynamoDB', 'ReadThrottleEvents', { TableName: names.table }),
+      'The jobs table throttles reads: the API answers 503 and processors wait; check the table and its indexes',
+    ),
+    onAnyCount(
+      'table-write-throttles',
+      aws('AWS/DynamoDB', 'WriteThrottleEvents', { TableName: names.table }),
+      'The jobs table throttles writes: the API answers 503 and processors wait; check the table and its indexes',
+    ),
+    onAnyCount(
+      'failures-archived',
+      productSeries('FailuresArchived'),
+      'The error handler could not record failures: they are in the archive; fix the cause, then replay',
+    ),
+    onAnyCount(
+      'entries-stalled',
+      productSeries('EntriesStalled'),
+      'The sweeper ended job entries that nothing else would finish: look for a disabled mapping, lost failures, or crashes (the code dimension says which)',
+    ),
+    onAnyCount(
+      'records-unreadable',
+      productSeries('RecordsUnreadable'),
+      'A processor skipped stream records it cannot read: a writer other than jobs-api is writing to the table',
+    ),
+    onAnyCount(
+      'failure-messages-unrecognised',
+      productSeries('FailureMessagesUnrecognised'),
+      'The error handler got messages it does not understand: they are retried, then archived',
+    ),
     onAnyCount(
       'records-retried',
       productSeries('RecordsRetried'),
       'Processors hand records back to the event source (the store or the topic is unreachable beyond their patience)',
       settings.alarms.recordsRetriedPerMinute,
     ),
-    onAnyCount('api-5xx', aws('AWS/ApiGateway', '5XXError', api), 'The jobs API answers with server errors: read the jobs-api logs and the table throttling'),
+    onAnyCount(
+      'api-5xx',
+      aws('AWS/ApiGateway', '5XXError', api),
+      'The jobs API answers with server errors: read the jobs-api logs and the table throttling',
+    ),
     whileHigh('api-latency-p99', aws('AWS/ApiGateway', 'Latency', api, 'p99'), settings.alarms.apiLatencyP99Ms, 'The jobs API is slow'),
     ...settings.alarms.perJobType.flatMap((jobType) =>
       processors.map(({ consumerId }) =>
-        onAnyCount(`${jobType}-failed-on-${consumerId}`, productSeries('JobsFailed', { consumer: consumerId, jobType }), `Jobs of type ${jobType} fail on consumer ${consumerId}`),
+        onAnyCount(
+          `${jobType}-failed-on-${consumerId}`,
+          productSeries('JobsFailed', { consumer: consumerId, jobType }),
+          `Jobs of type ${jobType} fail on consumer ${consumerId}`,
+        ),
       ),
     ),
   ];
 
-  const outcomes: MetricName[] = ['JobsSucceeded', 'JobsFailed', 'JobsRetry', 'JobsSkipped', 'FailuresRecorded', 'FailuresArchived', 'EntriesStalled'];
+  const outcomes: MetricName[] = [
+    'JobsSucceeded',
+    'JobsFailed',
+    'JobsRetry',
+    'JobsSkipped',
+    'FailuresRecorded',
+    'FailuresArchived',
+    'EntriesStalled',
+  ];
   const widgets: WidgetPlan[] = [
     { title: 'API requests and errors', series: ['Count', '4XXError', '5XXError'].map((metric) => aws('AWS/ApiGateway', metric, api)) },
     { title: 'Job outcomes (all consumers)', series: outcomes.map((metric) => ({ ...productSeries(metric), label: metric })) },
     {
       title: 'Outcomes per consumer',
-      series: processors.flatMap(({ consumerId }) => (['JobsSucceeded', 'JobsFailed'] as const).map((metric) => ({ ...productSeries(metric, { consumer: consumerId }), label: `${metric} ${consumerId}` }))),
+      series: processors.flatMap(({ consumerId }) =>
+        (['JobsSucceeded', 'JobsFailed'] as const).map((metric) => ({
+          ...productSeries(metric, { consumer: consumerId }),
+          label: `${metric} ${consumerId}`,
+        })),
+      ),
     },
-    { title: 'Stream iterator age', series: processors.map(({ functionName }) => aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum')) },
+    {
+      title: 'Stream iterator age',
+      series: processors.map(({ functionName }) => aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum')),
+    },
     { title: 'Function errors', series: functions.map((functionName) => aws('AWS/Lambda', 'Errors', { FunctionName: functionName })) },
-    { title: 'Table throttles', series: ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metric) => aws('AWS/DynamoDB', metric, { TableName: names.table })) },
+    {
+      title: 'Table throttles',
+      series: ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metric) => aws('AWS/DynamoDB', metric, { TableName: names.table })),
+    },
   ];
   return { alarms, widgets };
 }

@@ -13,9 +13,13 @@ describe('resource names', () => {
 
   it('finds the consumer from a qualified function ARN, a bare ARN or a name', () => {
     const consumers = ['a', 'b'];
-    expect(consumerOfFunction('dev', consumers, 'arn:aws:lambda:eu-west-1:123456789012:function:async-jobs-dev-processor-b:live')).toBe('b');
+    expect(consumerOfFunction('dev', consumers, 'arn:aws:lambda:eu-west-1:123456789012:function:async-jobs-dev-processor-b:live')).toBe(
+      'b',
+    );
     expect(consumerOfFunction('dev', consumers, 'arn:aws:lambda:eu-west-1:123456789012:function:async-jobs-dev-processor-a')).toBe('a');
     expect(consumerOfFunction('dev', consumers, 'async-jobs-dev-processor-a')).toBe('a');
-    expect(consumerOfFunction('dev', consumers, 'arn:aws:lambda:eu-west-1:123456789012:function:async-jobs-prod-processor-a')).toBeUndefined();
+    expect(
+      consumerOfFunction('dev', consumers, 'arn:aws:lambda:eu-west-1:123456789012:function:async-jobs-prod-processor-a'),
+    ).toBeUndefined();
   });
 });

@@ -13,7 +13,10 @@ const ANSWER_MARGIN_SECONDS = 30;
  * the result or publish the failure), plus a margin to answer the event source.
  * @throws ConfigurationError naming the job type when that exceeds Lambda's 900 s.
  */
-export function streamProcessorTimeoutSeconds(jobs: Pick<DeploymentSettings['jobs'], 'leaseSeconds' | 'outagePatienceSeconds'>, longest: { jobType: string; seconds: number }): number {
+export function streamProcessorTimeoutSeconds(
+  jobs: Pick<DeploymentSettings['jobs'], 'leaseSeconds' | 'outagePatienceSeconds'>,
+  longest: { jobType: string; seconds: number },
+): number {
   const around = jobs.leaseSeconds + 2 * jobs.outagePatienceSeconds + ANSWER_MARGIN_SECONDS;
   const timeout = longest.seconds + around;
   if (timeout > LAMBDA_MAX_TIMEOUT_SECONDS) {

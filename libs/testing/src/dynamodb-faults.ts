@@ -59,14 +59,20 @@ export function dynamoDbClientWithFaults(faultFor: (call: DynamoDbCall) => Dynam
           throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError', $metadata: {} });
         }
         case 'throttle':
-          throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', $metadata: metadata });
+          throw new ProvisionedThroughputExceededException({
+            message: 'The level of configured provisioned throughput for the table was exceeded',
+            $metadata: metadata,
+          });
         case 'transaction-in-progress':
           throw new TransactionInProgressException({ message: 'Transaction is ongoing for the idempotency token', $metadata: metadata });
         case 'transaction-throttled':
           throw new TransactionCanceledException({
             message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError, ThrottlingError]',
             $metadata: metadata,
-            CancellationReasons: (input['TransactItems'] as unknown[]).map(() => ({ Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes.' })),
+            CancellationReasons: (input['TransactItems'] as unknown[]).map(() => ({
+              Code: 'ThrottlingError',
+              Message: 'Throughput exceeds the current capacity for one or more global secondary indexes.',
+            })),
           });
         case 'unprocessed-keys': {
           // The request is already serialized at this step, so the table answers every key; the
@@ -76,9 +82,18 @@ export function dynamoDbClientWithFaults(faultFor: (call: DynamoDbCall) => Dynam
           const output = result.output as unknown as { Responses?: Record<string, Input[]> };
           // In the order the keys were asked for, so that a test knows which ones were left.
           const order = request.Keys.map((k) => JSON.stringify(k['id']));
-          const items = [...(output.Responses?.[table] ?? [])].sort((x, y) => order.indexOf(JSON.stringify(x['id'])) - order.indexOf(JSON.stringify(y['id'])));
+          const items = [...(output.Responses?.[table] ?? [])].sort(
+            (x, y) => order.indexOf(JSON.stringify(x['id'])) - order.indexOf(JSON.stringify(y['id'])),
+          );
           const left = items.slice(fault.answered).map((item) => ({ id: item['id'] }));
-          return { ...result, output: { ...output, Responses: { [table]: items.slice(0, fault.answered) }, UnprocessedKeys: left.length ? { [table]: { ...request, Keys: left } } : {} } } as unknown as typeof result;
+          return {
+            ...result,
+            output: {
+              ...output,
+              Responses: { [table]: items.slice(0, fault.answered) },
+              UnprocessedKeys: left.length ? { [table]: { ...request, Keys: left } } : {},
+            },
+          } as unknown as typeof result;
         }
       }
     },

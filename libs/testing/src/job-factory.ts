@@ -11,7 +11,9 @@ export function aCaller(name = 'alice', options: { operator?: boolean } = {}): C
 }
 
 /** A job as jobs-api would create it: alice's unless told, PENDING on every consumer, version 1, due for the sweeper an hour on. */
-export function aSubmittedJob(options: { type?: string; input?: JsonObject; consumers?: string[]; now?: Date; owner?: JobOwner } = {}): Job {
+export function aSubmittedJob(
+  options: { type?: string; input?: JsonObject; consumers?: string[]; now?: Date; owner?: JobOwner } = {},
+): Job {
   return newJob({
     id: randomUUID(),
     request: { type: options.type ?? 'sleep', input: options.input ?? { seconds: 1 } },

@@ -57,7 +57,12 @@ export function anApiRequest(request: {
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
       identity: (signedBy
-        ? { userArn: signedBy, caller: signedBy.split(/[:/]/).slice(-2).join(':'), accountId: signedBy.split(':')[4], user: signedBy.split('/').pop() }
+        ? {
+            userArn: signedBy,
+            caller: signedBy.split(/[:/]/).slice(-2).join(':'),
+            accountId: signedBy.split(':')[4],
+            user: signedBy.split('/').pop(),
+          }
         : { userArn: null, caller: null, accountId: null, user: null }) as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/test${request.path}`,
       stage: 'test',

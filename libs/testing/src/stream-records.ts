@@ -1,4 +1,10 @@
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 
 /** Every record in a table's stream so far, with the shard it is in: for building on-failure records. */
 export async function readStreamRecords(streamArn: string): Promise<{ shardId: string; records: _Record[] }[]> {
@@ -8,7 +14,9 @@ export async function readStreamRecords(streamArn: string): Promise<{ shardId: s
     const shards = [];
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId ?? '';
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       const records: _Record[] = [];
       let iterator = ShardIterator;
       for (let page = 0; iterator && page < 20; page++) {
@@ -26,7 +34,14 @@ export async function readStreamRecords(streamArn: string): Promise<{ shardId: s
 }
 
 /** The on-failure record an event source mapping sends for a batch of `records`, in AWS's format. */
-export function anOnFailureRecord(args: { functionArn: string; streamArn: string; shardId: string; records: _Record[]; invocations?: number; batchSize?: number }) {
+export function anOnFailureRecord(args: {
+  functionArn: string;
+  streamArn: string;
+  shardId: string;
+  records: _Record[];
+  invocations?: number;
+  batchSize?: number;
+}) {
   const sequence = args.records.map((r) => r.dynamodb?.SequenceNumber ?? '');
   return {
     requestContext: {

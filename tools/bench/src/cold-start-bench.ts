@@ -41,7 +41,12 @@ async function composition(app: string): Promise<Record<string, number>> {
       sizes[name] = (sizes[name] ?? 0) + input.bytesInOutput;
     }
   }
-  return Object.fromEntries(Object.entries(sizes).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => [k, Math.round(v / 1024)]));
+  return Object.fromEntries(
+    Object.entries(sizes)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => [k, Math.round(v / 1024)]),
+  );
 }
 
 /**
@@ -77,7 +82,11 @@ export async function coldStartBench(): Promise<BenchResult> {
       'ratio to bare node': round(ratio),
     };
     figures[`${app} largest parts (KiB)`] = await composition(app);
-    targets.push({ name: `${app} cold start`, goal: `≤ ${TARGET_RATIO}× bare node (measured ${round(ratio)}×)`, met: ratio <= TARGET_RATIO });
+    targets.push({
+      name: `${app} cold start`,
+      goal: `≤ ${TARGET_RATIO}× bare node (measured ${round(ratio)}×)`,
+      met: ratio <= TARGET_RATIO,
+    });
   }
   return { name: 'cold-start', figures, targets };
 }

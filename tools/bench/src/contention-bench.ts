@@ -54,7 +54,11 @@ export async function contentionBench(): Promise<BenchResult> {
       },
       targets: [
         { name: 'lost updates', goal: `0 (measured ${contended.lost + uncontended.lost})`, met: contended.lost + uncontended.lost === 0 },
-        { name: 'throughput under contention', goal: `≥ 0.8× uncontended, operations decided per second (measured ${round(ratio)}×)`, met: ratio >= 0.8 },
+        {
+          name: 'throughput under contention',
+          goal: `≥ 0.8× uncontended, operations decided per second (measured ${round(ratio)}×)`,
+          met: ratio >= 0.8,
+        },
       ],
     };
   } finally {
@@ -70,7 +74,15 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
   const tally: Tally = { writes: 0, conflicts: 0, stops: 0, conflictErrors: 0 };
   const writesByJob = new Map<string, number>();
   const newJobId = async () => {
-    const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, owner: BENCH_CALLER.owner, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
+    const job = newJob({
+      id: randomUUID(),
+      request: { type: 'noop', input: {} },
+      owner: BENCH_CALLER.owner,
+      consumers: ['a', 'b'],
+      now: new Date(),
+      retentionDays: 1,
+      deadlines: BENCH_DEADLINES,
+    });
     await repository.create(job);
     return job.id;
   };
@@ -92,7 +104,10 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
   const consumer = async (jobId: string, consumerId: string) => {
     for (let round = 1; round <= ROUNDS * 3; round++) {
       const token = randomUUID();
-      const claim = await attempt(jobId, claimTransition({ consumerId, claimToken: token, now: new Date(), leaseExpiresAt: Date.now() + 60_000 }));
+      const claim = await attempt(
+        jobId,
+        claimTransition({ consumerId, claimToken: token, now: new Date(), leaseExpiresAt: Date.now() + 60_000 }),
+      );
       if (!claim || claim.kind === 'stopped') {
         if (claim?.kind === 'stopped' && claim.reason.code !== 'CLAIM_HELD') return;
         continue;
@@ -109,7 +124,17 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
   const writers: ((jobId: string) => Promise<unknown>)[] = [
     (jobId) => consumer(jobId, 'a'),
     (jobId) => consumer(jobId, 'b'),
-    (jobId) => attempt(jobId, failTransition({ consumerId: 'b', reason: { code: 'GAVE_UP', message: 'on-failure record' }, origin: { kind: 'delivery', evidenceRequired: false }, token: randomUUID(), now: new Date() })),
+    (jobId) =>
+      attempt(
+        jobId,
+        failTransition({
+          consumerId: 'b',
+          reason: { code: 'GAVE_UP', message: 'on-failure record' },
+          origin: { kind: 'delivery', evidenceRequired: false },
+          token: randomUUID(),
+          now: new Date(),
+        }),
+      ),
     (jobId) => attempt(jobId, cancelTransition({ now: new Date(), by: BENCH_CALLER })),
   ];
   // Contended: all writers on each job. Uncontended: each writer on a job of its own.

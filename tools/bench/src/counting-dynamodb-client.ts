@@ -14,7 +14,12 @@ export interface CapacityTally {
  * stack, and asks every write for the capacity it consumed, indexes included (DynamoDB Local
  * reports it as DynamoDB does: an index write whose key changes costs a delete and a put).
  */
-export function countingDynamoDbClient(endpoint: string): { client: DynamoDBClient; counts: Record<string, number>; capacity: CapacityTally; reset(): void } {
+export function countingDynamoDbClient(endpoint: string): {
+  client: DynamoDBClient;
+  counts: Record<string, number>;
+  capacity: CapacityTally;
+  reset(): void;
+} {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const counts: Record<string, number> = {};
   const capacity: CapacityTally = { table: 0, indexes: {} };
@@ -27,7 +32,8 @@ export function countingDynamoDbClient(endpoint: string): { client: DynamoDBClie
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       for (const units of [consumed ?? []].flat()) {
         capacity.table += units.Table?.CapacityUnits ?? 0;
-        for (const [index, used] of Object.entries(units.GlobalSecondaryIndexes ?? {})) capacity.indexes[index] = (capacity.indexes[index] ?? 0) + (used.CapacityUnits ?? 0);
+        for (const [index, used] of Object.entries(units.GlobalSecondaryIndexes ?? {}))
+          capacity.indexes[index] = (capacity.indexes[index] ?? 0) + (used.CapacityUnits ?? 0);
       }
       return result;
     },

@@ -44,9 +44,21 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'sweep indexes, write units per job': round(measured.writeUnits.total - baseline.writeUnits.total),
       },
       targets: [
-        { name: 'writes', goal: `≤ 1 write to submit + 2 writes per consumer (measured ${submit.writes} + ${consumerWrites})`, met: submit.writes <= 1 && consumerWrites <= 2 },
-        { name: 'reads', goal: `0 reads on the happy path (measured ${submit.reads + consumerReads})`, met: submit.reads + consumerReads === 0 },
-        { name: 'requests unchanged by the sweeper', goal: `the same requests with and without its indexes (${total} and ${baseline.total})`, met: total === baseline.total },
+        {
+          name: 'writes',
+          goal: `≤ 1 write to submit + 2 writes per consumer (measured ${submit.writes} + ${consumerWrites})`,
+          met: submit.writes <= 1 && consumerWrites <= 2,
+        },
+        {
+          name: 'reads',
+          goal: `0 reads on the happy path (measured ${submit.reads + consumerReads})`,
+          met: submit.reads + consumerReads === 0,
+        },
+        {
+          name: 'requests unchanged by the sweeper',
+          goal: `the same requests with and without its indexes (${total} and ${baseline.total})`,
+          met: total === baseline.total,
+        },
       ],
       notes: [
         'Lambda invocations per job per consumer under load are measured by the pipeline benchmark.',
@@ -64,7 +76,15 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
   await client.send(new CreateTableCommand(jobsTableDefinition(tableName, indexed)));
   const repository = new DynamoDbJobRepository(client, tableName);
   const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
-  const deps = { repository, registry, ids: cryptoIdGenerator, clock: systemClock, consumers: CONSUMERS, retentionDays: 30, deadlines: BENCH_DEADLINES };
+  const deps = {
+    repository,
+    registry,
+    ids: cryptoIdGenerator,
+    clock: systemClock,
+    consumers: CONSUMERS,
+    retentionDays: 30,
+    deadlines: BENCH_DEADLINES,
+  };
   const units = { table: 0, indexes: {} as Record<string, number> };
   const collect = () => {
     units.table += capacity.table;
@@ -82,7 +102,14 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
     reset();
     for (const job of jobs) {
       const outcome = await processJob(
-        { repository, registry, ids: cryptoIdGenerator, clock: systemClock, deadlines: BENCH_DEADLINES, publisher: { publishFailure: async () => undefined } },
+        {
+          repository,
+          registry,
+          ids: cryptoIdGenerator,
+          clock: systemClock,
+          deadlines: BENCH_DEADLINES,
+          publisher: { publishFailure: async () => undefined },
+        },
         { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 600_000 },
       );
       if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
@@ -94,7 +121,11 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
   const perJob = (n: number) => round(n / JOBS);
   const writeUnits = {
     table: perJob(units.table),
-    ...Object.fromEntries(Object.entries(units.indexes).sort().map(([index, used]) => [`index ${index}`, perJob(used)])),
+    ...Object.fromEntries(
+      Object.entries(units.indexes)
+        .sort()
+        .map(([index, used]) => [`index ${index}`, perJob(used)]),
+    ),
     total: perJob(units.table + Object.values(units.indexes).reduce((a, b) => a + b, 0)),
   };
   return { submit, perConsumer, total, writeUnits };

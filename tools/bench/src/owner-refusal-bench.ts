@@ -25,7 +25,8 @@ async function timed(client: JobsClient, jobId: string): Promise<{ ms: number; s
 export async function ownerRefusalBench(): Promise<BenchResult> {
   const system = await RunningLocalSystem.start(['--auth']);
   try {
-    const as = (principal: string) => new JobsClient({ ...localSystemClientOptions({ principal, stateFile: system.stateFile }), maxAttempts: 1 });
+    const as = (principal: string) =>
+      new JobsClient({ ...localSystemClientOptions({ principal, stateFile: system.stateFile }), maxAttempts: 1 });
     const [alice, bob] = [as('alice'), as('bob')];
     const jobs = await Promise.all(Array.from({ length: 10 }, () => alice.submitJob({ type: 'noop', input: {} })));
     const samples = { own: [] as number[], foreign: [] as number[], missing: [] as number[] };
@@ -35,7 +36,8 @@ export async function ownerRefusalBench(): Promise<BenchResult> {
       const own = await timed(alice, jobId);
       const foreign = await timed(bob, jobId);
       const missing = await timed(bob, missingId);
-      if (own.status !== 200 || foreign.status !== 404 || missing.status !== 404) throw new Error(`unexpected statuses: own ${own.status}, foreign ${foreign.status}, missing ${missing.status}`);
+      if (own.status !== 200 || foreign.status !== 404 || missing.status !== 404)
+        throw new Error(`unexpected statuses: own ${own.status}, foreign ${foreign.status}, missing ${missing.status}`);
       samples.own.push(own.ms);
       samples.foreign.push(foreign.ms);
       samples.missing.push(missing.ms);
@@ -50,7 +52,13 @@ export async function ownerRefusalBench(): Promise<BenchResult> {
         'foreign / missing': round(ratio),
         'foreign / own': round(medians.foreign / medians.own),
       },
-      targets: [{ name: "another owner's job answers in the time of a missing one", goal: `median ratio within ${RATIO_BAND.join('–')}`, met: ratio >= RATIO_BAND[0] && ratio <= RATIO_BAND[1] }],
+      targets: [
+        {
+          name: "another owner's job answers in the time of a missing one",
+          goal: `median ratio within ${RATIO_BAND.join('–')}`,
+          met: ratio >= RATIO_BAND[0] && ratio <= RATIO_BAND[1],
+        },
+      ],
       notes: ['Both 404s make the same single consistent GetItem; only the ownership check, in memory, differs.'],
     };
   } finally {

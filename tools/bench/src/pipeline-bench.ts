@@ -48,7 +48,11 @@ export async function pipelineBench(): Promise<BenchResult> {
   const system = await RunningLocalSystem.start(['--faults']);
   try {
     const { tableName } = system.state.resources;
-    const client = new DynamoDBClient({ endpoint: system.state.dynamodbEndpoint, region: system.state.region, credentials: { accessKeyId: 'b', secretAccessKey: 'b' } });
+    const client = new DynamoDBClient({
+      endpoint: system.state.dynamodbEndpoint,
+      region: system.state.region,
+      credentials: { accessKeyId: 'b', secretAccessKey: 'b' },
+    });
     const body = JSON.stringify({ type: 'noop', input: {} });
     const stats = async () => ((await system.admin('stats', {})) as { invocations: Record<string, number> }).invocations;
     await system.submit({ type: 'noop', input: {} }); // warm every function once
@@ -70,14 +74,21 @@ export async function pipelineBench(): Promise<BenchResult> {
     const completionsPerSecond = finished.length / ((lastDone - firstCreated) / 1000);
     const after = await stats();
     const processorInvocations = Object.entries(after).filter(([name]) => name.includes('-processor-'));
-    const invocationsPerJobPerConsumer = processorInvocations.reduce((sum, [name, count]) => sum + count - (before[name] ?? 0), 0) / processorInvocations.length / finished.length;
+    const invocationsPerJobPerConsumer =
+      processorInvocations.reduce((sum, [name, count]) => sum + count - (before[name] ?? 0), 0) /
+      processorInvocations.length /
+      finished.length;
 
     // Offered load: half the saturating rate, open loop (sends on schedule whatever the answers).
     const rate = Math.max(1, Math.floor(completionsPerSecond / 2));
     const offered = new Set<string>();
     const sends: Promise<void>[] = [];
     for (let i = 0; i < rate * RATE_SECONDS; i++) {
-      sends.push(new Promise((resolve) => setTimeout(resolve, (i * 1000) / rate)).then(async () => void offered.add(await system.submit(JSON.parse(body)))));
+      sends.push(
+        new Promise((resolve) => setTimeout(resolve, (i * 1000) / rate)).then(
+          async () => void offered.add(await system.submit(JSON.parse(body))),
+        ),
+      );
     }
     await Promise.all(sends);
     const offeredJobs = await waitForAll(client, tableName, offered, 120_000);
@@ -93,14 +104,32 @@ export async function pipelineBench(): Promise<BenchResult> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (baselineDone < JOBS) {
           baselineDone += 1;
-          const job = newJob({ id: randomUUID(), request: { type: 'noop', input: {} }, owner: BENCH_CALLER.owner, consumers: ['a', 'b'], now: new Date(), retentionDays: 1, deadlines: BENCH_DEADLINES });
+          const job = newJob({
+            id: randomUUID(),
+            request: { type: 'noop', input: {} },
+            owner: BENCH_CALLER.owner,
+            consumers: ['a', 'b'],
+            now: new Date(),
+            retentionDays: 1,
+            deadlines: BENCH_DEADLINES,
+          });
           await repository.create(job);
           await Promise.all(
             ['a', 'b'].map(async (consumerId) => {
               const claimToken = randomUUID();
-              const claim = await applyTransition({ repository, clock: systemClock }, job.id, claimTransition({ consumerId, claimToken, now: new Date(), leaseExpiresAt: Date.now() + 60_000 }), { seen: job });
+              const claim = await applyTransition(
+                { repository, clock: systemClock },
+                job.id,
+                claimTransition({ consumerId, claimToken, now: new Date(), leaseExpiresAt: Date.now() + 60_000 }),
+                { seen: job },
+              );
               if (claim.kind !== 'written') throw new Error('baseline claim failed');
-              await applyTransition({ repository, clock: systemClock }, job.id, completeTransition({ consumerId, claimToken, result: { done: true }, now: new Date() }), { seen: claim.job });
+              await applyTransition(
+                { repository, clock: systemClock },
+                job.id,
+                completeTransition({ consumerId, claimToken, result: { done: true }, now: new Date() }),
+                { seen: claim.job },
+              );
             }),
           );
         }
@@ -120,7 +149,16 @@ export async function pipelineBench(): Promise<BenchResult> {
         'completions/s (both consumers SUCCEEDED)': round(completionsPerSecond, 1),
         'baseline: DynamoDB Local alone, jobs/s': round(baselinePerSecond, 1),
         'ratio completions/s ÷ baseline': round(ratio),
-        'latency at saturation ms p50/p95/p99': `${percentile(finished.map((j) => latencyMs(j) ?? NaN), 50)}/${percentile(finished.map((j) => latencyMs(j) ?? NaN), 95)}/${percentile(finished.map((j) => latencyMs(j) ?? NaN), 99)}`,
+        'latency at saturation ms p50/p95/p99': `${percentile(
+          finished.map((j) => latencyMs(j) ?? NaN),
+          50,
+        )}/${percentile(
+          finished.map((j) => latencyMs(j) ?? NaN),
+          95,
+        )}/${percentile(
+          finished.map((j) => latencyMs(j) ?? NaN),
+          99,
+        )}`,
         'offered rate jobs/s (half of saturation)': rate,
         'latency at offered rate ms p50/p95/p99': `${percentile(latencies, 50)}/${percentile(latencies, 95)}/${p99}`,
         'processor invocations per job per consumer (saturation)': round(invocationsPerJobPerConsumer, 3),
@@ -128,7 +166,11 @@ export async function pipelineBench(): Promise<BenchResult> {
       targets: [
         { name: 'throughput', goal: `completions/s ≥ 0.8× baseline (measured ${round(ratio)}×)`, met: ratio >= 0.8 },
         { name: 'latency', goal: `p99 ≤ 1000 ms at half the saturating rate (measured ${p99} ms)`, met: p99 <= 1000 },
-        { name: 'invocations', goal: `≤ 0.1 processor invocations per job per consumer under load (measured ${round(invocationsPerJobPerConsumer, 3)})`, met: invocationsPerJobPerConsumer <= 0.1 },
+        {
+          name: 'invocations',
+          goal: `≤ 0.1 processor invocations per job per consumer under load (measured ${round(invocationsPerJobPerConsumer, 3)})`,
+          met: invocationsPerJobPerConsumer <= 0.1,
+        },
       ],
     };
   } finally {

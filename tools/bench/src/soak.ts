@@ -24,7 +24,8 @@ class CompletionCounter {
   update(): number {
     const output = this.system.output;
     const end = output.lastIndexOf('\n') + 1;
-    for (let at = output.indexOf('"job succeeded"', this.scanned); at !== -1 && at < end; at = output.indexOf('"job succeeded"', at + 1)) this.count += 1;
+    for (let at = output.indexOf('"job succeeded"', this.scanned); at !== -1 && at < end; at = output.indexOf('"job succeeded"', at + 1))
+      this.count += 1;
     this.scanned = Math.max(this.scanned, end);
     return this.count;
   }
@@ -41,9 +42,16 @@ interface Verdict {
  * Phase 1 measures the completion rate (closed loop). Phase 2 offers `loadFactor` of it, open loop,
  * for `jobs` jobs, redelivering some records, and watches the backlog.
  */
-export async function soak(options: SoakOptions = DEFAULT_SOAK, progress: (line: string) => void = () => undefined): Promise<BenchResult & { verdict: Verdict }> {
+export async function soak(
+  options: SoakOptions = DEFAULT_SOAK,
+  progress: (line: string) => void = () => undefined,
+): Promise<BenchResult & { verdict: Verdict }> {
   const system = await RunningLocalSystem.start(['--faults']);
-  const client = new DynamoDBClient({ endpoint: system.state.dynamodbEndpoint, region: system.state.region, credentials: { accessKeyId: 's', secretAccessKey: 's' } });
+  const client = new DynamoDBClient({
+    endpoint: system.state.dynamodbEndpoint,
+    region: system.state.region,
+    credentials: { accessKeyId: 's', secretAccessKey: 's' },
+  });
   try {
     const completions = new CompletionCounter(system);
     const consumers = system.state.consumers.length;
@@ -128,8 +136,16 @@ export async function soak(options: SoakOptions = DEFAULT_SOAK, progress: (line:
         apiAnswers: Object.fromEntries([...answers].map(([status, count]) => [String(status), count])),
       },
       targets: [
-        { name: 'every accepted job finished on every consumer', goal: `${options.jobs} of ${options.jobs}`, met: verdict.problems.length === 0 },
-        { name: 'no job ran under two claims; no lost or doubled write', goal: 'one claim and one completion per job and consumer; version = 1 + 2 per consumer', met: verdict.problems.length === 0 },
+        {
+          name: 'every accepted job finished on every consumer',
+          goal: `${options.jobs} of ${options.jobs}`,
+          met: verdict.problems.length === 0,
+        },
+        {
+          name: 'no job ran under two claims; no lost or doubled write',
+          goal: 'one claim and one completion per job and consumer; version = 1 + 2 per consumer',
+          met: verdict.problems.length === 0,
+        },
         { name: 'the offered rate was sustained', goal: `drained within 10 s of the last submit`, met: drainSeconds <= 10 },
       ],
       notes: verdict.problems,
@@ -143,7 +159,13 @@ export async function soak(options: SoakOptions = DEFAULT_SOAK, progress: (line:
 }
 
 /** Every job finished on every consumer, exactly one claim and one completion each, and its version counts every write. */
-async function verify(system: RunningLocalSystem, client: DynamoDBClient, ids: string[], answers: Map<number, number>, submitted: number): Promise<Verdict> {
+async function verify(
+  system: RunningLocalSystem,
+  client: DynamoDBClient,
+  ids: string[],
+  answers: Map<number, number>,
+  submitted: number,
+): Promise<Verdict> {
   const problems: string[] = [];
   const unexpected = [...answers].filter(([status]) => status !== 202);
   if (unexpected.length) problems.push(`the API answered other than 202: ${JSON.stringify(Object.fromEntries(unexpected))}`);
@@ -152,7 +174,9 @@ async function verify(system: RunningLocalSystem, client: DynamoDBClient, ids: s
   const stored = new Map<string, Job>();
   let startKey: Record<string, never> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: system.state.resources.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await client.send(
+      new ScanCommand({ TableName: system.state.resources.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) {
       const job = unmarshall(item) as Job;
       if (job.type) stored.set(job.id, job);
@@ -184,12 +208,17 @@ async function verify(system: RunningLocalSystem, client: DynamoDBClient, ids: s
     }
     for (const consumerId of consumers) {
       const entry = job.consumers[consumerId];
-      if (entry?.status !== 'SUCCEEDED' || entry.attempts !== 1 || entry.result === undefined) problems.push(`${id}/${consumerId}: ${JSON.stringify(entry)}`);
+      if (entry?.status !== 'SUCCEEDED' || entry.attempts !== 1 || entry.result === undefined)
+        problems.push(`${id}/${consumerId}: ${JSON.stringify(entry)}`);
       const told = story.get(`${id}/${consumerId}`);
-      if (told?.claimed !== 1 || told.succeeded !== 1) problems.push(`${id}/${consumerId}: claimed ${told?.claimed ?? 0} times, succeeded ${told?.succeeded ?? 0} times`);
+      if (told?.claimed !== 1 || told.succeeded !== 1)
+        problems.push(`${id}/${consumerId}: claimed ${told?.claimed ?? 0} times, succeeded ${told?.succeeded ?? 0} times`);
     }
     // Created at 1, then a claim and a completion per consumer: any other version means a write was lost or doubled.
     if (job.version !== 1 + 2 * consumers.length) problems.push(`${id}: version ${job.version}, expected ${1 + 2 * consumers.length}`);
   }
-  return { problems: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []), checked: ids.length };
+  return {
+    problems: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
+    checked: ids.length,
+  };
 }

@@ -51,7 +51,10 @@ describe('the jobs CLI against the local system', () => {
   });
 
   it('runs as `npx async-jobs` from the repository', () => {
-    const out = execFileSync('npx', ['async-jobs', 'list', '--endpoint', system.apiUrl, '--state-file', system.stateFile, '--json'], { cwd: join(__dirname, '../../..'), encoding: 'utf8' });
+    const out = execFileSync('npx', ['async-jobs', 'list', '--endpoint', system.apiUrl, '--state-file', system.stateFile, '--json'], {
+      cwd: join(__dirname, '../../..'),
+      encoding: 'utf8',
+    });
     expect(JSON.parse(out).jobs.length).toBeGreaterThan(0);
   });
 });

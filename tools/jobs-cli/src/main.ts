@@ -29,7 +29,24 @@ interface Parsed {
   flags: Record<string, string | true>;
 }
 
-const FLAGS_WITH_VALUES = ['seconds', 'type', 'input', 'timeout', 'status', 'limit', 'next-token', 'from', 'to', 'environment', 'account', 'endpoint', 'region', 'profile', 'state-file', 'principal'];
+const FLAGS_WITH_VALUES = [
+  'seconds',
+  'type',
+  'input',
+  'timeout',
+  'status',
+  'limit',
+  'next-token',
+  'from',
+  'to',
+  'environment',
+  'account',
+  'endpoint',
+  'region',
+  'profile',
+  'state-file',
+  'principal',
+];
 const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
 
 function parse(argv: string[]): Parsed {
@@ -73,12 +90,17 @@ function clientFor(flags: Parsed['flags']): JobsClient {
   if (flags['profile']) return new JobsClient({ endpoint, region, credentials: defaultProvider({ profile: String(flags['profile']) }) });
   const principal = flags['principal'] === undefined ? undefined : String(flags['principal']);
   if (!isLocal) {
-    if (principal !== undefined) throw new UsageError('--principal picks a principal of the local system; against AWS, use --profile or the default credentials');
+    if (principal !== undefined)
+      throw new UsageError('--principal picks a principal of the local system; against AWS, use --profile or the default credentials');
     return new JobsClient({ endpoint, region });
   }
   if (!local) return new JobsClient({ endpoint, region, sign: false });
   try {
-    return new JobsClient({ ...localSystemClientOptions({ principal, stateFile: String(flags['state-file'] ?? '.local/runtime.json') }), endpoint, region });
+    return new JobsClient({
+      ...localSystemClientOptions({ principal, stateFile: String(flags['state-file'] ?? '.local/runtime.json') }),
+      endpoint,
+      region,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -93,7 +115,13 @@ function progressLine(job: JobView): string {
 function summary(job: JobView): string {
   const lines = [`job ${job.jobId} (${job.type}) ${job.status}`];
   for (const [id, c] of Object.entries(job.consumers)) {
-    const outcome = c.error ? `${c.error.code}: ${c.error.message}` : c.result !== undefined ? JSON.stringify(c.result) : c.lastError ? `retrying after ${c.lastError.code}` : '';
+    const outcome = c.error
+      ? `${c.error.code}: ${c.error.message}`
+      : c.result !== undefined
+        ? JSON.stringify(c.result)
+        : c.lastError
+          ? `retrying after ${c.lastError.code}`
+          : '';
     lines.push(`  ${id}: ${c.status} ${outcome}`.trimEnd());
   }
   return lines.join('\n');
@@ -188,7 +216,8 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
 async function replay(flags: Parsed['flags'], show: (value: unknown, text: string) => void): Promise<number> {
   const from = new Date(String(flags['from'] ?? ''));
   const to = flags['to'] ? new Date(String(flags['to'])) : new Date();
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw new UsageError('replay needs --from <ISO time> (and --to, default now) with from before to');
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+    throw new UsageError('replay needs --from <ISO time> (and --to, default now) with from before to');
   let client: EventBridgeClient;
   let archiveArn: string;
   let busArn: string;
@@ -202,16 +231,37 @@ async function replay(flags: Parsed['flags'], show: (value: unknown, text: strin
     archiveArn = `${prefix}:archive/${names.failedEventsArchive}`;
     busArn = `${prefix}:event-bus/${names.failedEventsBus}`;
     ruleArn = `${prefix}:rule/${names.failedEventsBus}/${names.replayRule}`;
-    client = new EventBridgeClient({ region, ...(flags['profile'] ? { credentials: defaultProvider({ profile: String(flags['profile']) }) } : {}) });
+    client = new EventBridgeClient({
+      region,
+      ...(flags['profile'] ? { credentials: defaultProvider({ profile: String(flags['profile']) }) } : {}),
+    });
   } else {
     const local = localState(flags);
-    if (!local) throw new UsageError('No running local system found (.local/runtime.json): start it with npm start, or give --environment and --account');
+    if (!local)
+      throw new UsageError(
+        'No running local system found (.local/runtime.json): start it with npm start, or give --environment and --account',
+      );
     ({ archiveArn, failedEventsBusArn: busArn, replayRuleArn: ruleArn } = local.resources);
-    client = new EventBridgeClient({ region: local.region, endpoint: local.motoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    client = new EventBridgeClient({
+      region: local.region,
+      endpoint: local.motoEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   }
   const name = `jobs-cli-${Date.now()}`;
-  const started = await client.send(new StartReplayCommand({ ReplayName: name, EventSourceArn: archiveArn, EventStartTime: from, EventEndTime: to, Destination: { Arn: busArn, FilterArns: [ruleArn] } }));
+  const started = await client.send(
+    new StartReplayCommand({
+      ReplayName: name,
+      EventSourceArn: archiveArn,
+      EventStartTime: from,
+      EventEndTime: to,
+      Destination: { Arn: busArn, FilterArns: [ruleArn] },
+    }),
+  );
   client.destroy();
-  show({ replayName: name, state: started.State }, `replay ${name} started (${started.State}): archived failures from ${from.toISOString()} to ${to.toISOString()} go back to the error handler`);
+  show(
+    { replayName: name, state: started.State },
+    `replay ${name} started (${started.State}): archived failures from ${from.toISOString()} to ${to.toISOString()} go back to the error handler`,
+  );
   return EXIT.ok;
 }

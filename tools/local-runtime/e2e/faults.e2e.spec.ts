@@ -28,7 +28,9 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     // Two clients submitting steadily, as callers do: a 503 is retried after its Retry-After.
     const client = async (body: unknown) => {
       while (loading) {
-        const response = await system.request('POST', '/jobs', JSON.stringify(body)).catch((error: Error) => ({ status: 0, body: { error: { code: error.message } }, headers: new Headers() }));
+        const response = await system
+          .request('POST', '/jobs', JSON.stringify(body))
+          .catch((error: Error) => ({ status: 0, body: { error: { code: error.message } }, headers: new Headers() }));
         if (response.status === 202) accepted.push(response.body.jobId);
         else {
           refused.push({ status: response.status, retryAfter: response.headers.get('retry-after'), code: response.body?.error?.code });
@@ -74,7 +76,8 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
 
     // The dead run renews nothing: its lease (6 s locally) runs out, the redelivered batch waits for that and takes over.
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 45_000);
-    for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 4 } });
+    for (const consumer of Object.values(job.consumers))
+      expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 4 } });
     const claims = (await system.waitForLines(jobLine(jobId, 'job claimed'), 4)).map((l) => `${l['consumerId']}:${l['attempt']}`);
     expect(claims.sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
     const succeeded = await system.waitForLines(jobLine(jobId, 'job succeeded'), 2);
@@ -87,7 +90,10 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     try {
       const jobId = await system.submit({ seconds: 301 });
 
-      await until('both processors report the unreachable topic for the job', () => new Set(storyOf(system, jobId, 'dependency unavailable: waiting').map((l) => l['consumerId'])).size === 2);
+      await until(
+        'both processors report the unreachable topic for the job',
+        () => new Set(storyOf(system, jobId, 'dependency unavailable: waiting').map((l) => l['consumerId'])).size === 2,
+      );
       const waiting = await system.waitForJob(jobId, () => true);
       expect(Object.values(waiting.consumers).map((c) => c.status)).toEqual(['RUNNING', 'RUNNING']);
 
@@ -96,7 +102,8 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
 
       const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED', 60_000);
       // One run each: the processors held their claims and waited; nothing was handed back.
-      for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'SLEEP_TOO_LONG' } });
+      for (const consumer of Object.values(job.consumers))
+        expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'SLEEP_TOO_LONG' } });
       const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
       expect(recorded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
     } finally {

@@ -18,7 +18,14 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     // Started first, checked last: the stream's record age (a minute locally) must pass before the sweeper may end it.
     await system.admin('faults', { deletedMappings: ['b'] });
     unseenByB = await system.submit({ type: 'noop', input: {} });
-    await waitUntil('consumer b dropped the job', async () => ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings['b'].includes(unseenByB), 10_000);
+    await waitUntil(
+      'consumer b dropped the job',
+      async () =>
+        ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings[
+          'b'
+        ].includes(unseenByB),
+      10_000,
+    );
     await system.admin('faults', { deletedMappings: [] });
   });
   afterAll(async () => {
@@ -54,7 +61,10 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {
     const response = await system.request('POST', '/jobs', '{"seconds":0}');
     expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: '/seconds', code: 'OUT_OF_RANGE' })] });
+    expect(response.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ field: '/seconds', code: 'OUT_OF_RANGE' })],
+    });
   });
 
   it('fails a sleep above the maximum through the error topic and the error handler, with the reason', async () => {
@@ -86,7 +96,11 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
 
       for (const job of jobs) {
         for (const consumer of Object.values(job.consumers)) {
-          expect(consumer).toMatchObject({ status: 'FAILED', attempts: 0, error: { code: 'RETRIES_EXHAUSTED', message: expect.stringMatching(/after \d+ invocations/) } });
+          expect(consumer).toMatchObject({
+            status: 'FAILED',
+            attempts: 0,
+            error: { code: 'RETRIES_EXHAUSTED', message: expect.stringMatching(/after \d+ invocations/) },
+          });
         }
       }
     } finally {
@@ -95,8 +109,13 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   });
 
   it('archives the event of an error handler that keeps failing, and a replay records the failure', async () => {
-    const events = new EventBridgeClient({ region: system.state.region, endpoint: system.state.motoEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    const archived = async () => (await events.send(new DescribeArchiveCommand({ ArchiveName: system.state.resources.archiveName }))).EventCount ?? 0;
+    const events = new EventBridgeClient({
+      region: system.state.region,
+      endpoint: system.state.motoEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const archived = async () =>
+      (await events.send(new DescribeArchiveCommand({ ArchiveName: system.state.resources.archiveName }))).EventCount ?? 0;
     const before = await archived();
     const from = new Date(Date.now() - 1000);
     await system.admin('faults', { errorHandler: 'Injected error handler failure' });
@@ -164,16 +183,26 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
 
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED');
 
-    for (const consumer of Object.values(job.consumers)) expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { attempts: 2 } });
+    for (const consumer of Object.values(job.consumers))
+      expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { attempts: 2 } });
     const retries = await system.waitForLines((l) => l['JobsRetry'] === 1 && l['jobId'] === jobId, 2);
     expect(retries.map((l) => l['consumer']).sort()).toEqual(['a', 'b']);
   });
 
   it('skips, loudly, a stream record that is no job this code wrote, and runs the rest', async () => {
-    const dynamodb = new DynamoDBClient({ region: system.state.region, endpoint: system.state.dynamodbEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const dynamodb = new DynamoDBClient({
+      region: system.state.region,
+      endpoint: system.state.dynamodbEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
     const stranger = randomUUID();
     // Another writer's item with a type: it passes the mapping's filter, but its consumers are not entries.
-    await dynamodb.send(new PutItemCommand({ TableName: system.state.resources.tableName, Item: { id: { S: stranger }, type: { S: 'noop' }, consumers: { S: 'not a map' } } }));
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: system.state.resources.tableName,
+        Item: { id: { S: stranger }, type: { S: 'noop' }, consumers: { S: 'not a map' } },
+      }),
+    );
     const next = await system.submit({ type: 'noop', input: {} });
 
     await system.waitForJob(next, (j) => j.status === 'SUCCEEDED');
@@ -183,7 +212,11 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   });
 
   it('fails, then archives, a message the error handler does not understand, counting it', async () => {
-    const sns = new SNSClient({ region: system.state.region, endpoint: system.state.motoEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const sns = new SNSClient({
+      region: system.state.region,
+      endpoint: system.state.motoEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
     const marker = `not-a-failure-${randomUUID()}`;
     const gaveUp = () => system.output.split('error handler gave up after 3 attempts').length - 1;
     const before = gaveUp();
@@ -219,7 +252,11 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     const job = await system.waitForJob(unseenByB, (j) => j.consumers['b'].status === 'FAILED', 120_000);
 
     expect(job.consumers['a']).toMatchObject({ status: 'SUCCEEDED' });
-    expect(job.consumers['b']).toMatchObject({ status: 'FAILED', attempts: 0, error: { code: 'NOT_STARTED', message: expect.stringContaining('is its mapping enabled?') } });
+    expect(job.consumers['b']).toMatchObject({
+      status: 'FAILED',
+      attempts: 0,
+      error: { code: 'NOT_STARTED', message: expect.stringContaining('is its mapping enabled?') },
+    });
     expect(job.status).toBe('FAILED');
     const [ended] = await system.waitForLines(jobLine(unseenByB, 'stalled entry ended'), 1);
     expect(ended).toMatchObject({ service: 'job-sweeper', consumerId: 'b', stall: 'NOT_STARTED', requestId: expect.any(String) });
@@ -235,7 +272,10 @@ describe('the local system with --data-dir and --auth', () => {
     await system.launch(['--data-dir', dataDir, '--auth', '--cors-origin', 'http://localhost:5173']);
     try {
       // A browser's preflight is unsigned: it is answered, and only for the allowed origin.
-      const preflight = await fetch(`${system.apiUrl}/jobs`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' } });
+      const preflight = await fetch(`${system.apiUrl}/jobs`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
+      });
       expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, 'http://localhost:5173']);
       const foreign = await fetch(`${system.apiUrl}/jobs`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example.com' } });
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
@@ -268,7 +308,12 @@ describe('the local system with --data-dir and --auth', () => {
         const url = new URL(`${system.apiUrl}/jobs/${jobId}`); // the port changes on each launch
         // The keys change on each launch too.
         const alice = system.state.principals!.find((p) => p.name === 'alice')!;
-        const request = await new SignatureV4({ service: 'execute-api', region: system.state.region, credentials: alice, sha256: NodeSha256 }).sign({
+        const request = await new SignatureV4({
+          service: 'execute-api',
+          region: system.state.region,
+          credentials: alice,
+          sha256: NodeSha256,
+        }).sign({
           method: 'GET',
           protocol: 'http:',
           hostname: url.hostname,
@@ -276,7 +321,9 @@ describe('the local system with --data-dir and --auth', () => {
           path: `/jobs/${jobId}`,
           headers: { host: url.host },
         });
-        return (await (await fetch(`${system.apiUrl}/jobs/${jobId}`, { headers: request.headers as Record<string, string> })).json()) as JobView;
+        return (await (
+          await fetch(`${system.apiUrl}/jobs/${jobId}`, { headers: request.headers as Record<string, string> })
+        ).json()) as JobView;
       };
       for (let i = 0; i < 100 && (await signedGet()).status !== 'SUCCEEDED'; i++) await sleep(200);
       expect((await signedGet()).status).toBe('SUCCEEDED');

@@ -23,14 +23,21 @@ const EMF_DOCUMENT = {
             required: ['Namespace', 'Dimensions', 'Metrics'],
             properties: {
               Namespace: { type: 'string', minLength: 1, maxLength: 255 },
-              Dimensions: { type: 'array', minItems: 1, items: { type: 'array', minItems: 0, maxItems: 9, items: { type: 'string', minLength: 1, maxLength: 255 } } },
+              Dimensions: {
+                type: 'array',
+                minItems: 1,
+                items: { type: 'array', minItems: 0, maxItems: 9, items: { type: 'string', minLength: 1, maxLength: 255 } },
+              },
               Metrics: {
                 type: 'array',
                 maxItems: 100,
                 items: {
                   type: 'object',
                   required: ['Name'],
-                  properties: { Name: { type: 'string', minLength: 1, maxLength: 255 }, Unit: { enum: ['Count', 'Milliseconds', 'Seconds', 'Percent', 'Bytes', 'None'] } },
+                  properties: {
+                    Name: { type: 'string', minLength: 1, maxLength: 255 },
+                    Unit: { enum: ['Count', 'Milliseconds', 'Seconds', 'Percent', 'Bytes', 'None'] },
+                  },
                 },
               },
             },
@@ -43,22 +50,42 @@ const EMF_DOCUMENT = {
 
 type Line = Record<string, any>;
 const file = process.env[METRICS_CAPTURE_FILE];
-const lines: Line[] = file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line) : [];
+const lines: Line[] =
+  file && existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Line)
+    : [];
 
 /** Every series a line publishes: one per dimension set of each directive, named by its dimension values. */
 function seriesOf(line: Line): string[] {
   return line['_aws'].CloudWatchMetrics.flatMap((directive: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }) =>
-    directive.Dimensions.flatMap((set) => directive.Metrics.map((metric) => seriesKey({ namespace: directive.Namespace, metricName: metric.Name, dimensions: Object.fromEntries(set.map((d) => [d, line[d]])), stat: '' }))),
+    directive.Dimensions.flatMap((set) =>
+      directive.Metrics.map((metric) =>
+        seriesKey({
+          namespace: directive.Namespace,
+          metricName: metric.Name,
+          dimensions: Object.fromEntries(set.map((d) => [d, line[d]])),
+          stat: '',
+        }),
+      ),
+    ),
   );
 }
-const seriesKey = (series: SeriesPlan) => `${series.namespace}/${series.metricName}{${Object.entries(series.dimensions).sort().map(([k, v]) => `${k}=${v}`).join(',')}}`;
+const seriesKey = (series: SeriesPlan) =>
+  `${series.namespace}/${series.metricName}{${Object.entries(series.dimensions)
+    .sort()
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}}`;
 const emitted = new Set(lines.flatMap(seriesOf));
 
 describe('the metrics contract: what the alarms and dashboard of prod read is what the running system emits', () => {
   const plan = operationsPlan(deploymentSettings('prod'));
-  const ours = [...plan.alarms.map((a) => ({ reader: `alarm ${a.id}`, series: a.series })), ...plan.widgets.flatMap((w) => w.series.map((series) => ({ reader: `widget "${w.title}"`, series })))].filter(
-    (r) => r.series.namespace === METRICS_NAMESPACE,
-  );
+  const ours = [
+    ...plan.alarms.map((a) => ({ reader: `alarm ${a.id}`, series: a.series })),
+    ...plan.widgets.flatMap((w) => w.series.map((series) => ({ reader: `widget "${w.title}"`, series }))),
+  ].filter((r) => r.series.namespace === METRICS_NAMESPACE);
 
   it('runs after the rest of the end-to-end suite, whose local systems printed their metrics', () => {
     expect(file).toBeDefined();
@@ -81,7 +108,9 @@ describe('the metrics contract: what the alarms and dashboard of prod read is wh
   });
 
   it('emitted every metric of the catalog at least once', () => {
-    const names = new Set(lines.flatMap((line) => line['_aws'].CloudWatchMetrics.flatMap((d: { Metrics: { Name: string }[] }) => d.Metrics.map((m) => m.Name))));
+    const names = new Set(
+      lines.flatMap((line) => line['_aws'].CloudWatchMetrics.flatMap((d: { Metrics: { Name: string }[] }) => d.Metrics.map((m) => m.Name))),
+    );
     expect([...names].sort()).toEqual(Object.keys(METRIC_CATALOG).sort());
   });
 

@@ -13,11 +13,16 @@ describe('owners (npm start -- --auth)', () => {
   let ops: JobsClient;
   const MISSING = '3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21';
   const principalOf = (name: string) => system.state.principals?.find((p) => p.name === name);
-  const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as JobsApiError);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as JobsApiError,
+    );
 
   beforeAll(async () => {
     system = await RunningLocalSystem.start(['--auth']);
-    const as = (principal: string) => new JobsClient({ ...localSystemClientOptions({ principal, stateFile: system.stateFile }), maxAttempts: 1 });
+    const as = (principal: string) =>
+      new JobsClient({ ...localSystemClientOptions({ principal, stateFile: system.stateFile }), maxAttempts: 1 });
     [alice, bob, ops] = [as('alice'), as('bob'), as('ops')];
   });
   afterAll(async () => {
@@ -32,7 +37,11 @@ describe('owners (npm start -- --auth)', () => {
     expect([foreign?.status, foreign?.code]).toEqual([404, 'JOB_NOT_FOUND']);
     expect([foreign?.code, foreign?.message.replace(jobId, '<id>')]).toEqual([missing?.code, missing?.message.replace(MISSING, '<id>')]);
     expect(await refusal(bob.cancelJob(jobId))).toMatchObject({ status: 404, code: 'JOB_NOT_FOUND' });
-    expect(await alice.getJob(jobId)).toMatchObject({ jobId, status: expect.stringMatching(/PENDING|RUNNING/), owner: principalOf('alice')?.userArn });
+    expect(await alice.getJob(jobId)).toMatchObject({
+      jobId,
+      status: expect.stringMatching(/PENDING|RUNNING/),
+      owner: principalOf('alice')?.userArn,
+    });
     await alice.cancelJob(jobId);
   });
 
@@ -57,7 +66,10 @@ describe('owners (npm start -- --auth)', () => {
     const { jobId } = await bob.submitJob({ type: 'sleep', input: { seconds: 30 } });
     expect((await ops.getJob(jobId)).jobId).toBe(jobId);
     const cancelled = await ops.cancelJob(jobId);
-    expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelledBy: 'arn:aws:iam::123456789012:role/async-jobs-local-operators-invoke' });
+    expect(cancelled).toMatchObject({
+      status: 'CANCELLED',
+      cancelledBy: 'arn:aws:iam::123456789012:role/async-jobs-local-operators-invoke',
+    });
     expect(await bob.getJob(jobId)).toMatchObject({ status: 'CANCELLED', cancelledBy: cancelled.cancelledBy });
     const actions = await system.waitForLines((l) => l['message'] === 'operator action' && l['jobId'] === jobId, 2);
     expect(actions.map((l) => [l['action'], l['operator'], l['owner']])).toEqual([

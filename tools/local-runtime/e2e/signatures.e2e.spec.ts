@@ -36,7 +36,11 @@ describe('signatures any AWS client makes (npm start -- --auth)', () => {
    * more, and the query in the order given, not sorted: API Gateway refuses its signature for a path
    * with escapes or parameters out of order, and so does the local gateway.
    */
-  const signers: [string, (request: SignedRequest, keys: LocalPrincipal) => Promise<Answer>, { encodesPaths: boolean; sortsQuery: boolean }][] = [
+  const signers: [
+    string,
+    (request: SignedRequest, keys: LocalPrincipal) => Promise<Answer>,
+    { encodesPaths: boolean; sortsQuery: boolean },
+  ][] = [
     ['curl --aws-sigv4', (request, keys) => curlRequest(request, keys), { encodesPaths: false, sortsQuery: false }],
     ["botocore's SigV4Auth", (request, keys) => botocoreRequest(request, keys), { encodesPaths: true, sortsQuery: true }],
   ];
@@ -51,18 +55,35 @@ describe('signatures any AWS client makes (npm start -- --auth)', () => {
       expect(await send({ method: 'GET', url: url(`/jobs/${jobId}`), region }, keys)).toMatchObject({ status: 200, body: { jobId } });
       if (encodesPaths) {
         // A percent-encoded path segment is signed as sent, and encoded once more in the canonical request.
-        expect(await send({ method: 'GET', url: url(`/jobs/${jobId.replace(/-/g, '%2D')}`), region }, keys)).toMatchObject({ status: 200, body: { jobId } });
+        expect(await send({ method: 'GET', url: url(`/jobs/${jobId.replace(/-/g, '%2D')}`), region }, keys)).toMatchObject({
+          status: 200,
+          body: { jobId },
+        });
       }
 
-      const listed = await send({ method: 'GET', url: url(sortsQuery ? '/jobs?type=sleep&limit=100' : '/jobs?limit=100&type=sleep'), region }, keys);
+      const listed = await send(
+        { method: 'GET', url: url(sortsQuery ? '/jobs?type=sleep&limit=100' : '/jobs?limit=100&type=sleep'), region },
+        keys,
+      );
       expect(listed.status).toBe(200);
       expect(listed.body.jobs.map((j: { jobId: string }) => j.jobId)).toContain(jobId);
       // An encoded value and a repeated key pass the signature check; the API then refuses each for what it is.
-      expect(await send({ method: 'GET', url: url('/jobs?type=no%20such%2Ftype'), region }, keys)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: '?type' }] } } });
-      expect(await send({ method: 'GET', url: url(sortsQuery ? '/jobs?limit=5&limit=4' : '/jobs?limit=4&limit=5'), region }, keys)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: '?limit' }] } } });
+      expect(await send({ method: 'GET', url: url('/jobs?type=no%20such%2Ftype'), region }, keys)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'VALIDATION_FAILED', details: [{ field: '?type' }] } },
+      });
+      expect(
+        await send({ method: 'GET', url: url(sortsQuery ? '/jobs?limit=5&limit=4' : '/jobs?limit=4&limit=5'), region }, keys),
+      ).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: [{ field: '?limit' }] } } });
 
-      expect(await send({ method: 'POST', url: url(`/jobs/${jobId}/cancel`), region }, keys)).toMatchObject({ status: 200, body: { jobId, status: 'CANCELLED' } });
-      expect(await send({ method: 'GET', url: url('/openapi.json'), region }, keys)).toMatchObject({ status: 200, body: { openapi: expect.stringMatching(/^3\./) } });
+      expect(await send({ method: 'POST', url: url(`/jobs/${jobId}/cancel`), region }, keys)).toMatchObject({
+        status: 200,
+        body: { jobId, status: 'CANCELLED' },
+      });
+      expect(await send({ method: 'GET', url: url('/openapi.json'), region }, keys)).toMatchObject({
+        status: 200,
+        body: { openapi: expect.stringMatching(/^3\./) },
+      });
     });
   });
 
@@ -79,19 +100,93 @@ describe('signatures any AWS client makes (npm start -- --auth)', () => {
     const submit = { method: 'POST', body: '{"type":"sleep","input":{"seconds":1}}' };
 
     it.each<[string, () => Promise<Answer>, string, RegExp]>([
-      ['no signature', async () => system.request('POST', '/jobs', submit.body, { 'content-type': 'application/json' }), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
-      ['no signature on a read', async () => system.request('GET', '/jobs?limit=5'), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
-      ['no signature on a cancel', async () => system.request('POST', '/jobs/3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21/cancel'), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
-      ['the wrong secret (curl)', () => curlRequest({ ...submit, url: url('/jobs'), region }, { ...principal('alice'), secretAccessKey: 'not-the-secret' }), 'INVALID_SIGNATURE', /does not match/],
-      ['another region in the scope (curl)', () => curlRequest({ ...submit, url: url('/jobs'), region: 'eu-west-1' }, principal('alice')), 'INVALID_SIGNATURE', /valid region/],
-      ['another service in the scope (botocore)', () => botocoreRequest({ ...submit, url: url('/jobs'), region, service: 's3' }, principal('alice')), 'INVALID_SIGNATURE', /correct service/],
-      ['a signature ten minutes old (botocore)', () => botocoreRequest({ ...submit, url: url('/jobs'), region }, principal('alice'), { signedAt: new Date(Date.now() - 600_000) }), 'INVALID_SIGNATURE', /Signature expired/],
-      ['a body changed after signing (botocore)', () => botocoreRequest({ ...submit, url: url('/jobs'), region }, principal('bob'), { tamper: { body: '{"type":"sleep","input":{"seconds":2}}' } }), 'INVALID_SIGNATURE', /does not match/],
-      ['a query changed after signing (botocore)', () => botocoreRequest({ method: 'GET', url: url('/jobs?limit=5'), region }, principal('alice'), { tamper: { query: 'limit=6' } }), 'INVALID_SIGNATURE', /does not match/],
-      ['a path changed after signing (botocore)', () => botocoreRequest({ method: 'POST', url: url('/jobs/3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21/cancel'), region }, principal('alice'), { tamper: { path: '/jobs/0b6d8e4c-5b7d-4c1e-9f2a-3f1c2e9a7a21/cancel' } }), 'INVALID_SIGNATURE', /does not match/],
-      ['a signed header left out (botocore)', () => botocoreRequest({ ...submit, url: url('/jobs'), region, headers: { 'x-team': 'payments' } }, principal('alice'), { tamper: { dropHeader: 'x-team' } }), 'INVALID_SIGNATURE', /signed header 'x-team'/],
-      ['an unknown access key (curl)', () => curlRequest({ ...submit, url: url('/jobs'), region }, { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' }), 'FORBIDDEN', /security token included in the request is invalid/],
-      ["a role session's keys without its session token (curl)", () => curlRequest({ ...submit, url: url('/jobs'), region }, principal('bob'), { omitSessionToken: true }), 'FORBIDDEN', /security token/],
+      [
+        'no signature',
+        async () => system.request('POST', '/jobs', submit.body, { 'content-type': 'application/json' }),
+        'MISSING_AUTHENTICATION',
+        /Missing Authentication Token/,
+      ],
+      [
+        'no signature on a read',
+        async () => system.request('GET', '/jobs?limit=5'),
+        'MISSING_AUTHENTICATION',
+        /Missing Authentication Token/,
+      ],
+      [
+        'no signature on a cancel',
+        async () => system.request('POST', '/jobs/3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21/cancel'),
+        'MISSING_AUTHENTICATION',
+        /Missing Authentication Token/,
+      ],
+      [
+        'the wrong secret (curl)',
+        () => curlRequest({ ...submit, url: url('/jobs'), region }, { ...principal('alice'), secretAccessKey: 'not-the-secret' }),
+        'INVALID_SIGNATURE',
+        /does not match/,
+      ],
+      [
+        'another region in the scope (curl)',
+        () => curlRequest({ ...submit, url: url('/jobs'), region: 'eu-west-1' }, principal('alice')),
+        'INVALID_SIGNATURE',
+        /valid region/,
+      ],
+      [
+        'another service in the scope (botocore)',
+        () => botocoreRequest({ ...submit, url: url('/jobs'), region, service: 's3' }, principal('alice')),
+        'INVALID_SIGNATURE',
+        /correct service/,
+      ],
+      [
+        'a signature ten minutes old (botocore)',
+        () => botocoreRequest({ ...submit, url: url('/jobs'), region }, principal('alice'), { signedAt: new Date(Date.now() - 600_000) }),
+        'INVALID_SIGNATURE',
+        /Signature expired/,
+      ],
+      [
+        'a body changed after signing (botocore)',
+        () =>
+          botocoreRequest({ ...submit, url: url('/jobs'), region }, principal('bob'), {
+            tamper: { body: '{"type":"sleep","input":{"seconds":2}}' },
+          }),
+        'INVALID_SIGNATURE',
+        /does not match/,
+      ],
+      [
+        'a query changed after signing (botocore)',
+        () => botocoreRequest({ method: 'GET', url: url('/jobs?limit=5'), region }, principal('alice'), { tamper: { query: 'limit=6' } }),
+        'INVALID_SIGNATURE',
+        /does not match/,
+      ],
+      [
+        'a path changed after signing (botocore)',
+        () =>
+          botocoreRequest({ method: 'POST', url: url('/jobs/3f1c2e9a-5b7d-4c1e-9f2a-0b6d8e4c7a21/cancel'), region }, principal('alice'), {
+            tamper: { path: '/jobs/0b6d8e4c-5b7d-4c1e-9f2a-3f1c2e9a7a21/cancel' },
+          }),
+        'INVALID_SIGNATURE',
+        /does not match/,
+      ],
+      [
+        'a signed header left out (botocore)',
+        () =>
+          botocoreRequest({ ...submit, url: url('/jobs'), region, headers: { 'x-team': 'payments' } }, principal('alice'), {
+            tamper: { dropHeader: 'x-team' },
+          }),
+        'INVALID_SIGNATURE',
+        /signed header 'x-team'/,
+      ],
+      [
+        'an unknown access key (curl)',
+        () => curlRequest({ ...submit, url: url('/jobs'), region }, { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' }),
+        'FORBIDDEN',
+        /security token included in the request is invalid/,
+      ],
+      [
+        "a role session's keys without its session token (curl)",
+        () => curlRequest({ ...submit, url: url('/jobs'), region }, principal('bob'), { omitSessionToken: true }),
+        'FORBIDDEN',
+        /security token/,
+      ],
     ])('refuses %s with 403 and writes nothing', async (_case, send, code, message) => {
       const before = await storedItems();
       const answer = await send();
@@ -101,8 +196,14 @@ describe('signatures any AWS client makes (npm start -- --auth)', () => {
   });
 
   async function storedItems(): Promise<number> {
-    const dynamodb = new DynamoDBClient({ region, endpoint: system.state.dynamodbEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    const { Count } = await dynamodb.send(new ScanCommand({ TableName: system.state.resources.tableName, Select: 'COUNT', ConsistentRead: true }));
+    const dynamodb = new DynamoDBClient({
+      region,
+      endpoint: system.state.dynamodbEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const { Count } = await dynamodb.send(
+      new ScanCommand({ TableName: system.state.resources.tableName, Select: 'COUNT', ConsistentRead: true }),
+    );
     dynamodb.destroy();
     return Count ?? 0;
   }

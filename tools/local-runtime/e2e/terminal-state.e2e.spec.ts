@@ -74,7 +74,13 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
       await system.admin('faults', { deletedMappings: ['b'] }); // jobs consumer b reads now never reach it
       await at(25.5);
       // Deleted until it dropped some (a poller busy with a batch reads new records a moment later).
-      await waitUntil('consumer b dropped records', async () => ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings['b'].length >= 3, 15_000);
+      await waitUntil(
+        'consumer b dropped records',
+        async () =>
+          ((await system.admin('stats', {})) as { droppedByDeletedMappings: Record<string, string[]> }).droppedByDeletedMappings['b']
+            .length >= 3,
+        15_000,
+      );
       await system.admin('faults', { deletedMappings: [] });
       await at(27);
       // Cut off until a failure was kept for replay: one must outlast the error handler's 5 s of patience inside the cut.
@@ -92,14 +98,23 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
 
     // Within the local deadlines: a minute's record age, ten seconds' margin, a sweep every 2 s (and a run's own time).
     const jobs: JobView[] = [];
-    for (const { jobId } of accepted) jobs.push(await system.waitForJob(jobId, (j) => Object.values(j.consumers).every((c) => TERMINAL.includes(c.status)), Math.max(10_000, submittedBy + 110_000 - Date.now())));
+    for (const { jobId } of accepted)
+      jobs.push(
+        await system.waitForJob(
+          jobId,
+          (j) => Object.values(j.consumers).every((c) => TERMINAL.includes(c.status)),
+          Math.max(10_000, submittedBy + 110_000 - Date.now()),
+        ),
+      );
 
     // 1. Every accepted job ended on every consumer (the wait above), and the faults did happen.
     expect(jobs).toHaveLength(accepted.length);
     expect(accepted.length).toBeGreaterThanOrEqual(SUBMISSIONS * 0.95);
     const stats = (await system.admin('stats', {})) as { dynamodbAnswersLost: Record<string, number> };
     expect(Object.values(stats.dynamodbAnswersLost).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
-    const entries = jobs.flatMap((job) => Object.entries(job.consumers).map(([consumerId, entry]) => ({ jobId: job.jobId, consumerId, ...entry })));
+    const entries = jobs.flatMap((job) =>
+      Object.entries(job.consumers).map(([consumerId, entry]) => ({ jobId: job.jobId, consumerId, ...entry })),
+    );
     const failed = entries.filter((e) => e.status === 'FAILED');
     const reasons = new Set(failed.map((e) => e.error?.code));
     for (const expected of ['SLEEP_TOO_LONG', 'RETRIES_EXHAUSTED', 'NOT_STARTED']) expect(reasons).toContain(expected);
@@ -115,8 +130,15 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
     const completions = lines.filter((l) => l['message'] === 'job succeeded').map((l) => `${l['jobId']}/${l['consumerId']}`);
     expect(completions.length - new Set(completions).size).toBe(0);
     const succeeded = new Set(entries.filter((e) => e.status === 'SUCCEEDED').map((e) => `${e.jobId}/${e.consumerId}`));
-    const storyOf = (key: string) => lines.filter((l) => `${l['jobId']}/${l['consumerId'] ?? l['consumer']}` === key).map((l) => `${l['time']} ${l['service']}: ${l['message']} ${JSON.stringify(l['reason'] ?? l['stop'] ?? '')}`);
-    expect([...new Set(completions)].filter((key) => !succeeded.has(key)).map((key) => ({ key, entry: entries.find((e) => `${e.jobId}/${e.consumerId}` === key), story: storyOf(key) }))).toEqual([]);
+    const storyOf = (key: string) =>
+      lines
+        .filter((l) => `${l['jobId']}/${l['consumerId'] ?? l['consumer']}` === key)
+        .map((l) => `${l['time']} ${l['service']}: ${l['message']} ${JSON.stringify(l['reason'] ?? l['stop'] ?? '')}`);
+    expect(
+      [...new Set(completions)]
+        .filter((key) => !succeeded.has(key))
+        .map((key) => ({ key, entry: entries.find((e) => `${e.jobId}/${e.consumerId}` === key), story: storyOf(key) })),
+    ).toEqual([]);
     // A SUCCEEDED entry whose run logged no success was cut short after its write landed (the
     // processors killed, or the store gone beyond their patience): its redelivery found it finished.
     const cutShort = [...succeeded].filter((key) => !completions.includes(key));
@@ -131,16 +153,29 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
     // FAILED. The one exception is a write that landed while its writer could no longer learn so
     // (every answer lost, the store gone beyond its patience): that writer then says so instead,
     // the error handler by keeping the failure for replay (FailuresArchived), the sweeper in an error line.
-    const counted = (line: Record<string, unknown>) => ids.has(String(line['jobId'])) && (line['FailuresRecorded'] === 1 || line['EntriesStalled'] === 1);
-    await waitUntil('every failure is counted', () => system.logLines().filter(counted).length >= failed.length, 20_000).catch(() => undefined);
+    const counted = (line: Record<string, unknown>) =>
+      ids.has(String(line['jobId'])) && (line['FailuresRecorded'] === 1 || line['EntriesStalled'] === 1);
+    await waitUntil('every failure is counted', () => system.logLines().filter(counted).length >= failed.length, 20_000).catch(
+      () => undefined,
+    );
     const all = system.logLines();
-    const about = (e: { jobId: string; consumerId: string }) => (line: Record<string, unknown>) => line['jobId'] === e.jobId && (line['consumer'] === e.consumerId || line['consumerId'] === e.consumerId);
+    const about = (e: { jobId: string; consumerId: string }) => (line: Record<string, unknown>) =>
+      line['jobId'] === e.jobId && (line['consumer'] === e.consumerId || line['consumerId'] === e.consumerId);
     const countsOf = (e: { jobId: string; consumerId: string }) => all.filter(counted).filter(about(e)).length;
     const keptForLater = (e: { jobId: string; consumerId: string }) =>
-      all.filter(about(e)).some((l) => l['FailuresArchived'] === 1 || l['message'] === 'entry could not be swept: looked at again at the next sweep if still overdue');
+      all
+        .filter(about(e))
+        .some(
+          (l) =>
+            l['FailuresArchived'] === 1 || l['message'] === 'entry could not be swept: looked at again at the next sweep if still overdue',
+        );
     const story = (e: { jobId: string; consumerId: string }) => all.filter(about(e)).map((l) => `${l['service']}: ${l['message']}`);
     expect(failed.filter((e) => countsOf(e) > 1).map((e) => ({ ...e, story: story(e) }))).toEqual([]);
-    expect(failed.filter((e) => countsOf(e) === 0 && !keptForLater(e)).map((e) => ({ jobId: e.jobId, consumerId: e.consumerId, code: e.error?.code, story: story(e) }))).toEqual([]);
+    expect(
+      failed
+        .filter((e) => countsOf(e) === 0 && !keptForLater(e))
+        .map((e) => ({ jobId: e.jobId, consumerId: e.consumerId, code: e.error?.code, story: story(e) })),
+    ).toEqual([]);
     const notFailed = entries.filter((e) => e.status !== 'FAILED' && countsOf(e) > 0);
     expect(notFailed).toEqual([]);
     expect(failed.filter((e) => countsOf(e) === 1).length).toBeGreaterThan(failed.length / 2);
@@ -187,7 +222,12 @@ async function waitForSubmissions(answered: () => number, started: number): Prom
  * another invocation inside that interval means two runs held the job at once.
  */
 function overlappingRuns(lines: Record<string, unknown>[]): string[] {
-  const OUTCOMES = new Set(['job succeeded', 'job failed: sent to the error topic', 'job will be retried', 'run lost its claim: result discarded']);
+  const OUTCOMES = new Set([
+    'job succeeded',
+    'job failed: sent to the error topic',
+    'job will be retried',
+    'run lost its claim: result discarded',
+  ]);
   const byEntry = new Map<string, Record<string, unknown>[]>();
   for (const line of lines) {
     if (line['service'] !== 'stream-processor' || (line['message'] !== 'job claimed' && !OUTCOMES.has(String(line['message'])))) continue;
@@ -200,8 +240,11 @@ function overlappingRuns(lines: Record<string, unknown>[]): string[] {
     for (const outcome of entryLines.filter((l) => l['message'] !== 'job claimed')) {
       const ownClaim = claims.filter((c) => c['requestId'] === outcome['requestId'] && String(c['time']) <= String(outcome['time'])).at(-1);
       if (!ownClaim) continue;
-      const intruders = claims.filter((c) => c !== ownClaim && String(c['time']) > String(ownClaim['time']) && String(c['time']) < String(outcome['time']));
-      if (intruders.length) overlaps.push(`${key}: run ${ownClaim['requestId']} overlapped by ${intruders.map((c) => c['requestId']).join(', ')}`);
+      const intruders = claims.filter(
+        (c) => c !== ownClaim && String(c['time']) > String(ownClaim['time']) && String(c['time']) < String(outcome['time']),
+      );
+      if (intruders.length)
+        overlaps.push(`${key}: run ${ownClaim['requestId']} overlapped by ${intruders.map((c) => c['requestId']).join(', ')}`);
     }
   }
   return overlaps;

@@ -12,7 +12,12 @@ export interface AsyncInvokePolicy {
 export interface DestinationEnvelope {
   version: '1.0';
   timestamp: string;
-  requestContext: { requestId: string; functionArn: string; condition: 'RetriesExhausted' | 'EventAgeExceeded'; approximateInvokeCount: number };
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: 'RetriesExhausted' | 'EventAgeExceeded';
+    approximateInvokeCount: number;
+  };
   requestPayload: unknown;
   responseContext: { statusCode: number; executedVersion: string; functionError: string };
   responsePayload: { errorType: string; errorMessage: string };
@@ -52,7 +57,12 @@ export class AsyncInvoker {
         await this.onFailure({
           version: '1.0',
           timestamp: new Date().toISOString(),
-          requestContext: { requestId: result.requestId, functionArn: `${this.fn.arn}:$LATEST`, condition: tooOld ? 'EventAgeExceeded' : 'RetriesExhausted', approximateInvokeCount: attempt },
+          requestContext: {
+            requestId: result.requestId,
+            functionArn: `${this.fn.arn}:$LATEST`,
+            condition: tooOld ? 'EventAgeExceeded' : 'RetriesExhausted',
+            approximateInvokeCount: attempt,
+          },
           requestPayload: event,
           responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
           responsePayload: { errorType: result.errorType, errorMessage: result.errorMessage },

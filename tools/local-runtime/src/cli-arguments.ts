@@ -5,7 +5,11 @@ export function parseArguments(argv: string[], known: Record<string, 'value' | '
     const arg = argv[i];
     const [name, inline] = arg.startsWith('--') ? arg.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
     if (!name || !(name in known)) {
-      throw new Error(`Unknown argument "${arg}". Known: ${Object.keys(known).map((k) => `--${k}`).join(', ')}`);
+      throw new Error(
+        `Unknown argument "${arg}". Known: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     }
     if (known[name] === 'flag') {
       result[name] = true;
@@ -27,6 +31,7 @@ export function portArgument(value: string | boolean | undefined, name: string, 
 
 export function secondsArgument(value: string, name: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) throw new Error(`--${name} must be whole seconds from 0 to 600, got "${value}"`);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600)
+    throw new Error(`--${name} must be whole seconds from 0 to 600, got "${value}"`);
   return seconds;
 }

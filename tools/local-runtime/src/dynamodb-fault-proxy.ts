@@ -34,20 +34,26 @@ export class DynamoDbFaultProxy {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('end', () => {
-        const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-        const forward = request({ host: '127.0.0.1', port: this.upstreamPort, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer: IncomingMessage) => {
-          const body: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => body.push(chunk));
-          answer.on('end', () => {
-            if (WRITES.has(operation) && answer.statusCode === 200 && Math.random() < this.lossRate) {
-              this.lost[operation] = (this.lost[operation] ?? 0) + 1;
-              incoming.socket.destroy();
-              return;
-            }
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-            outgoing.end(Buffer.concat(body));
-          });
-        });
+        const operation =
+          String(incoming.headers['x-amz-target'] ?? '')
+            .split('.')
+            .pop() ?? '';
+        const forward = request(
+          { host: '127.0.0.1', port: this.upstreamPort, method: incoming.method, path: incoming.url, headers: incoming.headers },
+          (answer: IncomingMessage) => {
+            const body: Buffer[] = [];
+            answer.on('data', (chunk: Buffer) => body.push(chunk));
+            answer.on('end', () => {
+              if (WRITES.has(operation) && answer.statusCode === 200 && Math.random() < this.lossRate) {
+                this.lost[operation] = (this.lost[operation] ?? 0) + 1;
+                incoming.socket.destroy();
+                return;
+              }
+              outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+              outgoing.end(Buffer.concat(body));
+            });
+          },
+        );
         forward.on('error', () => incoming.socket.destroy());
         forward.end(Buffer.concat(chunks));
       });

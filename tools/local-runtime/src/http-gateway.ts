@@ -54,7 +54,8 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const target = req.url ?? '/';
   const url = new URL(target, 'http://localhost');
   const body = await readBody(req, GATEWAY_MAX_BODY_BYTES);
-  if (body === undefined) return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
+  if (body === undefined)
+    return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
 
   if (options.admin && url.pathname.startsWith('/_local/')) {
     return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);
@@ -65,7 +66,13 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
     // The signature covers the request as sent: the raw target, and every header line as it came.
     const at = target.indexOf('?');
     const verdict = verifySigV4(
-      { method: req.method ?? 'GET', rawPath: at === -1 ? target : target.slice(0, at), rawQuery: at === -1 ? '' : target.slice(at + 1), headers: rawHeaders(req), body },
+      {
+        method: req.method ?? 'GET',
+        rawPath: at === -1 ? target : target.slice(0, at),
+        rawQuery: at === -1 ? '' : target.slice(at + 1),
+        headers: rawHeaders(req),
+        body,
+      },
       options.principals,
       options.region,
     );
@@ -126,14 +133,17 @@ function proxyEvent(
   const pathParameters = matched
     ? Object.fromEntries(matched.r.params.map((name, i) => [name, matched.m?.[i + 1] ?? '']))
     : { proxy: url.pathname.replace(/^\//, '') };
-  const isText = body.length === 0 || /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(String(req.headers['content-type'] ?? ''));
+  const isText =
+    body.length === 0 || /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(String(req.headers['content-type'] ?? ''));
   return {
     resource,
     path: url.pathname,
     httpMethod: (req.method ?? 'GET').toUpperCase(),
     headers,
     multiValueHeaders,
-    queryStringParameters: Object.keys(query).length ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]])) : null,
+    queryStringParameters: Object.keys(query).length
+      ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v[v.length - 1]]))
+      : null,
     multiValueQueryStringParameters: Object.keys(query).length ? query : null,
     pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
     stageVariables: null,

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 export type InvokeResult =
-  | { ok: true; result: unknown; requestId: string }
-  | { ok: false; errorType: string; errorMessage: string; requestId: string };
+  { ok: true; result: unknown; requestId: string } | { ok: false; errorType: string; errorMessage: string; requestId: string };
 
 export interface LocalFunctionSettings {
   name: string;
@@ -47,16 +46,26 @@ export class LocalFunction {
 
   start(): void {
     const worker = new Worker(join(__dirname, 'lambda-worker.js'), {
-      workerData: { bundle: this.settings.bundle, functionName: this.settings.name, functionArn: this.arn, memoryMb: this.settings.memoryMb },
+      workerData: {
+        bundle: this.settings.bundle,
+        functionName: this.settings.name,
+        functionArn: this.arn,
+        memoryMb: this.settings.memoryMb,
+      },
       env: { ...process.env, ...this.settings.environment, AWS_LAMBDA_FUNCTION_NAME: this.settings.name },
     });
-    worker.on('message', (message: { id: number } & ({ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string })) => {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      clearTimeout(pending.timer);
-      pending.resolve(message.ok ? { ok: true, result: message.result, requestId: pending.requestId } : { ...message, requestId: pending.requestId });
-    });
+    worker.on(
+      'message',
+      (message: { id: number } & ({ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string })) => {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        clearTimeout(pending.timer);
+        pending.resolve(
+          message.ok ? { ok: true, result: message.result, requestId: pending.requestId } : { ...message, requestId: pending.requestId },
+        );
+      },
+    );
     // An uncaught error or exit ends the environment: what was in flight fails, a new one starts.
     const lost = (errorType: string, errorMessage: string) => {
       if (this.worker !== worker) return;
@@ -78,7 +87,12 @@ export class LocalFunction {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.settings.timeoutSeconds} seconds`, requestId });
+        resolve({
+          ok: false,
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `Task timed out after ${this.settings.timeoutSeconds} seconds`,
+          requestId,
+        });
         void this.worker?.terminate();
       }, timeoutMs);
       this.pending.set(id, { resolve, timer, requestId });

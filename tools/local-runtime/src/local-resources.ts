@@ -1,10 +1,28 @@
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateArchiveCommand, CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateArchiveCommand,
+  CreateEventBusCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  type EventBridgeClient,
+} from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalResources } from '@async-jobs/local-services';
-import { jobsTableDefinition, JOBS_TABLE_TTL_ATTRIBUTE, REPLAYED_EVENTS_PATTERN, resourceNames, type DeploymentSettings } from '@async-jobs/platform';
-
+import {
+  jobsTableDefinition,
+  JOBS_TABLE_TTL_ATTRIBUTE,
+  REPLAYED_EVENTS_PATTERN,
+  resourceNames,
+  type DeploymentSettings,
+} from '@async-jobs/platform';
 
 /**
  * Creates the environment's resources with the names and settings infra uses; idempotent, so a
@@ -19,7 +37,12 @@ export async function createLocalResources(
 
   try {
     await dynamodb.send(new CreateTableCommand(jobsTableDefinition(names.table, settings.consumers)));
-    await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { Enabled: true, AttributeName: JOBS_TABLE_TTL_ATTRIBUTE } }));
+    await dynamodb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: names.table,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: JOBS_TABLE_TTL_ATTRIBUTE },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
@@ -43,18 +66,38 @@ export async function createLocalResources(
 
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: names.errorTopic }));
   const errorQueue = await queue(sqs, `${names.errorTopic}-to-error-handler`);
-  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: errorQueue.arn, ReturnSubscriptionArn: true }));
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: errorQueue.arn, ReturnSubscriptionArn: true }),
+  );
 
   const { EventBusArn } = await events.send(new CreateEventBusCommand({ Name: names.failedEventsBus }));
   const archive = await events
-    .send(new CreateArchiveCommand({ ArchiveName: names.failedEventsArchive, EventSourceArn: EventBusArn, RetentionDays: settings.archiveRetentionDays }))
+    .send(
+      new CreateArchiveCommand({
+        ArchiveName: names.failedEventsArchive,
+        EventSourceArn: EventBusArn,
+        RetentionDays: settings.archiveRetentionDays,
+      }),
+    )
     .catch(async (error: Error) => {
       if (error.name !== 'ResourceAlreadyExistsException') throw error;
       return { ArchiveArn: EventBusArn?.replace(':event-bus/', ':archive/').replace(names.failedEventsBus, names.failedEventsArchive) };
     });
   const replayQueue = await queue(sqs, `${names.replayRule}`);
-  const { RuleArn } = await events.send(new PutRuleCommand({ Name: names.replayRule, EventBusName: names.failedEventsBus, EventPattern: JSON.stringify(REPLAYED_EVENTS_PATTERN) }));
-  await events.send(new PutTargetsCommand({ Rule: names.replayRule, EventBusName: names.failedEventsBus, Targets: [{ Id: 'error-handler', Arn: replayQueue.arn }] }));
+  const { RuleArn } = await events.send(
+    new PutRuleCommand({
+      Name: names.replayRule,
+      EventBusName: names.failedEventsBus,
+      EventPattern: JSON.stringify(REPLAYED_EVENTS_PATTERN),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: names.replayRule,
+      EventBusName: names.failedEventsBus,
+      Targets: [{ Id: 'error-handler', Arn: replayQueue.arn }],
+    }),
+  );
 
   return {
     tableName: names.table,

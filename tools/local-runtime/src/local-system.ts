@@ -90,7 +90,9 @@ export interface LocalSystem {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const local = deploymentSettings('local');
   const settings: DeploymentSettings =
-    options.outagePatienceSeconds === undefined ? local : { ...local, jobs: { ...local.jobs, outagePatienceSeconds: options.outagePatienceSeconds } };
+    options.outagePatienceSeconds === undefined
+      ? local
+      : { ...local, jobs: { ...local.jobs, outagePatienceSeconds: options.outagePatienceSeconds } };
   const { log } = options;
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -107,7 +109,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ]).catch(async (error: Error) => {
       throw new Error(`${error.message}\n(the ports are set with --dynamodb-port and --moto-port)`);
     });
-    stops.push(() => dynamodb.stop(), () => moto.stop());
+    stops.push(
+      () => dynamodb.stop(),
+      () => moto.stop(),
+    );
     const motoGate = new ServiceGate(moto.port);
     await motoGate.listen(motoPort).catch((error: NodeJS.ErrnoException) => {
       throw new Error(error.code === 'EADDRINUSE' ? `Port ${motoPort} is in use; choose another with --moto-port` : error.message);
@@ -153,8 +158,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       return local;
     };
     const cors: Record<string, string> = options.corsOrigins?.length ? { CORS_ALLOWED_ORIGINS: options.corsOrigins.join(',') } : {};
-    const jobsApi = await fn(names.jobsApiFunction, 'jobs-api', { ...jobsApiEnvironment(settings, { accountId: LOCAL_ACCOUNT_ID, callerIdentity: options.auth ? 'iam' : 'anonymous' }), ...cors }, settings.functions.jobsApi);
-    const errorHandler = await fn(names.errorHandlerFunction, 'error-handler', errorHandlerEnvironment(settings), settings.functions.errorHandler);
+    const jobsApi = await fn(
+      names.jobsApiFunction,
+      'jobs-api',
+      { ...jobsApiEnvironment(settings, { accountId: LOCAL_ACCOUNT_ID, callerIdentity: options.auth ? 'iam' : 'anonymous' }), ...cors },
+      settings.functions.jobsApi,
+    );
+    const errorHandler = await fn(
+      names.errorHandlerFunction,
+      'error-handler',
+      errorHandlerEnvironment(settings),
+      settings.functions.errorHandler,
+    );
     const sweeper = await fn(names.sweeperFunction, 'job-sweeper', jobSweeperEnvironment(settings), settings.functions.jobSweeper);
     const sweepSchedule = new Schedule({
       fn: sweeper,
@@ -167,10 +182,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sweepSchedule.start();
     stops.push(() => sweepSchedule.stop());
     const catalog = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
-    const processorSettings = { ...settings.functions.streamProcessor, timeoutSeconds: streamProcessorTimeoutSeconds(settings.jobs, catalog.longestRun()) };
+    const processorSettings = {
+      ...settings.functions.streamProcessor,
+      timeoutSeconds: streamProcessorTimeoutSeconds(settings.jobs, catalog.longestRun()),
+    };
     const processors = await Promise.all(
       settings.consumers.map((consumerId) =>
-        fn(consumerFunctionName('local', consumerId), 'stream-processor', streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn), processorSettings),
+        fn(
+          consumerFunctionName('local', consumerId),
+          'stream-processor',
+          streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn),
+          processorSettings,
+        ),
       ),
     );
 
@@ -178,23 +201,49 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const toBus = async (envelope: DestinationEnvelope) => {
       const result = await clients.events.send(
         new PutEventsCommand({
-          Entries: [{ EventBusName: resources.failedEventsBus, Source: 'lambda', DetailType: 'Lambda Function Invocation Result - Failure', Resources: [errorHandler.arn], Detail: JSON.stringify(envelope) }],
+          Entries: [
+            {
+              EventBusName: resources.failedEventsBus,
+              Source: 'lambda',
+              DetailType: 'Lambda Function Invocation Result - Failure',
+              Resources: [errorHandler.arn],
+              Detail: JSON.stringify(envelope),
+            },
+          ],
         }),
       );
       if (result.FailedEntryCount) throw new Error(`the bus refused the envelope: ${result.Entries?.[0]?.ErrorMessage}`);
-      log.warn(`error handler gave up after ${envelope.requestContext.approximateInvokeCount} attempts; the event is on ${resources.failedEventsBus} (archived)`);
+      log.warn(
+        `error handler gave up after ${envelope.requestContext.approximateInvokeCount} attempts; the event is on ${resources.failedEventsBus} (archived)`,
+      );
     };
     const asyncErrorHandler = new AsyncInvoker(
       errorHandler,
-      { maximumRetryAttempts: settings.errorHandlerAsync.maximumRetryAttempts, retryDelaysMs: options.asyncRetryDelaysMs, maximumEventAgeSeconds: settings.errorHandlerAsync.maximumEventAgeSeconds },
+      {
+        maximumRetryAttempts: settings.errorHandlerAsync.maximumRetryAttempts,
+        retryDelaysMs: options.asyncRetryDelaysMs,
+        maximumEventAgeSeconds: settings.errorHandlerAsync.maximumEventAgeSeconds,
+      },
       toBus,
       log,
     );
     stops.push(() => asyncErrorHandler.idle());
 
     const drains = [
-      new QueueDrain({ name: 'error topic → error handler', sqs: clients.sqs, queueUrl: resources.errorQueueUrl, log, deliver: (body) => asyncErrorHandler.invoke(snsEventFromQueueBody(body, resources.errorSubscriptionArn)) }),
-      new QueueDrain({ name: 'replay rule → error handler', sqs: clients.sqs, queueUrl: resources.replayQueueUrl, log, deliver: (body) => asyncErrorHandler.invoke(JSON.parse(body)) }),
+      new QueueDrain({
+        name: 'error topic → error handler',
+        sqs: clients.sqs,
+        queueUrl: resources.errorQueueUrl,
+        log,
+        deliver: (body) => asyncErrorHandler.invoke(snsEventFromQueueBody(body, resources.errorSubscriptionArn)),
+      }),
+      new QueueDrain({
+        name: 'replay rule → error handler',
+        sqs: clients.sqs,
+        queueUrl: resources.replayQueueUrl,
+        log,
+        deliver: (body) => asyncErrorHandler.invoke(JSON.parse(body)),
+      }),
     ];
     for (const drain of drains) {
       drain.start();
@@ -223,7 +272,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // its data only from --data-dir. moto comes back empty: its resources are made again behind the
     // closed gate, so that nobody publishes to a topic that has no subscription yet.
     const controlServices = async (control: ServiceControl) => {
-      if (control.dynamodb && !options.dataDir) return { error: { code: 'NEEDS_DATA_DIR', message: 'DynamoDB Local keeps its data across a restart only with --data-dir' } };
+      if (control.dynamodb && !options.dataDir)
+        return { error: { code: 'NEEDS_DATA_DIR', message: 'DynamoDB Local keeps its data across a restart only with --data-dir' } };
       if (control.dynamodb === 'kill') await dynamodb.kill();
       if (control.moto === 'kill') {
         motoGate.close();
@@ -261,8 +311,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
                 if (processor) processor.fault = fault ?? undefined;
               }
               if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
-              if ('deletedMappings' in request) for (const [i, source] of sources.entries()) source.deleted = (request.deletedMappings ?? []).includes(settings.consumers[i]);
-              if (storeProxy && typeof request.dynamodbLostAnswers === 'number') storeProxy.lossRate = Math.min(1, Math.max(0, request.dynamodbLostAnswers));
+              if ('deletedMappings' in request)
+                for (const [i, source] of sources.entries())
+                  source.deleted = (request.deletedMappings ?? []).includes(settings.consumers[i]);
+              if (storeProxy && typeof request.dynamodbLostAnswers === 'number')
+                storeProxy.lossRate = Math.min(1, Math.max(0, request.dynamodbLostAnswers));
               if (storeProxy && request.storeCutOff) {
                 storeProxy.cutOff.clear();
                 for (const name of request.storeCutOff) storeProxy.cutOff.add(name);

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     dataDir: typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined,
     auth: args['auth'] === true,
     faults: args['faults'] === true,
-    outagePatienceSeconds: typeof args['outage-patience'] === 'string' ? secondsArgument(args['outage-patience'], 'outage-patience') : undefined,
+    outagePatienceSeconds:
+      typeof args['outage-patience'] === 'string' ? secondsArgument(args['outage-patience'], 'outage-patience') : undefined,
     corsOrigins: typeof args['cors-origin'] === 'string' ? args['cors-origin'].split(',').map((o) => o.trim()) : undefined,
     stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
     bundlesDir: resolve(__dirname, '..', '..', 'apps'),
@@ -104,9 +105,13 @@ function principalLines(state: LocalSystem['state']): string[] {
   const lines = ['  principals      (also in .local/runtime.json; the CLI takes --principal <name>)'];
   for (const p of state.principals ?? []) {
     lines.push(`    ${p.name.padEnd(6)} ${p.operator ? 'operator' : 'caller  '}  ${p.userArn}`);
-    lines.push(`           access key ${p.accessKeyId}  secret ${p.secretAccessKey}${p.sessionToken ? `  session token ${p.sessionToken}` : ''}`);
+    lines.push(
+      `           access key ${p.accessKeyId}  secret ${p.secretAccessKey}${p.sessionToken ? `  session token ${p.sessionToken}` : ''}`,
+    );
     const token = p.sessionToken ? ` -H 'x-amz-security-token: ${p.sessionToken}'` : '';
-    lines.push(`    try    curl --aws-sigv4 'aws:amz:${state.region}:execute-api' --user '${p.accessKeyId}:${p.secretAccessKey}'${token} -H 'content-type: application/json' -d '{"seconds":1}' ${url}/jobs`);
+    lines.push(
+      `    try    curl --aws-sigv4 'aws:amz:${state.region}:execute-api' --user '${p.accessKeyId}:${p.secretAccessKey}'${token} -H 'content-type: application/json' -d '{"seconds":1}' ${url}/jobs`,
+    );
   }
   return lines;
 }

@@ -26,10 +26,13 @@ export class QueueDrain {
   private async run(): Promise<void> {
     const { sqs, queueUrl, deliver, name, log } = this.options;
     while (!this.stopped) {
-      const received = await retryUntil(() => sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })), {
-        isStopped: () => this.stopped,
-        onError: (error, attempt) => attempt % 10 === 1 && log.warn(`${name}: receiving failed: ${(error as Error).message}`),
-      });
+      const received = await retryUntil(
+        () => sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })),
+        {
+          isStopped: () => this.stopped,
+          onError: (error, attempt) => attempt % 10 === 1 && log.warn(`${name}: receiving failed: ${(error as Error).message}`),
+        },
+      );
       for (const message of received?.Messages ?? []) {
         deliver(message.Body ?? '');
         await retryUntil(() => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle })), {

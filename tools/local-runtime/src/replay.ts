@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   } catch {
     throw new Error(`No running local system found (${stateFile}); start it with npm start`);
   }
-  const events = new EventBridgeClient({ region: state.region, endpoint: state.motoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const events = new EventBridgeClient({
+    region: state.region,
+    endpoint: state.motoEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const name = `replay-${Date.now()}`;
   const r = state.resources;
   await events.send(
@@ -37,7 +41,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < 60; i++) {
     const { State, StateReason } = await events.send(new DescribeReplayCommand({ ReplayName: name }));
     if (State === 'COMPLETED') {
-      process.stdout.write(`replay ${name} completed: archived failures from ${from.toISOString()} to ${to.toISOString()} went back to the error handler\n`);
+      process.stdout.write(
+        `replay ${name} completed: archived failures from ${from.toISOString()} to ${to.toISOString()} went back to the error handler\n`,
+      );
       return;
     }
     if (State === 'FAILED' || State === 'CANCELLED') throw new Error(`replay ${name} ${State}: ${StateReason ?? ''}`);

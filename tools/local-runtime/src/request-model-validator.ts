@@ -15,7 +15,8 @@ export class RequestModelValidator {
     this.validate = ajv.compile(model);
     const anyOf = (model['anyOf'] as JsonSchemaDocument[] | undefined) ?? [];
     this.branches = anyOf.map((branch) => {
-      const typeEnum = ((branch['properties'] as Record<string, JsonSchemaDocument> | undefined)?.['type']?.['enum'] as string[] | undefined) ?? [];
+      const typeEnum =
+        ((branch['properties'] as Record<string, JsonSchemaDocument> | undefined)?.['type']?.['enum'] as string[] | undefined) ?? [];
       return { typeName: typeEnum[0], validate: ajv.compile(branch) };
     });
   }

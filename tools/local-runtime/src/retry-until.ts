@@ -1,5 +1,8 @@
 /** Retries `action` with capped exponential backoff until it succeeds or `isStopped` says to give up. */
-export async function retryUntil<T>(action: () => Promise<T>, options: { isStopped: () => boolean; onError: (error: unknown, attempt: number) => void; maxDelayMs?: number }): Promise<T | undefined> {
+export async function retryUntil<T>(
+  action: () => Promise<T>,
+  options: { isStopped: () => boolean; onError: (error: unknown, attempt: number) => void; maxDelayMs?: number },
+): Promise<T | undefined> {
   for (let attempt = 1; !options.isStopped(); attempt++) {
     try {
       return await action();

@@ -12,7 +12,14 @@ export class Schedule {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly options: { fn: LocalFunction; intervalMs: number; ruleArn: string; region: string; accountId: string; log: RuntimeLog },
+    private readonly options: {
+      fn: LocalFunction;
+      intervalMs: number;
+      ruleArn: string;
+      region: string;
+      accountId: string;
+      log: RuntimeLog;
+    },
   ) {}
 
   start(): void {

@@ -20,7 +20,11 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
   afterAll(() => streams.destroy());
 
   /** Writes `jobs` jobs, runs the event source with a function double answering `answer`, until `done`. */
-  async function run(jobs: number, answer: (records: LambdaStreamRecord[], call: number) => InvokeResult, done: (calls: string[][], failures: OnFailureRecord[]) => boolean) {
+  async function run(
+    jobs: number,
+    answer: (records: LambdaStreamRecord[], call: number) => InvokeResult,
+    done: (calls: string[][], failures: OnFailureRecord[]) => boolean,
+  ) {
     const ids: string[] = [];
     for (let i = 0; i < jobs; i++) {
       const job = aSubmittedJob();
@@ -37,7 +41,15 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
       },
     } as unknown as LocalFunction;
     const failures: OnFailureRecord[] = [];
-    const source = new StreamEventSource({ consumerId: 'a', fn, streams, streamArn: table.streamArn, settings, log: quiet, onFailure: async (r) => void failures.push(r) });
+    const source = new StreamEventSource({
+      consumerId: 'a',
+      fn,
+      streams,
+      streamArn: table.streamArn,
+      settings,
+      log: quiet,
+      onFailure: async (r) => void failures.push(r),
+    });
     source.start();
     for (let i = 0; i < 200 && !done(calls, failures); i++) await new Promise((r) => setTimeout(r, 50));
     await source.stop();
@@ -45,7 +57,11 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
   }
 
   it('delivers new jobs in order, in batches of at most the configured size', async () => {
-    const { ids, calls } = await run(6, () => ok({ batchItemFailures: [] }), (c) => c.flat().length >= 6);
+    const { ids, calls } = await run(
+      6,
+      () => ok({ batchItemFailures: [] }),
+      (c) => c.flat().length >= 6,
+    );
     // A page of the stream may hold fewer records than were written (a busy machine): batches never exceed 4, and fill up when records wait.
     expect(calls.flat()).toEqual(ids);
     expect(Math.max(...calls.map((batch) => batch.length))).toBe(4);
@@ -55,7 +71,13 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
   it('retries from the lowest failed record of a partial batch response, checkpointing the ones before it', async () => {
     const { ids, calls } = await run(
       4,
-      (records, call) => ok({ batchItemFailures: call === 1 ? [{ itemIdentifier: records[3].dynamodb.SequenceNumber }, { itemIdentifier: records[2].dynamodb.SequenceNumber }] : [] }),
+      (records, call) =>
+        ok({
+          batchItemFailures:
+            call === 1
+              ? [{ itemIdentifier: records[3].dynamodb.SequenceNumber }, { itemIdentifier: records[2].dynamodb.SequenceNumber }]
+              : [],
+        }),
       (c) => c.length >= 2,
     );
     expect(calls).toEqual([ids, ids.slice(2)]);
@@ -75,7 +97,11 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
     expect(calls).toContainEqual([ids[0], ids[1]]); // the healthy half went through
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining('processor-a') },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+        functionArn: expect.stringContaining('processor-a'),
+      },
       DDBStreamBatchInfo: { streamArn: table.streamArn, batchSize: 1 },
     });
     expect(calls.flat().filter((id) => id === poison).length).toBeGreaterThanOrEqual(3);
@@ -84,7 +110,8 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
 
 describe('the age of a stream record', () => {
   const minute = Date.parse('2026-11-30T06:29:00.000Z');
-  const record = (roundedSeconds: number | undefined) => ({ eventSourceARN: 'arn', dynamodb: { ApproximateCreationDateTime: roundedSeconds } }) as LambdaStreamRecord;
+  const record = (roundedSeconds: number | undefined) =>
+    ({ eventSourceARN: 'arn', dynamodb: { ApproximateCreationDateTime: roundedSeconds } }) as LambdaStreamRecord;
 
   it('counts from the latest instant the record can have been created: DynamoDB Local rounds its time down to the minute', () => {
     // Written at 06:29:55 and read at once: it is seconds old, not 55 s old.

@@ -1,4 +1,10 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type DynamoDBStreamsClient,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { randomUUID } from 'node:crypto';
 import { restoreEmptyMaps } from '@async-jobs/adapters';
 import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type DeploymentSettings } from '@async-jobs/platform';
@@ -16,11 +22,20 @@ export interface LambdaStreamRecord {
   eventSource?: string;
   awsRegion?: string;
   eventSourceARN: string;
-  dynamodb: Record<string, unknown> & { SequenceNumber?: string; ApproximateCreationDateTime?: number; Keys?: Record<string, { S?: string }> };
+  dynamodb: Record<string, unknown> & {
+    SequenceNumber?: string;
+    ApproximateCreationDateTime?: number;
+    Keys?: Record<string, { S?: string }>;
+  };
 }
 
 export interface OnFailureRecord {
-  requestContext: { requestId: string; functionArn: string; condition: 'RetryAttemptsExhausted' | 'MaximumRecordAgeExceeded'; approximateInvokeCount: number };
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: 'RetryAttemptsExhausted' | 'MaximumRecordAgeExceeded';
+    approximateInvokeCount: number;
+  };
   responseContext: { statusCode: number; executedVersion: string; functionError: string };
   version: '1.0';
   timestamp: string;
@@ -104,14 +119,19 @@ export class StreamEventSource {
     while (!this.stopped) {
       const fetched = await retryUntil(() => this.fetch(), {
         isStopped: () => this.stopped,
-        onError: (error, attempt) => attempt % 10 === 1 && this.options.log.warn(`consumer ${this.options.consumerId}: reading the stream failed: ${(error as Error).message}`),
+        onError: (error, attempt) =>
+          attempt % 10 === 1 &&
+          this.options.log.warn(`consumer ${this.options.consumerId}: reading the stream failed: ${(error as Error).message}`),
       });
       const windowMs = this.options.settings.maximumBatchingWindowSeconds * 1000;
-      const ready = this.pending.length >= this.options.settings.batchSize || (this.pending.length > 0 && Date.now() - this.pending[0].arrivedAt >= windowMs);
+      const ready =
+        this.pending.length >= this.options.settings.batchSize ||
+        (this.pending.length > 0 && Date.now() - this.pending[0].arrivedAt >= windowMs);
       if (ready) {
         const shardId = this.pending[0].shardId;
         const batch: Pending[] = [];
-        while (batch.length < this.options.settings.batchSize && this.pending[0]?.shardId === shardId) batch.push(this.pending.shift() as Pending);
+        while (batch.length < this.options.settings.batchSize && this.pending[0]?.shardId === shardId)
+          batch.push(this.pending.shift() as Pending);
         await this.deliver(batch, 0);
       } else if (!fetched) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -128,7 +148,9 @@ export class StreamEventSource {
       for (const shard of StreamDescription?.Shards ?? []) {
         const shardId = shard.ShardId as string;
         if (this.iterators.has(shardId)) continue;
-        const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        );
         this.iterators.set(shardId, ShardIterator);
       }
     }
@@ -177,7 +199,12 @@ export class StreamEventSource {
       eventSource: 'aws:dynamodb',
       awsRegion: record.awsRegion,
       eventSourceARN: this.options.streamArn,
-      dynamodb: { ...dynamodb, ApproximateCreationDateTime: ApproximateCreationDateTime ? Math.floor(new Date(ApproximateCreationDateTime).getTime() / 1000) : undefined },
+      dynamodb: {
+        ...dynamodb,
+        ApproximateCreationDateTime: ApproximateCreationDateTime
+          ? Math.floor(new Date(ApproximateCreationDateTime).getTime() / 1000)
+          : undefined,
+      },
     };
   }
 
@@ -190,7 +217,11 @@ export class StreamEventSource {
     }
     const result = await fn.invoke({ Records: batch.map((p) => p.record) });
     if (result.ok) {
-      const failed = new Set(((result.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      const failed = new Set(
+        ((result.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)?.batchItemFailures ?? []).map(
+          (f) => f.itemIdentifier,
+        ),
+      );
       if (failed.size === 0) return;
       const index = batch.findIndex((p) => failed.has(p.record.dynamodb.SequenceNumber));
       // An identifier that is in no record of the batch makes Lambda retry the whole batch.
@@ -215,7 +246,12 @@ export class StreamEventSource {
     return this.deliver(batch, attempt);
   }
 
-  private async giveUp(batch: Pending[], condition: OnFailureRecord['requestContext']['condition'], invocations: number, reason: string): Promise<void> {
+  private async giveUp(
+    batch: Pending[],
+    condition: OnFailureRecord['requestContext']['condition'],
+    invocations: number,
+    reason: string,
+  ): Promise<void> {
     const first = batch[0].record.dynamodb;
     const last = batch[batch.length - 1].record.dynamodb;
     const arrival = (seconds?: number) => new Date((seconds ?? Date.now() / 1000) * 1000).toISOString();
@@ -234,11 +270,15 @@ export class StreamEventSource {
         streamArn: this.options.streamArn,
       },
     };
-    this.options.log.warn(`consumer ${this.options.consumerId}: gave up on ${batch.length} record(s) (${condition}: ${reason}); on-failure record sent`);
+    this.options.log.warn(
+      `consumer ${this.options.consumerId}: gave up on ${batch.length} record(s) (${condition}: ${reason}); on-failure record sent`,
+    );
     // The mapping does not move on until its destination took the record.
     await retryUntil(() => this.options.onFailure(record), {
       isStopped: () => this.stopped,
-      onError: (error, n) => n % 10 === 1 && this.options.log.warn(`consumer ${this.options.consumerId}: on-failure destination unavailable: ${(error as Error).message}`),
+      onError: (error, n) =>
+        n % 10 === 1 &&
+        this.options.log.warn(`consumer ${this.options.consumerId}: on-failure destination unavailable: ${(error as Error).message}`),
     });
   }
 }

@@ -34,7 +34,10 @@ export class JobTypeRegistry {
 
   /** The type whose run may last longest: it sizes the processor's timeout. */
   longestRun(): { jobType: string; seconds: number } {
-    const longest = this.all().reduce<JobType | undefined>((found, type) => (found && found.runLimit.seconds >= type.runLimit.seconds ? found : type), undefined);
+    const longest = this.all().reduce<JobType | undefined>(
+      (found, type) => (found && found.runLimit.seconds >= type.runLimit.seconds ? found : type),
+      undefined,
+    );
     return longest ? { jobType: longest.name, seconds: longest.runLimit.seconds } : { jobType: 'none', seconds: 0 };
   }
 

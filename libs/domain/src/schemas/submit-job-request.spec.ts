@@ -70,12 +70,20 @@ describe('submitJobRequestModel', () => {
 
   it('comes from the job types: the legacy body and one envelope per type', () => {
     expect(model.anyOf).toEqual([
-      { type: 'object', additionalProperties: false, required: ['seconds'], properties: { seconds: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 3600 }) } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['seconds'],
+        properties: { seconds: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 3600 }) },
+      },
       expect.objectContaining({
         required: ['type', 'input'],
         properties: { type: expect.objectContaining({ enum: ['flaky'] }), input: expect.objectContaining({ required: ['failures'] }) },
       }),
-      expect.objectContaining({ required: ['type', 'input'], properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) } }),
+      expect.objectContaining({
+        required: ['type', 'input'],
+        properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) },
+      }),
       expect.objectContaining({
         required: ['type', 'input'],
         properties: { type: expect.objectContaining({ enum: ['sleep'] }), input: expect.objectContaining({ required: ['seconds'] }) },

@@ -88,7 +88,10 @@ describe('jobs belong to the principal that submitted them', () => {
 
   it('refuses an owner filter that is not a principal, naming it', async () => {
     const { deps } = setUp();
-    await expect(listJobs(deps, operator, { owner: 'bob' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: '?owner' })] });
+    await expect(listJobs(deps, operator, { owner: 'bob' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [expect.objectContaining({ field: '?owner' })],
+    });
   });
 
   it('leaves a job stored before jobs had owners to operators', async () => {

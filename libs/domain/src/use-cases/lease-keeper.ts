@@ -46,7 +46,12 @@ export function keepLease(
     if (lost || stopped) return;
     const now = deps.clock.now();
     try {
-      const transition = renewLeaseTransition({ consumerId: claim.consumerId, claimToken: claim.claimToken, leaseExpiresAt: now.getTime() + claim.lease.durationMs, now });
+      const transition = renewLeaseTransition({
+        consumerId: claim.consumerId,
+        claimToken: claim.claimToken,
+        leaseExpiresAt: now.getTime() + claim.lease.durationMs,
+        now,
+      });
       const outcome = await applyTransition(deps, seen.id, transition, { seen, policy: deps.conflictPolicy });
       if (outcome.kind === 'written') {
         seen = outcome.job;

@@ -12,7 +12,8 @@ async function setUp(count: number) {
     const job = aJob({
       type: i % 2 ? 'noop' : 'sleep',
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-      consumers: i % 3 === 0 ? { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } : { a: anEntry(), b: anEntry() },
+      consumers:
+        i % 3 === 0 ? { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } : { a: anEntry(), b: anEntry() },
     });
     await repository.create(job);
     ids.push(job.id);
@@ -49,7 +50,9 @@ describe('listJobs', () => {
     const { deps } = await setUp(30);
     const page = await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10' });
     expect(page.jobs.length).toBeGreaterThan(0);
-    const rest = page.nextToken ? await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken }) : { jobs: [] };
+    const rest = page.nextToken
+      ? await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken })
+      : { jobs: [] };
     expect(page.jobs.length + rest.jobs.length).toBe(10);
   });
 

@@ -33,7 +33,11 @@ export interface JobsPage {
  * @throws ValidationError naming each offending query parameter; ForbiddenError when a caller who
  * is not an operator asks for another owner's jobs.
  */
-export async function listJobs(deps: { repository: JobRepository; registry: JobTypeRegistry }, caller: Caller, query: ListJobsQuery): Promise<JobsPage> {
+export async function listJobs(
+  deps: { repository: JobRepository; registry: JobTypeRegistry },
+  caller: Caller,
+  query: ListJobsQuery,
+): Promise<JobsPage> {
   const { status, types, limit, before } = parseListQuery(deps.registry, query);
   if (!caller.operator && query.owner !== undefined && query.owner !== caller.owner.principal) {
     throw new ForbiddenError("Only operators list other owners' jobs");
@@ -42,7 +46,12 @@ export async function listJobs(deps: { repository: JobRepository; registry: JobT
   const jobs: Job[] = [];
   let position = before;
   for (let page = 0; page < PAGES_PER_REQUEST; page++) {
-    const result = await deps.repository.listNewest({ types, limit: limit - jobs.length, before: position, ...(owner !== undefined ? { owner } : {}) });
+    const result = await deps.repository.listNewest({
+      types,
+      limit: limit - jobs.length,
+      before: position,
+      ...(owner !== undefined ? { owner } : {}),
+    });
     for (const job of result.jobs) {
       position = listPosition(job);
       if (!status || deriveJobStatus(job) === status) jobs.push(job);

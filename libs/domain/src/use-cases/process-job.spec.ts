@@ -98,7 +98,15 @@ describe('processJob', () => {
     const outcome = await run(job);
 
     expect(outcome).toMatchObject({ kind: 'failed', reason: { code: 'SLEEP_TOO_LONG' } });
-    expect(published).toEqual([expect.objectContaining({ kind: 'JobFailed', jobId: job.id, consumerId: 'a', attempt: 1, reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }) })]);
+    expect(published).toEqual([
+      expect.objectContaining({
+        kind: 'JobFailed',
+        jobId: job.id,
+        consumerId: 'a',
+        attempt: 1,
+        reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }),
+      }),
+    ]);
     // Handed over: still RUNNING under the claim, with the reason, and no lease for a redelivery to wait out.
     const entry = repository.jobs.get(job.id)!.consumers.a;
     expect(entry).toMatchObject({ status: 'RUNNING', claimToken: 'token-1', lastError: { code: 'SLEEP_TOO_LONG' } });
@@ -131,7 +139,11 @@ describe('processJob', () => {
     const job = await stored(repository, aJob({ type: 'flaky', input: {} }));
 
     expect(await run(job)).toMatchObject({ kind: 'retry', reason: { code: 'JOB_RUN_ERROR', message: 'downstream timed out' }, attempt: 1 });
-    expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'JOB_RUN_ERROR' } });
+    expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({
+      status: 'PENDING',
+      attempts: 1,
+      lastError: { code: 'JOB_RUN_ERROR' },
+    });
 
     expect(await run(job)).toMatchObject({ kind: 'failed', reason: { code: 'ATTEMPTS_EXHAUSTED' }, attempt: 2 });
     expect(published[0].reason.message).toContain('downstream timed out');
@@ -174,7 +186,12 @@ describe('processJob', () => {
 
   describe('while another run holds the claim', () => {
     const heldFor = (clock: FakeClock, ms: number) =>
-      aJob({ consumers: { a: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'crashed-run', leaseExpiresAt: clock.now().getTime() + ms }), b: anEntry() } });
+      aJob({
+        consumers: {
+          a: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'crashed-run', leaseExpiresAt: clock.now().getTime() + ms }),
+          b: anEntry(),
+        },
+      });
 
     it('waits for a lease that runs out within the delivery, then takes the job over and runs it', async () => {
       const { repository, clock, run } = setUp();
@@ -199,7 +216,10 @@ describe('processJob', () => {
         },
       });
 
-      const outcome = await processJob({ ...deps, clock: renewingHolder }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: renewingHolder.now().getTime() + 600_000 });
+      const outcome = await processJob(
+        { ...deps, clock: renewingHolder },
+        { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: renewingHolder.now().getTime() + 600_000 },
+      );
 
       expect(outcome).toMatchObject({ kind: 'skipped', stage: 'claim', reason: { code: 'CLAIM_HELD' } });
       expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ claimToken: 'crashed-run', attempts: 1 });
@@ -208,9 +228,15 @@ describe('processJob', () => {
     it('recognises its own claim when the answer to the claim was lost and the retried write refused', async () => {
       const { repository, clock, deps } = setUp();
       const job = await stored(repository, aJob());
-      const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'RUNNING' && change.entries['a'].set.leaseExpiresAt !== undefined);
+      const lostAnswer = losingAnswers(
+        repository,
+        (change) => change.entries['a']?.set.status === 'RUNNING' && change.entries['a'].set.leaseExpiresAt !== undefined,
+      );
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
+      const outcome = await processJob(
+        { ...deps, repository: lostAnswer },
+        { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 },
+      );
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
       expect(clock.sleeps).toEqual([1000]); // the job's sleep only: no wait for its own lease
@@ -222,7 +248,10 @@ describe('processJob', () => {
       // The first claim meets the crashed run's lease; the takeover lands, but its answer is lost.
       const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.incrementAttempts === true);
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
+      const outcome = await processJob(
+        { ...deps, repository: lostAnswer },
+        { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 },
+      );
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 2 });
       expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 1 } });
@@ -233,7 +262,10 @@ describe('processJob', () => {
       const job = await stored(repository, aJob());
       const lostAnswer = losingAnswers(repository, (change) => change.entries['a']?.set.status === 'SUCCEEDED');
 
-      const outcome = await processJob({ ...deps, repository: lostAnswer }, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 });
+      const outcome = await processJob(
+        { ...deps, repository: lostAnswer },
+        { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 600_000 },
+      );
 
       expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 1 });
       expect(repository.writes).toBe(2);
@@ -244,7 +276,12 @@ describe('processJob', () => {
       const job = await stored(repository, heldFor(clock, 5000));
 
       // The lease runs out in 5 s; a sleep may run 305 s; 200 s are left.
-      const outcome = await processJob(deps, { job, consumerId: 'a', lease: { durationMs: 30_000, renewEveryMs: 0 }, deadline: clock.now().getTime() + 200_000 });
+      const outcome = await processJob(deps, {
+        job,
+        consumerId: 'a',
+        lease: { durationMs: 30_000, renewEveryMs: 0 },
+        deadline: clock.now().getTime() + 200_000,
+      });
 
       expect(outcome).toMatchObject({ kind: 'retry', reason: { code: 'CLAIM_HELD' } });
       expect(clock.sleeps).toEqual([]);
@@ -279,12 +316,17 @@ describe('processJob', () => {
     const lease = { durationMs: 3000, renewEveryMs: 1000 };
 
     /** Starts a controllable run on a fresh job and lets it claim; `through` stands a store in front of the repository. */
-    async function startRun(options: { through?: (repository: InMemoryJobRepository) => JobRepository; onRenewalError?: (error: unknown) => void } = {}) {
+    async function startRun(
+      options: { through?: (repository: InMemoryJobRepository) => JobRepository; onRenewalError?: (error: unknown) => void } = {},
+    ) {
       const job = controllable();
       const { repository, clock, deps } = setUp({ registry: new JobTypeRegistry([job.type]) });
       const submitted = await stored(repository, aJob({ type: 'controlled', input: {} }));
       const store = options.through?.(repository) ?? repository;
-      const running = processJob({ ...deps, repository: store }, { job: submitted, consumerId: 'a', lease, deadline: clock.now().getTime() + 600_000, onRenewalError: options.onRenewalError });
+      const running = processJob(
+        { ...deps, repository: store },
+        { job: submitted, consumerId: 'a', lease, deadline: clock.now().getTime() + 600_000, onRenewalError: options.onRenewalError },
+      );
       await jest.advanceTimersByTimeAsync(0);
       return { job, repository, clock, stored_: submitted, running };
     }
@@ -321,7 +363,9 @@ describe('processJob', () => {
 
     it('keeps renewing while a failure waits to be published, then leaves the claim to the error handler', async () => {
       let publish: () => void = () => undefined;
-      const { repository, clock, deps } = setUp({ publisher: { publishFailure: () => new Promise<void>((resolve) => (publish = resolve)) } });
+      const { repository, clock, deps } = setUp({
+        publisher: { publishFailure: () => new Promise<void>((resolve) => (publish = resolve)) },
+      });
       const job = await stored(repository, aJob({ input: { seconds: 301 } }));
       const running = processJob(deps, { job, consumerId: 'a', lease, deadline: clock.now().getTime() + 600_000 });
       await jest.advanceTimersByTimeAsync(0);
@@ -446,7 +490,11 @@ describe('processJob', () => {
       expect(published).toEqual([]);
       await jest.advanceTimersByTimeAsync(1);
 
-      await expect(outcome).resolves.toMatchObject({ kind: 'failed', attempt: 1, reason: { code: 'RUN_TIMED_OUT', message: expect.stringContaining('limit of 20s') } });
+      await expect(outcome).resolves.toMatchObject({
+        kind: 'failed',
+        attempt: 1,
+        reason: { code: 'RUN_TIMED_OUT', message: expect.stringContaining('limit of 20s') },
+      });
       expect(published).toEqual([expect.objectContaining({ reason: expect.objectContaining({ code: 'RUN_TIMED_OUT' }) })]);
     });
 
@@ -463,7 +511,11 @@ describe('processJob', () => {
 
       const second = run(job);
       await jest.advanceTimersByTimeAsync(20_000);
-      await expect(second).resolves.toMatchObject({ kind: 'failed', attempt: 2, reason: { code: 'ATTEMPTS_EXHAUSTED', message: expect.stringContaining('RUN_TIMED_OUT') } });
+      await expect(second).resolves.toMatchObject({
+        kind: 'failed',
+        attempt: 2,
+        reason: { code: 'ATTEMPTS_EXHAUSTED', message: expect.stringContaining('RUN_TIMED_OUT') },
+      });
       expect(published).toHaveLength(1);
     });
   });

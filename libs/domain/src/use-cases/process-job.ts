@@ -81,12 +81,10 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
   }
   await keeper.stop();
   if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
-  const completion = await applyTransition(
-    deps,
-    job.id,
-    completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }),
-    { seen: claimed, policy: deps.conflictPolicy },
-  );
+  const completion = await applyTransition(deps, job.id, completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }), {
+    seen: claimed,
+    policy: deps.conflictPolicy,
+  });
   if (completion.kind === 'stopped') return { kind: 'skipped', stage: 'complete', reason: completion.reason };
   return { kind: 'succeeded', attempt, job: completion.job };
 }
@@ -105,10 +103,15 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
     const now = deps.clock.now();
     // The claim leaves the entry's deadline as the submit set it: moving it would rewrite the
     // index key (two index writes per consumer and job) for the rare run that dies unseen.
-    return applyTransition(deps, job.id, claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }), {
-      seen,
-      policy: deps.conflictPolicy,
-    });
+    return applyTransition(
+      deps,
+      job.id,
+      claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }),
+      {
+        seen,
+        policy: deps.conflictPolicy,
+      },
+    );
   };
   // A claim whose answer was lost, and whose retry was refused, is recognised by its token (either claim).
   let claim = await claimNow(job);
@@ -151,7 +154,15 @@ async function runWithinLimit(type: JobType, job: Job, context: JobRunContext): 
 
 async function handleRunFailure(
   deps: ProcessJobDeps,
-  run: { job: Job; consumerId: string; claimToken: string; attempt: number; error: unknown; type: JobType | undefined; keeper: LeaseKeeper },
+  run: {
+    job: Job;
+    consumerId: string;
+    claimToken: string;
+    attempt: number;
+    error: unknown;
+    type: JobType | undefined;
+    keeper: LeaseKeeper;
+  },
 ): Promise<ProcessOutcome> {
   const { job, consumerId, claimToken, attempt, type, keeper } = run;
   let reason = failureReasonOf(run.error);
@@ -160,10 +171,15 @@ async function handleRunFailure(
   const release = async (lastError: FailureReason) => {
     await keeper.stop();
     const now = deps.clock.now();
-    return applyTransition(deps, job.id, releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }), {
-      seen: job,
-      policy: deps.conflictPolicy,
-    });
+    return applyTransition(
+      deps,
+      job.id,
+      releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }),
+      {
+        seen: job,
+        policy: deps.conflictPolicy,
+      },
+    );
   };
 
   if (!permanent && !lastAttempt) {
@@ -192,10 +208,15 @@ async function handleRunFailure(
   // The claim stays, without a lease, until the error handler records FAILED over it.
   await keeper.stop();
   const now = deps.clock.now();
-  await applyTransition(deps, job.id, handOverFailureTransition({ consumerId, claimToken, reason, now, deadline: handOverDeadline(now, deps.deadlines) }), {
-    seen: job,
-    policy: deps.conflictPolicy,
-  });
+  await applyTransition(
+    deps,
+    job.id,
+    handOverFailureTransition({ consumerId, claimToken, reason, now, deadline: handOverDeadline(now, deps.deadlines) }),
+    {
+      seen: job,
+      policy: deps.conflictPolicy,
+    },
+  );
   return { kind: 'failed', reason, attempt };
 }
 

@@ -32,7 +32,13 @@ export async function recordFailure(
   deps: { repository: JobRepository; clock: Clock; ids: Pick<IdGenerator, 'newToken'>; conflictPolicy?: ConflictRetryPolicy },
   failure: FailureToRecord,
 ): Promise<RecordFailureOutcome> {
-  const transition = failTransition({ consumerId: failure.consumerId, reason: failure.reason, origin: failure.origin, token: deps.ids.newToken(), now: deps.clock.now() });
+  const transition = failTransition({
+    consumerId: failure.consumerId,
+    reason: failure.reason,
+    origin: failure.origin,
+    token: deps.ids.newToken(),
+    now: deps.clock.now(),
+  });
   const outcome = await applyTransition(deps, failure.jobId, transition, { policy: deps.conflictPolicy });
   if (outcome.kind === 'written') return { kind: 'recorded', job: outcome.job };
   if (outcome.reason.code === 'ALREADY_FAILED') return { kind: 'already-recorded' };

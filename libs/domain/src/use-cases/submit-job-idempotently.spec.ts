@@ -63,7 +63,9 @@ describe('submitJobIdempotently', () => {
 
   it.each(['', 'x'.repeat(129), 'has space', 'émoji'])('refuses the key %j', async (key) => {
     const { deps } = setUp();
-    await expect(submitJobIdempotently(deps, alice, { seconds: 3 }, key)).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'Idempotency-Key' })] });
+    await expect(submitJobIdempotently(deps, alice, { seconds: 3 }, key)).rejects.toMatchObject({
+      details: [expect.objectContaining({ field: 'Idempotency-Key' })],
+    });
     await expect(submitJobIdempotently(deps, alice, { seconds: 3 }, key)).rejects.toBeInstanceOf(ValidationError);
   });
 

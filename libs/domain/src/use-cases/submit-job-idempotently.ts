@@ -18,16 +18,32 @@ const KEY = /^[\x21-\x7e]{1,128}$/;
  * names a new job.
  * @throws ValidationError (a malformed key or request), IdempotencyKeyReusedError.
  */
-export async function submitJobIdempotently(deps: SubmitJobDeps, caller: Caller, body: unknown, idempotencyKey: string): Promise<{ job: Job; replayed: boolean }> {
+export async function submitJobIdempotently(
+  deps: SubmitJobDeps,
+  caller: Caller,
+  body: unknown,
+  idempotencyKey: string,
+): Promise<{ job: Job; replayed: boolean }> {
   if (!KEY.test(idempotencyKey)) {
     throw new ValidationError('The Idempotency-Key header is invalid', [
       { field: 'Idempotency-Key', code: 'INVALID_FORMAT', message: 'Expected 1 to 128 printable ASCII characters' },
     ]);
   }
   const request = parseSubmitJobRequest(body, deps.registry);
-  const job = newJob({ id: deps.ids.newJobId(), request, owner: caller.owner, consumers: deps.consumers, now: deps.clock.now(), retentionDays: deps.retentionDays, deadlines: deps.deadlines });
+  const job = newJob({
+    id: deps.ids.newJobId(),
+    request,
+    owner: caller.owner,
+    consumers: deps.consumers,
+    now: deps.clock.now(),
+    retentionDays: deps.retentionDays,
+    deadlines: deps.deadlines,
+  });
   // The owner is part of the key: one caller's key can never find, or block, another's job.
-  const idempotency: IdempotencyClaim = { keyHash: sha256(`${caller.owner.principal}\n${idempotencyKey}`), requestHash: sha256(canonicalJson(request)) };
+  const idempotency: IdempotencyClaim = {
+    keyHash: sha256(`${caller.owner.principal}\n${idempotencyKey}`),
+    requestHash: sha256(canonicalJson(request)),
+  };
   let replacing: string | undefined;
   // Twice at most: a key that outlived its job (deleted early) is taken over once.
   for (let round = 0; round < 2; round++) {

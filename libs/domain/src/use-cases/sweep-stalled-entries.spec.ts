@@ -38,7 +38,11 @@ describe('sweepStalledEntries', () => {
     expect(kinds(await sweep(['a', 'b']))).toEqual(['ended:NOT_STARTED']);
 
     const after = repository.jobs.get(job.id)!;
-    expect(after.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'NOT_STARTED', message: expect.stringContaining('is its mapping enabled?') }, finishedBy: 'sweep-1' });
+    expect(after.consumers.a).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'NOT_STARTED', message: expect.stringContaining('is its mapping enabled?') },
+      finishedBy: 'sweep-1',
+    });
     expect(after.consumers.a.deadline).toBeUndefined();
     expect(after.consumers.b).toEqual(succeeded);
   });
@@ -74,13 +78,27 @@ describe('sweepStalledEntries', () => {
   it('ends a run that stopped renewing its lease more than a margin ago and that nothing took over, as RUN_ABANDONED', async () => {
     const now = t0 + 900_000;
     const { repository, sweep, store } = setUp(now);
-    const lapsedLongAgo = await store({ a: due({ status: 'RUNNING', attempts: 1, claimToken: 'dead', leaseExpiresAt: now - marginMs - 1 }), b: succeeded });
-    const lapsedJustNow = await store({ a: due({ status: 'RUNNING', attempts: 1, claimToken: 'slow', leaseExpiresAt: now - marginMs + 1 }), b: succeeded });
+    const lapsedLongAgo = await store({
+      a: due({ status: 'RUNNING', attempts: 1, claimToken: 'dead', leaseExpiresAt: now - marginMs - 1 }),
+      b: succeeded,
+    });
+    const lapsedJustNow = await store({
+      a: due({ status: 'RUNNING', attempts: 1, claimToken: 'slow', leaseExpiresAt: now - marginMs + 1 }),
+      b: succeeded,
+    });
 
     const outcomes = await sweep();
 
-    expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual(expect.arrayContaining([[lapsedLongAgo.id, 'ended'], [lapsedJustNow.id, 'postponed']]));
-    expect(repository.jobs.get(lapsedLongAgo.id)!.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'RUN_ABANDONED', message: expect.stringContaining('Attempt 1 stopped renewing') } });
+    expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual(
+      expect.arrayContaining([
+        [lapsedLongAgo.id, 'ended'],
+        [lapsedJustNow.id, 'postponed'],
+      ]),
+    );
+    expect(repository.jobs.get(lapsedLongAgo.id)!.consumers.a).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'RUN_ABANDONED', message: expect.stringContaining('Attempt 1 stopped renewing') },
+    });
     expect(repository.jobs.get(lapsedJustNow.id)!.consumers.a.status).toBe('RUNNING');
   });
 
@@ -88,13 +106,19 @@ describe('sweepStalledEntries', () => {
     const handedOverAt = t0 + 60_000;
     const { repository, clock, sweep, store } = setUp(handedOverAt + handOverMs + marginMs - 1);
     const reason = { code: 'SLEEP_TOO_LONG', message: 'A sleep of 301s exceeds the maximum of 300s' };
-    const job = await store({ a: due({ status: 'RUNNING', attempts: 1, claimToken: 'run', lastError: reason, updatedAt: new Date(handedOverAt).toISOString() }), b: succeeded });
+    const job = await store({
+      a: due({ status: 'RUNNING', attempts: 1, claimToken: 'run', lastError: reason, updatedAt: new Date(handedOverAt).toISOString() }),
+      b: succeeded,
+    });
 
     expect(kinds(await sweep())).toEqual(['postponed']);
     clock.advance(2);
     expect(kinds(await sweep())).toEqual(['ended:FAILURE_NOT_RECORDED']);
 
-    expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('recorded by the sweeper') } });
+    expect(repository.jobs.get(job.id)!.consumers.a).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('recorded by the sweeper') },
+    });
   });
 
   it('never ends an entry that a run claims between its read and its write', async () => {
@@ -106,7 +130,12 @@ describe('sweepStalledEntries', () => {
       claimed = true;
       // A late delivery claims the entry just before the sweeper's write.
       const current = repository.jobs.get(jobId)!;
-      const claim = claimTransition({ consumerId: 'a', claimToken: 'late', now: new Date(pickupEnds), leaseExpiresAt: pickupEnds + 60_000 + 5000 }).plan(current);
+      const claim = claimTransition({
+        consumerId: 'a',
+        claimToken: 'late',
+        now: new Date(pickupEnds),
+        leaseExpiresAt: pickupEnds + 60_000 + 5000,
+      }).plan(current);
       if (claim.kind === 'write') repository.jobs.set(jobId, applyChange(current, claim.change));
     };
 
@@ -132,9 +161,13 @@ describe('sweepStalledEntries', () => {
     const { repository, store } = setUp(now);
     const leftBehind = await store({ a: { ...succeeded, deadline: t0 + 1 }, b: succeeded });
     const lagging = await store({ a: due({ deadline: now + 60_000 }), b: succeeded });
-    repository.findOverdue = async () => [leftBehind.id, lagging.id].filter((id) => id !== leftBehind.id || repository.jobs.get(id)!.consumers.a.deadline !== undefined);
+    repository.findOverdue = async () =>
+      [leftBehind.id, lagging.id].filter((id) => id !== leftBehind.id || repository.jobs.get(id)!.consumers.a.deadline !== undefined);
 
-    const outcomes = await sweepStalledEntries({ repository, clock: new FakeClock(new Date(now)), ids: { newToken: () => 't' } }, { consumers: ['a'], policy: testDeadlines, pageSize: 2 });
+    const outcomes = await sweepStalledEntries(
+      { repository, clock: new FakeClock(new Date(now)), ids: { newToken: () => 't' } },
+      { consumers: ['a'], policy: testDeadlines, pageSize: 2 },
+    );
 
     // A full page made progress, so it asks again; the next page holds only the lagging entry, and it stops.
     expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual([
@@ -157,7 +190,12 @@ describe('sweepStalledEntries', () => {
 
     const outcomes = await sweep();
 
-    expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual(expect.arrayContaining([[refused.id, 'failed'], [fine.id, 'ended']]));
+    expect(outcomes.map((o) => [o.jobId, o.kind])).toEqual(
+      expect.arrayContaining([
+        [refused.id, 'failed'],
+        [fine.id, 'ended'],
+      ]),
+    );
     expect(outcomes.find((o) => o.jobId === refused.id)).toMatchObject({ reason: { code: 'STORE_UNAVAILABLE' } });
     expect(repository.jobs.get(fine.id)!.consumers.a.status).toBe('FAILED');
   });
@@ -166,7 +204,10 @@ describe('sweepStalledEntries', () => {
     const { repository, clock, store } = setUp(pickupEnds + 1);
     for (let i = 0; i < 3; i++) await store({ a: due({ deadline: pickupEnds }), b: succeeded });
 
-    const outcomes = await sweepStalledEntries({ repository, clock, ids: { newToken: () => 't' } }, { consumers: ['a'], policy: testDeadlines, pageSize: 1, until: clock.now().getTime() });
+    const outcomes = await sweepStalledEntries(
+      { repository, clock, ids: { newToken: () => 't' } },
+      { consumers: ['a'], policy: testDeadlines, pageSize: 1, until: clock.now().getTime() },
+    );
 
     expect(outcomes).toEqual([]);
   });

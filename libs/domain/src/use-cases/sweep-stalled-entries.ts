@@ -34,7 +34,13 @@ export interface SweepDeps {
  */
 export async function sweepStalledEntries(
   deps: SweepDeps,
-  args: { consumers: readonly string[]; policy: DeadlinePolicy; pageSize?: number; until?: number; onOutcome?: (outcome: SweepOutcome) => void },
+  args: {
+    consumers: readonly string[];
+    policy: DeadlinePolicy;
+    pageSize?: number;
+    until?: number;
+    onOutcome?: (outcome: SweepOutcome) => void;
+  },
 ): Promise<SweepOutcome[]> {
   const pageSize = args.pageSize ?? 100;
   const outcomes: SweepOutcome[] = [];
@@ -62,7 +68,12 @@ export async function sweepStalledEntries(
   return outcomes;
 }
 
-function outcomeOf(jobId: string, consumerId: string, stopped: StopReason | undefined, verdict: ReturnType<typeof sweepTransition>['verdict']): SweepOutcome {
+function outcomeOf(
+  jobId: string,
+  consumerId: string,
+  stopped: StopReason | undefined,
+  verdict: ReturnType<typeof sweepTransition>['verdict'],
+): SweepOutcome {
   if (stopped || !verdict) return { jobId, consumerId, kind: 'skipped', reason: stopped ?? { code: 'NOT_DUE', message: 'already swept' } };
   switch (verdict.kind) {
     case 'end':

@@ -1,4 +1,17 @@
-import { applyChange, isSameJob, JobAlreadyExistsError, listPosition, meetsExpectation, type ChangeResult, type Job, type JobChange, type JobRepository, type IdempotencyClaim, type IdempotencyRecord, type ListNewestQuery } from '../../src';
+import {
+  applyChange,
+  isSameJob,
+  JobAlreadyExistsError,
+  listPosition,
+  meetsExpectation,
+  type ChangeResult,
+  type Job,
+  type JobChange,
+  type JobRepository,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type ListNewestQuery,
+} from '../../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
@@ -19,9 +32,15 @@ export class InMemoryJobRepository implements JobRepository {
   async createIdempotent(job: Job, idempotency: IdempotencyClaim) {
     const existing = this.idempotency.get(idempotency.keyHash);
     const expired = existing !== undefined && existing.expiresAt < Math.floor(Date.parse(job.createdAt) / 1000);
-    if (existing && !expired && existing.jobId !== idempotency.replacing) return { created: false as const, existing: { keyHash: existing.keyHash, requestHash: existing.requestHash, jobId: existing.jobId } };
+    if (existing && !expired && existing.jobId !== idempotency.replacing)
+      return { created: false as const, existing: { keyHash: existing.keyHash, requestHash: existing.requestHash, jobId: existing.jobId } };
     await this.create(job);
-    this.idempotency.set(idempotency.keyHash, { keyHash: idempotency.keyHash, requestHash: idempotency.requestHash, jobId: job.id, expiresAt: job.expiresAt });
+    this.idempotency.set(idempotency.keyHash, {
+      keyHash: idempotency.keyHash,
+      requestHash: idempotency.requestHash,
+      jobId: job.id,
+      expiresAt: job.expiresAt,
+    });
     return { created: true as const };
   }
 
@@ -32,7 +51,12 @@ export class InMemoryJobRepository implements JobRepository {
 
   async listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }> {
     const matching = [...this.jobs.values()]
-      .filter((job) => query.types.includes(job.type) && (query.owner === undefined || job.owner?.principal === query.owner) && (query.before === undefined || listPosition(job) < query.before))
+      .filter(
+        (job) =>
+          query.types.includes(job.type) &&
+          (query.owner === undefined || job.owner?.principal === query.owner) &&
+          (query.before === undefined || listPosition(job) < query.before),
+      )
       .sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
     return { jobs: matching.slice(0, query.limit).map((job) => structuredClone(job)), more: matching.length > query.limit };
   }

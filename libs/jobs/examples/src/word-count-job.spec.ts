@@ -14,7 +14,11 @@ describe('the word-count job', () => {
 
   it('accepts only a message of 1 to 1000 characters', () => {
     expect(validateAgainstSchema(wordCountJob.inputSchema, { message: 'hi' })).toEqual([]);
-    expect(validateAgainstSchema(wordCountJob.inputSchema, { message: '' })).toEqual([expect.objectContaining({ field: '/message', code: 'OUT_OF_RANGE' })]);
-    expect(validateAgainstSchema(wordCountJob.inputSchema, { text: 'hi' })).toEqual(expect.arrayContaining([expect.objectContaining({ field: '/text', code: 'UNEXPECTED_FIELD' })]));
+    expect(validateAgainstSchema(wordCountJob.inputSchema, { message: '' })).toEqual([
+      expect.objectContaining({ field: '/message', code: 'OUT_OF_RANGE' }),
+    ]);
+    expect(validateAgainstSchema(wordCountJob.inputSchema, { text: 'hi' })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: '/text', code: 'UNEXPECTED_FIELD' })]),
+    );
   });
 });

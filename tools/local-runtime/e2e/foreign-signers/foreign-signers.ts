@@ -35,7 +35,15 @@ function parseBody(text: string): unknown {
  * the session token of temporary credentials as an `x-amz-security-token` header, which curl signs.
  */
 export async function curlRequest(request: SignedRequest, keys: Keys, options: { omitSessionToken?: boolean } = {}): Promise<Answer> {
-  const args = ['-sS', '--aws-sigv4', `aws:amz:${request.region}:${request.service ?? 'execute-api'}`, '--user', `${keys.accessKeyId}:${keys.secretAccessKey}`, '-X', request.method];
+  const args = [
+    '-sS',
+    '--aws-sigv4',
+    `aws:amz:${request.region}:${request.service ?? 'execute-api'}`,
+    '--user',
+    `${keys.accessKeyId}:${keys.secretAccessKey}`,
+    '-X',
+    request.method,
+  ];
   if (keys.sessionToken && !options.omitSessionToken) args.push('-H', `x-amz-security-token: ${keys.sessionToken}`);
   for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}: ${value}`);
   if (request.body !== undefined) args.push('-H', 'content-type: application/json', '--data-binary', request.body);
@@ -58,7 +66,11 @@ export interface Tamper {
  * with moto) from Python's own HTTP client; `signedAt` signs at another time, `tamper` changes the
  * request after it was signed.
  */
-export async function botocoreRequest(request: SignedRequest, keys: Keys, options: { signedAt?: Date; tamper?: Tamper } = {}): Promise<Answer> {
+export async function botocoreRequest(
+  request: SignedRequest,
+  keys: Keys,
+  options: { signedAt?: Date; tamper?: Tamper } = {},
+): Promise<Answer> {
   const spec = {
     ...request,
     headers: { ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },

@@ -105,5 +105,12 @@ export function canonicalHeaders(headers: WireRequest['headers'], signedNames: r
 export function canonicalRequest(request: WireRequest, signedNames: readonly string[]): string | { missing: string } {
   const headers = canonicalHeaders(request.headers, signedNames);
   if (typeof headers !== 'string') return headers;
-  return [request.method.toUpperCase(), canonicalUri(request.rawPath), canonicalQuery(request.rawQuery), headers, signedNames.join(';'), request.payloadHash].join('\n');
+  return [
+    request.method.toUpperCase(),
+    canonicalUri(request.rawPath),
+    canonicalQuery(request.rawQuery),
+    headers,
+    signedNames.join(';'),
+    request.payloadHash,
+  ].join('\n');
 }

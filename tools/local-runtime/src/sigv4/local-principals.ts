@@ -23,7 +23,15 @@ export function localPrincipals(accountId: string): LocalPrincipal[] {
     operator,
   });
   return [
-    { name: 'alice', accessKeyId: id('AKIA'), secretAccessKey: secret(), userArn: `arn:aws:iam::${accountId}:user/alice`, accountId, caller: id('AIDA', 6), operator: false },
+    {
+      name: 'alice',
+      accessKeyId: id('AKIA'),
+      secretAccessKey: secret(),
+      userArn: `arn:aws:iam::${accountId}:user/alice`,
+      accountId,
+      caller: id('AIDA', 6),
+      operator: false,
+    },
     roleSession('callers', 'bob', false),
     roleSession('operators', 'ops', true),
   ];

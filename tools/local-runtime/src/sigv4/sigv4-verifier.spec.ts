@@ -15,7 +15,9 @@ const EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852
 const host = { Host: 'example.amazonaws.com', 'X-Amz-Date': SUITE_DATE };
 
 function suiteSignature(method: string, rawPath: string, rawQuery: string, headers: Record<string, string>, body = ''): string {
-  const signed = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const signed = Object.keys(headers)
+    .map((h) => h.toLowerCase())
+    .sort();
   const canonical = canonicalRequest({ method, rawPath, rawQuery, headers, payloadHash: sha256Hex(body) }, signed);
   if (typeof canonical !== 'string') throw new Error(`missing ${canonical.missing}`);
   return signatureOf(SECRET, SUITE_SCOPE, SUITE_DATE, canonical);
@@ -23,21 +25,27 @@ function suiteSignature(method: string, rawPath: string, rawQuery: string, heade
 
 describe('HMAC-SHA256, as RFC 4231 publishes it', () => {
   it('matches test cases 1 and 2', () => {
-    expect(createHmac('sha256', Buffer.alloc(20, 0x0b)).update('Hi There').digest('hex')).toBe('b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7');
-    expect(createHmac('sha256', 'Jefe').update('what do ya want for nothing?').digest('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    expect(createHmac('sha256', Buffer.alloc(20, 0x0b)).update('Hi There').digest('hex')).toBe(
+      'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+    );
+    expect(createHmac('sha256', 'Jefe').update('what do ya want for nothing?').digest('hex')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
 });
 
 describe("AWS's Signature Version 4 test suite", () => {
   it('get-vanilla: the canonical request and signature AWS published', () => {
-    expect(canonicalRequest({ method: 'GET', rawPath: '/', rawQuery: '', headers: host, payloadHash: EMPTY_HASH }, ['host', 'x-amz-date'])).toBe(
-      ['GET', '/', '', 'host:example.amazonaws.com', 'x-amz-date:20150830T123600Z', '', 'host;x-amz-date', EMPTY_HASH].join('\n'),
-    );
+    expect(
+      canonicalRequest({ method: 'GET', rawPath: '/', rawQuery: '', headers: host, payloadHash: EMPTY_HASH }, ['host', 'x-amz-date']),
+    ).toBe(['GET', '/', '', 'host:example.amazonaws.com', 'x-amz-date:20150830T123600Z', '', 'host;x-amz-date', EMPTY_HASH].join('\n'));
     expect(suiteSignature('GET', '/', '', host)).toBe('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');
   });
 
   it('get-vanilla-query-order-key-case: parameters sorted by name', () => {
-    expect(suiteSignature('GET', '/', 'Param2=value2&Param1=value1', host)).toBe('b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500');
+    expect(suiteSignature('GET', '/', 'Param2=value2&Param1=value1', host)).toBe(
+      'b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500',
+    );
   });
 
   it('post-vanilla', () => {
@@ -52,7 +60,9 @@ describe("AWS's Signature Version 4 test suite", () => {
   });
 
   it('get-header-value-trim: header values trimmed, inner runs of spaces collapsed', () => {
-    expect(suiteSignature('GET', '/', '', { ...host, 'My-Header1': ' value1', 'My-Header2': ' "a   b   c"' })).toBe('acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736');
+    expect(suiteSignature('GET', '/', '', { ...host, 'My-Header1': ' value1', 'My-Header2': ' "a   b   c"' })).toBe(
+      'acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736',
+    );
   });
 
   it('get-utf8: a UTF-8 path encoded byte by byte', () => {
@@ -77,15 +87,45 @@ describe('verifySigV4 for execute-api', () => {
   const region = 'us-east-1';
   const now = new Date('2026-11-30T10:00:00.000Z');
   const amzDate = '20261130T100000Z';
-  const alice: LocalPrincipal = { name: 'alice', accessKeyId: 'AKIAALICE', secretAccessKey: 'alice-secret', userArn: 'arn:aws:iam::123456789012:user/alice', accountId: '123456789012', caller: 'AIDAALICE', operator: false };
-  const temporary: LocalPrincipal = { ...alice, name: 'temp', accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret', sessionToken: 'session-token-1' };
+  const alice: LocalPrincipal = {
+    name: 'alice',
+    accessKeyId: 'AKIAALICE',
+    secretAccessKey: 'alice-secret',
+    userArn: 'arn:aws:iam::123456789012:user/alice',
+    accountId: '123456789012',
+    caller: 'AIDAALICE',
+    operator: false,
+  };
+  const temporary: LocalPrincipal = {
+    ...alice,
+    name: 'temp',
+    accessKeyId: 'ASIATEMP',
+    secretAccessKey: 'temp-secret',
+    sessionToken: 'session-token-1',
+  };
   const principals = [alice, temporary];
 
   /** A request signed for execute-api the way the specification says, with what the test changes. */
-  function signed(options: { principal?: LocalPrincipal; secret?: string; scope?: string; date?: string; body?: string; query?: string; path?: string; extraSigned?: Record<string, string> } = {}) {
+  function signed(
+    options: {
+      principal?: LocalPrincipal;
+      secret?: string;
+      scope?: string;
+      date?: string;
+      body?: string;
+      query?: string;
+      path?: string;
+      extraSigned?: Record<string, string>;
+    } = {},
+  ) {
     const principal = options.principal ?? alice;
     const body = Buffer.from(options.body ?? '{"seconds":1}');
-    const headers: Record<string, string> = { host: 'localhost:3000', 'x-amz-date': options.date ?? amzDate, 'content-type': 'application/json', ...(options.extraSigned ?? {}) };
+    const headers: Record<string, string> = {
+      host: 'localhost:3000',
+      'x-amz-date': options.date ?? amzDate,
+      'content-type': 'application/json',
+      ...(options.extraSigned ?? {}),
+    };
     if (principal.sessionToken) headers['x-amz-security-token'] = principal.sessionToken;
     const names = Object.keys(headers).sort();
     const rawPath = options.path ?? '/jobs';
@@ -93,7 +133,8 @@ describe('verifySigV4 for execute-api', () => {
     const canonical = canonicalRequest({ method: 'POST', rawPath, rawQuery, headers, payloadHash: sha256Hex(body) }, names) as string;
     const scope = options.scope ?? `${(options.date ?? amzDate).slice(0, 8)}/${region}/execute-api/aws4_request`;
     const signature = signatureOf(options.secret ?? principal.secretAccessKey, scope, options.date ?? amzDate, canonical);
-    headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${principal.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+    headers['authorization'] =
+      `AWS4-HMAC-SHA256 Credential=${principal.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
     return { method: 'POST', rawPath, rawQuery, headers: headers as Record<string, string | string[] | undefined>, body };
   }
 
@@ -117,7 +158,11 @@ describe('verifySigV4 for execute-api', () => {
 
   it('refuses a signature dated more than five minutes ahead, as one five minutes old', () => {
     const ahead = signed({ date: '20261130T100600Z' });
-    expect(verifySigV4(ahead, principals, region, now)).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE', message: expect.stringMatching(/Signature expired/) });
+    expect(verifySigV4(ahead, principals, region, now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_SIGNATURE',
+      message: expect.stringMatching(/Signature expired/),
+    });
     expect(verifySigV4(signed({ date: '20261130T100400Z' }), principals, region, now)).toMatchObject({ ok: true });
   });
 
@@ -130,18 +175,64 @@ describe('verifySigV4 for execute-api', () => {
   });
 
   it.each([
-    ['no signature at all', () => ({ ...signed(), headers: { host: 'localhost:3000' } }), 'MISSING_AUTHENTICATION', /Missing Authentication Token/],
-    ['an unknown key', () => signed({ principal: { ...alice, accessKeyId: 'AKIAUNKNOWN' } }), 'FORBIDDEN', /security token included in the request is invalid/],
+    [
+      'no signature at all',
+      () => ({ ...signed(), headers: { host: 'localhost:3000' } }),
+      'MISSING_AUTHENTICATION',
+      /Missing Authentication Token/,
+    ],
+    [
+      'an unknown key',
+      () => signed({ principal: { ...alice, accessKeyId: 'AKIAUNKNOWN' } }),
+      'FORBIDDEN',
+      /security token included in the request is invalid/,
+    ],
     ['the wrong secret', () => signed({ secret: 'guess' }), 'INVALID_SIGNATURE', /does not match/],
-    ['another region', () => signed({ scope: '20261130/eu-west-1/execute-api/aws4_request' }), 'INVALID_SIGNATURE', /valid region, not 'eu-west-1'/],
-    ['another service', () => signed({ scope: '20261130/us-east-1/s3/aws4_request' }), 'INVALID_SIGNATURE', /correct service: 'execute-api'/],
-    ['another day in the scope', () => signed({ scope: '20261129/us-east-1/execute-api/aws4_request' }), 'INVALID_SIGNATURE', /signing date 20261130/],
+    [
+      'another region',
+      () => signed({ scope: '20261130/eu-west-1/execute-api/aws4_request' }),
+      'INVALID_SIGNATURE',
+      /valid region, not 'eu-west-1'/,
+    ],
+    [
+      'another service',
+      () => signed({ scope: '20261130/us-east-1/s3/aws4_request' }),
+      'INVALID_SIGNATURE',
+      /correct service: 'execute-api'/,
+    ],
+    [
+      'another day in the scope',
+      () => signed({ scope: '20261129/us-east-1/execute-api/aws4_request' }),
+      'INVALID_SIGNATURE',
+      /signing date 20261130/,
+    ],
     ['an expired signature', () => signed({ date: '20261130T094000Z' }), 'INVALID_SIGNATURE', /Signature expired/],
     ['a tampered body', () => ({ ...signed(), body: Buffer.from('{"seconds":2}') }), 'INVALID_SIGNATURE', /does not match/],
     ['a tampered query', () => ({ ...signed({ query: 'limit=5' }), rawQuery: 'limit=6' }), 'INVALID_SIGNATURE', /does not match/],
     ['a tampered path', () => ({ ...signed({ path: '/jobs' }), rawPath: '/jobs/' }), 'INVALID_SIGNATURE', /does not match/],
-    ['a signed header missing', () => { const r = signed({ extraSigned: { 'x-custom': 'v' } }); delete r.headers['x-custom']; return r; }, 'INVALID_SIGNATURE', /signed header 'x-custom' is not in the request/],
-    ['host not signed', () => { const r = signed(); r.headers['authorization'] = String(r.headers['authorization']).replace('SignedHeaders=content-type;host;x-amz-date', 'SignedHeaders=content-type;x-amz-date'); return r; }, 'INVALID_SIGNATURE', /'Host' must be a signed header/],
+    [
+      'a signed header missing',
+      () => {
+        const r = signed({ extraSigned: { 'x-custom': 'v' } });
+        delete r.headers['x-custom'];
+        return r;
+      },
+      'INVALID_SIGNATURE',
+      /signed header 'x-custom' is not in the request/,
+    ],
+    [
+      'host not signed',
+      () => {
+        const r = signed();
+        r.headers['authorization'] = String(r.headers['authorization']).replace(
+          'SignedHeaders=content-type;host;x-amz-date',
+          'SignedHeaders=content-type;x-amz-date',
+        );
+        return r;
+      },
+      'INVALID_SIGNATURE',
+      /'Host' must be a signed header/,
+    ],
   ])('refuses %s', (_case, build, code, message) => {
     expect(verifySigV4(build(), principals, region, now)).toEqual({ ok: false, code, message: expect.stringMatching(message) });
   });
@@ -149,6 +240,10 @@ describe('verifySigV4 for execute-api', () => {
   it('refuses a declared payload hash that is not the body’s, signed or not', () => {
     const request = signed();
     request.headers['x-amz-content-sha256'] = sha256Hex('something else');
-    expect(verifySigV4(request, principals, region, now)).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE', message: expect.stringMatching(/body does not match/) });
+    expect(verifySigV4(request, principals, region, now)).toMatchObject({
+      ok: false,
+      code: 'INVALID_SIGNATURE',
+      message: expect.stringMatching(/body does not match/),
+    });
   });
 });

@@ -28,15 +28,26 @@ const refuse = (code: VerifyFailure['code'], message: string): VerifyFailure => 
  * arrived. Whether the client signed `x-amz-content-sha256`, sent it unsigned or not at all, the
  * payload is hashed from the body itself.
  */
-export function verifySigV4(request: Omit<WireRequest, 'payloadHash'> & { body: Buffer }, principals: readonly LocalPrincipal[], region: string, now = new Date()): VerifyResult {
+export function verifySigV4(
+  request: Omit<WireRequest, 'payloadHash'> & { body: Buffer },
+  principals: readonly LocalPrincipal[],
+  region: string,
+  now = new Date(),
+): VerifyResult {
   const header = first(headerOf(request.headers, 'authorization'));
-  if (!header) return refuse('MISSING_AUTHENTICATION', 'Missing Authentication Token: the request needs an Authorization header with AWS Signature Version 4');
+  if (!header)
+    return refuse(
+      'MISSING_AUTHENTICATION',
+      'Missing Authentication Token: the request needs an Authorization header with AWS Signature Version 4',
+    );
   const fields = parseAuthorization(header);
-  if (!fields) return refuse('INVALID_SIGNATURE', `Authorization header requires ${ALGORITHM} with Credential, SignedHeaders and Signature`);
+  if (!fields)
+    return refuse('INVALID_SIGNATURE', `Authorization header requires ${ALGORITHM} with Credential, SignedHeaders and Signature`);
   const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator] = fields.credential.split('/');
   const principal = principals.find((p) => p.accessKeyId === accessKeyId);
   if (!principal) return refuse('FORBIDDEN', 'The security token included in the request is invalid');
-  if (terminator !== 'aws4_request' || !/^\d{8}$/.test(scopeDate ?? '')) return refuse('INVALID_SIGNATURE', 'Credential should be scoped with a valid terminator: aws4_request');
+  if (terminator !== 'aws4_request' || !/^\d{8}$/.test(scopeDate ?? ''))
+    return refuse('INVALID_SIGNATURE', 'Credential should be scoped with a valid terminator: aws4_request');
   if (scopeService !== 'execute-api') return refuse('INVALID_SIGNATURE', "Credential should be scoped to correct service: 'execute-api'");
   if (scopeRegion !== region) return refuse('INVALID_SIGNATURE', `Credential should be scoped to a valid region, not '${scopeRegion}'`);
 
@@ -45,27 +56,45 @@ export function verifySigV4(request: Omit<WireRequest, 'payloadHash'> & { body: 
   const signedAt = amzDate ? parseAmzDate(amzDate) : dateHeader ? new Date(dateHeader) : undefined;
   if (!signedAt || Number.isNaN(signedAt.getTime())) return refuse('INVALID_SIGNATURE', 'The request needs an X-Amz-Date (or Date) header');
   if (Math.abs(now.getTime() - signedAt.getTime()) > MAX_SKEW_MS) {
-    return refuse('INVALID_SIGNATURE', `Signature expired: ${amzDate ?? dateHeader} is more than 5 minutes from the server's time ${toAmzDate(now)}`);
+    return refuse(
+      'INVALID_SIGNATURE',
+      `Signature expired: ${amzDate ?? dateHeader} is more than 5 minutes from the server's time ${toAmzDate(now)}`,
+    );
   }
-  if (toAmzDate(signedAt).slice(0, 8) !== scopeDate) return refuse('INVALID_SIGNATURE', `Credential should be scoped to the signing date ${toAmzDate(signedAt).slice(0, 8)}, not ${scopeDate}`);
+  if (toAmzDate(signedAt).slice(0, 8) !== scopeDate)
+    return refuse(
+      'INVALID_SIGNATURE',
+      `Credential should be scoped to the signing date ${toAmzDate(signedAt).slice(0, 8)}, not ${scopeDate}`,
+    );
 
   const signedNames = fields.signedHeaders.split(';');
   if (!signedNames.includes('host')) return refuse('INVALID_SIGNATURE', "'Host' must be a signed header");
   const token = first(headerOf(request.headers, 'x-amz-security-token'));
-  if (principal.sessionToken !== undefined && token !== principal.sessionToken) return refuse('FORBIDDEN', 'The security token included in the request is invalid');
-  if (principal.sessionToken === undefined && token !== undefined) return refuse('FORBIDDEN', 'The security token included in the request is invalid');
+  if (principal.sessionToken !== undefined && token !== principal.sessionToken)
+    return refuse('FORBIDDEN', 'The security token included in the request is invalid');
+  if (principal.sessionToken === undefined && token !== undefined)
+    return refuse('FORBIDDEN', 'The security token included in the request is invalid');
 
   const payloadHash = sha256Hex(request.body);
   // A hash the client declared must be the body's, signed or not: otherwise a signature would carry any body.
   const declared = first(headerOf(request.headers, 'x-amz-content-sha256'));
-  if (declared !== undefined && declared !== payloadHash) return refuse('INVALID_SIGNATURE', 'The request body does not match its x-amz-content-sha256');
+  if (declared !== undefined && declared !== payloadHash)
+    return refuse('INVALID_SIGNATURE', 'The request body does not match its x-amz-content-sha256');
   const canonical = canonicalRequest({ ...request, payloadHash }, signedNames);
   if (typeof canonical !== 'string') return refuse('INVALID_SIGNATURE', `The signed header '${canonical.missing}' is not in the request`);
 
-  const expected = signatureOf(principal.secretAccessKey, `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`, toAmzDate(signedAt), canonical);
+  const expected = signatureOf(
+    principal.secretAccessKey,
+    `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`,
+    toAmzDate(signedAt),
+    canonical,
+  );
   const given = Buffer.from(fields.signature);
   if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-    return refuse('INVALID_SIGNATURE', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+    return refuse(
+      'INVALID_SIGNATURE',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    );
   }
   return { ok: true, principal };
 }
@@ -112,5 +141,8 @@ function parseAmzDate(value: string): Date | undefined {
 }
 
 function toAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

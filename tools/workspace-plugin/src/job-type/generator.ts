@@ -64,7 +64,10 @@ function createTeamLibrary(tree: Tree, team: string, owner: string): void {
       2,
     )}\n`,
   );
-  tree.write(joinPathFragments(root, 'tsconfig.json'), `${JSON.stringify({ extends: '../../../tsconfig.base.json', include: ['src/**/*.ts'] }, null, 2)}\n`);
+  tree.write(
+    joinPathFragments(root, 'tsconfig.json'),
+    `${JSON.stringify({ extends: '../../../tsconfig.base.json', include: ['src/**/*.ts'] }, null, 2)}\n`,
+  );
   tree.write(
     joinPathFragments(root, 'tsconfig.spec.json'),
     `${JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { types: ['node', 'jest'] }, include: ['src/**/*.ts', 'jest.config.ts'] }, null, 2)}\n`,
@@ -73,14 +76,20 @@ function createTeamLibrary(tree: Tree, team: string, owner: string): void {
     joinPathFragments(root, 'jest.config.ts'),
     `export default {\n  displayName: '${project}',\n  preset: '../../../jest.preset.js',\n  coverageDirectory: '../../../coverage/${root}',\n};\n`,
   );
-  tree.write(joinPathFragments(root, 'README.md'), `# ${project}\n\nThe ${team} team's job types. Add one with:\n\n    npx nx g @async-jobs/workspace-plugin:job-type <name> --team ${team}\n`);
+  tree.write(
+    joinPathFragments(root, 'README.md'),
+    `# ${project}\n\nThe ${team} team's job types. Add one with:\n\n    npx nx g @async-jobs/workspace-plugin:job-type <name> --team ${team}\n`,
+  );
 
   updateJson(tree, 'tsconfig.base.json', (json) => {
     json.compilerOptions.paths[`@async-jobs/jobs-${team}`] = [`./${root}/src/index.ts`];
     return json;
   });
   const teams = tree.exists(CATALOG_TEAMS) ? (tree.read(CATALOG_TEAMS, 'utf-8') ?? '') : '';
-  tree.write(CATALOG_TEAMS, `${teams.replace(/\nexport \{\};\n?$/, '\n')}export { jobTypes as ${camel(team)} } from '@async-jobs/jobs-${team}';\n`);
+  tree.write(
+    CATALOG_TEAMS,
+    `${teams.replace(/\nexport \{\};\n?$/, '\n')}export { jobTypes as ${camel(team)} } from '@async-jobs/jobs-${team}';\n`,
+  );
   const owners = tree.exists(CODEOWNERS) ? (tree.read(CODEOWNERS, 'utf-8') ?? '') : '';
   tree.write(CODEOWNERS, `${owners}${owners && !owners.endsWith('\n') ? '\n' : ''}/${root}/ ${owner}\n`);
 }
