@@ -2,6 +2,8 @@
 export default {
   displayName: 'e2e',
   preset: '../../jest.preset.js',
+  // One file at a time: one local system at a time: the specs count its processes and metrics.
+  maxWorkers: 1,
   testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
   testTimeout: 120_000,
   // The local systems the specs start keep their EMF lines; the metrics contract spec, last, checks the alarms against them.

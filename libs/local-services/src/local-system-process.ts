@@ -115,12 +115,12 @@ export class RunningLocalSystem {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers assert on the JSON they expect
   async request(
     method: string,
     path: string,
     body?: string,
     headers: Record<string, string> = {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers assert on the JSON they expect
   ): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await fetch(`${this.apiUrl}${path}`, {
       method,

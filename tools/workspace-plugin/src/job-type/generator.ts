@@ -54,11 +54,8 @@ function createTeamLibrary(tree: Tree, team: string, owner: string): void {
         sourceRoot: `${root}/src`,
         projectType: 'library',
         tags: ['type:jobs', `scope:${team}`],
-        targets: {
-          lint: { executor: '@nx/eslint:lint' },
-          typecheck: { executor: 'nx:run-commands', options: { command: `tsc -p ${root}/tsconfig.spec.json --noEmit` } },
-          test: { executor: '@nx/jest:jest', options: { jestConfig: `${root}/jest.config.ts` } },
-        },
+        // lint, typecheck and test are inferred by the workspace's Nx plugins (nx.json).
+        targets: {},
       },
       null,
       2,
