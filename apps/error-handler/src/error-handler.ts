@@ -9,7 +9,14 @@ import {
   type IdGenerator,
   type JobRepository,
 } from '@async-jobs/domain';
-import { inInvocation, matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type Logger, type Metrics } from '@async-jobs/platform';
+import {
+  lambdaInvocation,
+  matchesFilterPattern,
+  type Invocation,
+  NEW_JOBS_FILTER_PATTERN,
+  type Logger,
+  type Metrics,
+} from '@async-jobs/platform';
 import { failureSourcesOf, type ConsumerNaming } from './failure-sources';
 
 export interface ErrorHandlerDeps {
@@ -37,12 +44,12 @@ export class FailuresNotRecordedError extends Error {
  * and the invocation then fails, so nothing is dropped silently.
  */
 export function createErrorHandler(deps: ErrorHandlerDeps) {
-  return (event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> =>
-    inInvocation(context.awsRequestId, () => handleEvent(deps, event, context));
+  return lambdaInvocation(deps, (event: unknown, invocation, _context: Pick<Context, 'awsRequestId'>) =>
+    handleEvent(deps, event, invocation),
+  );
 }
 
-async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick<Context, 'awsRequestId'>): Promise<{ recorded: number }> {
-  const logger = deps.logger.child({ requestId: context.awsRequestId });
+async function handleEvent(deps: ErrorHandlerDeps, event: unknown, { requestId, logger }: Invocation): Promise<{ recorded: number }> {
   const problems: string[] = [];
   let recorded = 0;
 
@@ -56,7 +63,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
         deps.metrics.emit(
           'FailuresRecorded',
           { consumer: failure.consumerId },
-          { requestId: context.awsRequestId, jobId: failure.jobId, consumerId: failure.consumerId },
+          { requestId, jobId: failure.jobId, consumerId: failure.consumerId },
         );
       } else if (outcome.kind === 'already-recorded') {
         jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
@@ -67,7 +74,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
     } catch (error) {
       jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
       problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
-      await keepForReplay(deps, jobLogger, failure, attempt, error, context.awsRequestId);
+      await keepForReplay(deps, jobLogger, failure, attempt, error, requestId);
     }
   };
 
@@ -99,7 +106,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, context: Pick
       }
     } else {
       logger.error({ description: source.description }, 'unrecognised failure message');
-      deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId: context.awsRequestId });
+      deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId });
       problems.push(`unrecognised: ${source.description}`);
     }
   }

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { Context } from 'aws-lambda';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -13,13 +12,11 @@ import {
   sdkTimeouts,
 } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
-import { createLogger, Metrics } from '@async-jobs/platform';
+import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
 import { loadErrorHandlerConfig } from './error-handler-config';
 import { createErrorHandler } from './error-handler';
 
-let handle: ReturnType<typeof createErrorHandler> | undefined;
-
-/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+/** The environment's handler: its clients, adapters and settings, wired once per execution environment. */
 function wire(): ReturnType<typeof createErrorHandler> {
   const config = loadErrorHandlerConfig(process.env);
   const logger = createLogger({ service: 'error-handler', level: config.logLevel });
@@ -40,4 +37,4 @@ function wire(): ReturnType<typeof createErrorHandler> {
   });
 }
 
-export const handler = (event: unknown, context: Context) => (handle ??= wire())(event, context);
+export const handler = wiredOnFirstUse(wire);

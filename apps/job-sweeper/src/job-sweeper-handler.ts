@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { sweepStalledEntries, type DeadlinePolicy, type SweepDeps, type SweepOutcome } from '@async-jobs/domain';
-import { inInvocation, type Logger, type Metrics } from '@async-jobs/platform';
+import { lambdaInvocation, type Invocation, type Logger, type Metrics } from '@async-jobs/platform';
 
 export interface JobSweeperDeps extends SweepDeps {
   logger: Logger;
@@ -26,17 +26,16 @@ const ANSWER_MARGIN_MS = 5000;
  * carries nothing it needs.
  */
 export function createJobSweeperHandler(deps: JobSweeperDeps) {
-  return (
-    _event: unknown,
-    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-  ): Promise<{ ended: number; postponed: number }> => inInvocation(context.awsRequestId, () => sweep(deps, context));
+  return lambdaInvocation(deps, (_event: unknown, invocation, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) =>
+    sweep(deps, invocation, context),
+  );
 }
 
 async function sweep(
   deps: JobSweeperDeps,
-  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  { requestId, logger }: Invocation,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<{ ended: number; postponed: number }> {
-  const logger = deps.logger.child({ requestId: context.awsRequestId });
   const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
   const report = (outcome: SweepOutcome) => {
     const jobLogger = logger.child({ jobId: outcome.jobId, consumerId: outcome.consumerId });
@@ -46,7 +45,7 @@ async function sweep(
         deps.metrics.emit(
           'EntriesStalled',
           { consumer: outcome.consumerId, code: outcome.stall },
-          { requestId: context.awsRequestId, jobId: outcome.jobId, consumerId: outcome.consumerId },
+          { requestId, jobId: outcome.jobId, consumerId: outcome.consumerId },
         );
         return;
       case 'postponed':

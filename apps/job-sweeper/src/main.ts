@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -9,13 +8,11 @@ import {
   sdkTimeouts,
 } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
-import { createLogger, Metrics } from '@async-jobs/platform';
+import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
 import { loadJobSweeperConfig } from './job-sweeper-config';
 import { createJobSweeperHandler } from './job-sweeper-handler';
 
-let handle: ReturnType<typeof createJobSweeperHandler> | undefined;
-
-/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+/** The environment's handler: its clients, adapters and settings, wired once per execution environment. */
 function wire(): ReturnType<typeof createJobSweeperHandler> {
   const config = loadJobSweeperConfig(process.env);
   const logger = createLogger({ service: 'job-sweeper', level: config.logLevel });
@@ -35,4 +32,4 @@ function wire(): ReturnType<typeof createJobSweeperHandler> {
   });
 }
 
-export const handler = (event: unknown, context: Context) => (handle ??= wire())(event, context);
+export const handler = wiredOnFirstUse(wire);

@@ -18,13 +18,21 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: FieldError[] };
 }
 
+/** An error's answer, and its code for the request's log line. */
+export interface ErrorResponse {
+  response: APIGatewayProxyResult;
+  code: string;
+}
+
 /**
  * The one place errors become HTTP responses: `{"error": {"code", "message", "details"?}}`.
  * Anything unexpected is a 500 with a generic message: internals never reach the caller.
  */
-export function errorResponse(error: unknown): APIGatewayProxyResult {
-  const respond = (status: number, code: string, message: string, details?: FieldError[], headers?: Record<string, string>) =>
-    jsonResponse(status, { error: { code, message, ...(details ? { details } : {}) } } satisfies ErrorBody, headers);
+export function errorResponse(error: unknown): ErrorResponse {
+  const respond = (status: number, code: string, message: string, details?: FieldError[], headers?: Record<string, string>) => ({
+    response: jsonResponse(status, { error: { code, message, ...(details ? { details } : {}) } } satisfies ErrorBody, headers),
+    code,
+  });
 
   if (error instanceof HttpRequestError) return respond(error.statusCode, error.code, error.message, error.details, error.headers);
   if (error instanceof ValidationError) return respond(400, error.code, error.message, error.details);
@@ -46,9 +54,4 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     });
   }
   return respond(500, 'INTERNAL_ERROR', 'The request failed unexpectedly; it has been logged');
-}
-
-/** Whether an error is the caller's (4xx), worth a warning, or ours (5xx), worth an error line. */
-export function isClientError(response: APIGatewayProxyResult): boolean {
-  return response.statusCode < 500;
 }

@@ -1,15 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { cryptoIdGenerator, DynamoDbJobRepository, sdkTimeouts } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { createLogger, Metrics } from '@async-jobs/platform';
+import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
 import { loadJobsApiConfig } from './jobs-api-config';
 import { createJobsApiHandler } from './jobs-api-handler';
 
-let handle: ReturnType<typeof createJobsApiHandler> | undefined;
-
-/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+/** The environment's handler: its clients, adapters and settings, wired once per execution environment. */
 function wire(): ReturnType<typeof createJobsApiHandler> {
   const config = loadJobsApiConfig(process.env);
   return createJobsApiHandler({
@@ -28,4 +25,4 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
   });
 }
 
-export const handler = (event: APIGatewayProxyEvent, context: Context) => (handle ??= wire())(event, context);
+export const handler = wiredOnFirstUse(wire);

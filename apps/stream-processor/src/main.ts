@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -13,13 +12,11 @@ import {
 } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
-import { createLogger, Metrics } from '@async-jobs/platform';
+import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
 import { loadStreamProcessorConfig } from './stream-processor-config';
 import { createStreamProcessorHandler } from './stream-processor-handler';
 
-let handle: ReturnType<typeof createStreamProcessorHandler> | undefined;
-
-/** Wires the handler on first use, so that a module load costs only the imports (cold start). */
+/** The environment's handler: its clients, adapters and settings, wired once per execution environment. */
 function wire(): ReturnType<typeof createStreamProcessorHandler> {
   const config = loadStreamProcessorConfig(process.env);
   const logger = createLogger({ service: 'stream-processor', level: config.logLevel });
@@ -45,4 +42,4 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
   });
 }
 
-export const handler = (event: DynamoDBStreamEvent, context: Context) => (handle ??= wire())(event, context);
+export const handler = wiredOnFirstUse(wire);

@@ -8,7 +8,7 @@ import {
   type ProcessJobDeps,
   type ProcessOutcome,
 } from '@async-jobs/domain';
-import { inInvocation, type Logger, type MetricName, type Metrics } from '@async-jobs/platform';
+import { lambdaInvocation, type Invocation, type Logger, type MetricName, type Metrics } from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
   logger: Logger;
@@ -23,21 +23,22 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
  * mapping retries from it while the rest of the batch is checkpointed.
  */
 export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
-  return (
-    event: DynamoDBStreamEvent,
-    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-  ): Promise<DynamoDBBatchResponse> => inInvocation(context.awsRequestId, () => handleBatch(deps, event, context));
+  return lambdaInvocation(
+    { logger: deps.logger, fields: { consumerId: deps.consumerId } },
+    (event: DynamoDBStreamEvent, invocation, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) =>
+      handleBatch(deps, event, invocation, context),
+  );
 }
 
 async function handleBatch(
   deps: StreamProcessorDeps,
   event: DynamoDBStreamEvent,
-  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  { requestId, logger }: Invocation,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DynamoDBBatchResponse> {
-  const logger = deps.logger.child({ requestId: context.awsRequestId, consumerId: deps.consumerId });
   // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
-  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline, context.awsRequestId)));
+  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline, requestId)));
   const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
   if (batchItemFailures.length)
     logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');

@@ -9,5 +9,6 @@ export * from './function-environment';
 export * from './replayed-events-pattern';
 export * from './event-filter';
 export * from './invocation-context';
+export * from './lambda-invocation';
 export * from './stream-processor-timeout';
 export * from './operations-plan';
