@@ -58,6 +58,21 @@ export default [
     },
   },
   {
+    // The client's build-time scripts (its type generator and their tests) read the domain's schemas;
+    // what it ships, src/, still imports no workspace library.
+    files: ['libs/client/scripts/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [{ sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:tooling', 'type:domain'] }],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: {
       // The domain knows nothing of AWS or logging (conventions.md).

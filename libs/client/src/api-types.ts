@@ -1,37 +1,8 @@
-/** The API's shapes as the client sees them (docs/openapi.json is the contract). */
-export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+// The API's shapes as the client sees them (docs/openapi.json is the contract). The job view's are
+// generated from the domain's schema into job-view.generated.ts; its header says how to regenerate.
+import type { JobStatus, JobView } from './job-view.generated';
 
-export interface FailureReason {
-  code: string;
-  message: string;
-}
-
-export interface ConsumerView {
-  status: JobStatus;
-  attempts: number;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  result?: unknown;
-  error?: FailureReason;
-  lastError?: FailureReason;
-}
-
-export interface JobView {
-  jobId: string;
-  id: string;
-  type: string;
-  status: JobStatus;
-  input: Record<string, unknown>;
-  consumers: Record<string, ConsumerView>;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** The principal that submitted the job (for a role session: the role). */
-  owner?: string;
-  cancelledAt?: string;
-  cancelledBy?: string;
-}
+export type { ConsumerView, FailureReason, JobStatus, JobView } from './job-view.generated';
 
 export interface SubmitAccepted {
   jobId: string;

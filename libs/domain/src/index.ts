@@ -10,6 +10,7 @@ export * from './deadline-policy';
 export * from './sweep-transition';
 export * from './apply-transition';
 export * from './new-job';
+export * from './job-view-schema';
 export * from './job-view';
 export * from './schemas/validate-against-schema';
 export * from './schemas/submit-job-request';

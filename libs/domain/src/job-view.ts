@@ -1,34 +1,12 @@
+import type { Static } from '@sinclair/typebox';
 import { deriveJobStatus } from './job-status';
-import type { FailureReason, Job, JobStatus, JsonObject, JsonValue } from './job';
+import type { Job } from './job';
+import type { ConsumerViewSchema, JobViewSchema } from './job-view-schema';
 
-export interface ConsumerView {
-  status: JobStatus;
-  attempts: number;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  result?: JsonValue;
-  error?: FailureReason;
-  lastError?: FailureReason;
-}
+export type ConsumerView = Static<typeof ConsumerViewSchema>;
 
-/** What callers see of a job: no claim tokens or leases, and the derived overall status. */
-export interface JobView {
-  jobId: string;
-  /** Same as jobId; the reference sample's clients read `id`. */
-  id: string;
-  type: string;
-  status: JobStatus;
-  input: JsonObject;
-  consumers: Record<string, ConsumerView>;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** The principal that owns the job (absent on jobs stored before jobs had owners). */
-  owner?: string;
-  cancelledAt?: string;
-  cancelledBy?: string;
-}
+/** What callers see of a job (the API's answer): its shape is `JobViewSchema`'s. */
+export type JobView = Static<typeof JobViewSchema>;
 
 export function toJobView(job: Job): JobView {
   const consumers = Object.fromEntries(

@@ -1,0 +1,41 @@
+// Generated from the job view schema in libs/domain/src/job-view-schema.ts by libs/client/scripts/write-api-types.ts.
+// Do not edit: change the schema, then regenerate with `npx nx run client:api-types` (a test fails until then).
+
+export type JobStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** Why a run failed or was stopped: a stable code and a sentence for people. */
+export interface FailureReason {
+  code: string;
+  message: string;
+}
+
+/** One consumer's run of the job: every consumer runs every job, independently. */
+export interface ConsumerView {
+  status: JobStatus;
+  attempts: number;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: unknown;
+  error?: FailureReason;
+  lastError?: FailureReason;
+}
+
+/** What callers see of a job: no claim tokens or leases, and the overall status derived from its consumers. */
+export interface JobView {
+  jobId: string;
+  /** Same as jobId, for the reference sample's clients. */
+  id: string;
+  type: string;
+  status: JobStatus;
+  input: Record<string, unknown>;
+  consumers: Record<string, ConsumerView>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The IAM principal that submitted the job (for a role session: the role) */
+  owner?: string;
+  cancelledAt?: string;
+  /** The principal that cancelled the job: its owner or an operator */
+  cancelledBy?: string;
+}

@@ -1,0 +1,62 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { JOB_STATUSES, type JobStatus } from './job';
+
+// The job view's one source: the domain's types, the OpenAPI document and the client's generated
+// types all come from these schemas. They stay within what OpenAPI 3.0 can say (`enum`, not
+// `const`; `additionalProperties`, not `patternProperties`), hence `Type.Unsafe` where TypeBox's own
+// builders would write the later keywords.
+
+/** A string from a fixed list, written as `enum` (TypeBox's own union of literals uses `const`). */
+function StringEnum<T extends string>(values: readonly T[]) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values] });
+}
+
+/** An object whose every key maps to `values`, written as `additionalProperties` (TypeBox's Record uses `patternProperties`). */
+function StringMap<T extends TSchema>(values: T) {
+  return Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: values });
+}
+
+const Timestamp = () => Type.String({ format: 'date-time' });
+
+export const JobStatusSchema = StringEnum<JobStatus>(JOB_STATUSES);
+
+export const FailureReasonViewSchema = Type.Object(
+  { code: Type.String(), message: Type.String() },
+  { description: 'Why a run failed or was stopped: a stable code and a sentence for people.' },
+);
+
+export const ConsumerViewSchema = Type.Object(
+  {
+    status: JobStatusSchema,
+    attempts: Type.Integer({ minimum: 0 }),
+    updatedAt: Timestamp(),
+    startedAt: Type.Optional(Timestamp()),
+    finishedAt: Type.Optional(Timestamp()),
+    result: Type.Optional(Type.Unknown()),
+    error: Type.Optional(FailureReasonViewSchema),
+    lastError: Type.Optional(FailureReasonViewSchema),
+  },
+  { additionalProperties: false, description: "One consumer's run of the job: every consumer runs every job, independently." },
+);
+
+export const JobViewSchema = Type.Object(
+  {
+    jobId: Type.String({ format: 'uuid' }),
+    id: Type.String({ format: 'uuid', description: "Same as jobId, for the reference sample's clients." }),
+    type: Type.String(),
+    status: JobStatusSchema,
+    // Any JSON object: the job type's own schema checked it on the way in.
+    input: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
+    consumers: StringMap(ConsumerViewSchema),
+    version: Type.Integer({ minimum: 1 }),
+    createdAt: Timestamp(),
+    updatedAt: Timestamp(),
+    owner: Type.Optional(Type.String({ description: 'The IAM principal that submitted the job (for a role session: the role)' })),
+    cancelledAt: Type.Optional(Timestamp()),
+    cancelledBy: Type.Optional(Type.String({ description: 'The principal that cancelled the job: its owner or an operator' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'What callers see of a job: no claim tokens or leases, and the overall status derived from its consumers.',
+  },
+);

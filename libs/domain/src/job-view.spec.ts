@@ -1,0 +1,54 @@
+import Ajv from 'ajv';
+import { toJobView } from './job-view';
+import { JobViewSchema } from './job-view-schema';
+import { aJob, anEntry } from '../testing';
+
+// Formats are documentation here (Ajv would need ajv-formats to check them); the shape is what is tested.
+const validate = new Ajv({ strict: true, validateFormats: false }).compile(JobViewSchema);
+
+describe('toJobView', () => {
+  it('gives callers what the schema describes: no claim token, lease, deadline or finishing token', () => {
+    const job = aJob({
+      consumers: {
+        a: anEntry({
+          status: 'RUNNING',
+          attempts: 2,
+          startedAt: '2026-01-01T00:00:01.000Z',
+          claimToken: 'claim-1',
+          leaseExpiresAt: 1_767_225_660_000,
+          deadline: 1_767_225_900_000,
+          lastError: { code: 'THROTTLED', message: 'Try again' },
+        }),
+        b: anEntry({
+          status: 'SUCCEEDED',
+          attempts: 1,
+          finishedAt: '2026-01-01T00:00:02.000Z',
+          finishedBy: 'claim-2',
+          result: { slept: 1 },
+        }),
+      },
+    });
+
+    const view = toJobView(job);
+
+    expect(validate(view)).toBe(true);
+    expect(view.consumers['a']).toEqual({
+      status: 'RUNNING',
+      attempts: 2,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      startedAt: '2026-01-01T00:00:01.000Z',
+      lastError: { code: 'THROTTLED', message: 'Try again' },
+    });
+    expect(view).toMatchObject({ jobId: job.id, id: job.id, status: 'RUNNING', owner: job.owner?.principal });
+  });
+
+  it('is refused by the schema if a stored-only field leaks into it', () => {
+    const view = toJobView(aJob());
+    const leaked = { ...view, consumers: { a: { ...view.consumers['a'], claimToken: 'claim-1' } } };
+
+    expect(validate(leaked)).toBe(false);
+    expect(validate.errors).toEqual([
+      expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'claimToken' } }),
+    ]);
+  });
+});
