@@ -1,8 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
-import { builtInJobTypes, systemClock } from '@async-jobs/domain';
+import { cryptoIdGenerator } from '@async-jobs/adapters';
+import { builtInJobTypes, StoreUnavailableError, type JobRepository } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
-import { aLambdaContext, anApiRequest, CapturedLogs, createTestTable, type TestTable, deployedDeadlines } from '@async-jobs/testing';
+import { aLambdaContext, anApiRequest, CapturedLogs, deployedDeadlines, FakeClock, InMemoryJobRepository } from '@async-jobs/testing';
 import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
 import { JOB_VIEW_SCHEMA } from './openapi-document';
@@ -14,22 +13,25 @@ const BOB_ROLE = 'arn:aws:iam::123456789012:role/payments-callers';
 const OPS_ROLE = 'arn:aws:iam::123456789012:role/ops';
 const OPS_SESSION = 'arn:aws:sts::123456789012:assumed-role/ops/oncall-carol';
 
-describe('jobs-api handler, against DynamoDB Local', () => {
-  let table: TestTable;
+/** In memory: the store's semantics are the adapters' to prove against DynamoDB Local; here, the API's behaviour. */
+describe('jobs-api handler', () => {
+  let repository: InMemoryJobRepository;
+  let clock: FakeClock;
   let logs: CapturedLogs;
   let handle: ReturnType<typeof createJobsApiHandler>;
   let deps: JobsApiDeps;
 
   beforeAll(async () => {
-    table = await createTestTable();
+    repository = new InMemoryJobRepository();
+    clock = new FakeClock(new Date());
     logs = new CapturedLogs();
     deps = {
       logger: createLogger({ service: 'jobs-api', destination: logs, level: 'debug' }),
       metrics: new Metrics({ service: 'jobs-api', destination: logs }),
-      repository: new DynamoDbJobRepository(table.client, table.tableName),
+      repository,
       registry: builtInJobTypes({ sleepMaxSeconds: 300 }),
       ids: cryptoIdGenerator,
-      clock: systemClock,
+      clock,
       consumers: ['a', 'b'],
       retentionDays: 30,
       deadlines: deployedDeadlines,
@@ -38,7 +40,8 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     };
     handle = createJobsApiHandler(deps);
   });
-  afterAll(() => table.drop());
+  /** What the store holds: every job and every idempotency key. */
+  const items = (): Record<string, unknown>[] => [...repository.jobs.values(), ...repository.idempotency.values()] as never[];
 
   const post = (body: string | null, headers?: Record<string, string>) =>
     handle(anApiRequest({ method: 'POST', path: '/jobs', body, headers }), aLambdaContext());
@@ -59,7 +62,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
         links: { self: `/test/jobs/${body.jobId}` },
       });
       expect(response.headers).toMatchObject({ Location: `/test/jobs/${body.jobId}`, 'Content-Type': 'application/json' });
-      const stored = (await table.items()).find((item) => item['id'] === body.jobId);
+      const stored = items().find((item) => item['id'] === body.jobId);
       expect(stored).toMatchObject({
         type: 'sleep',
         input: { seconds: 2 },
@@ -151,7 +154,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     const rows = cases.map(([name, send, status, code, field]) => ({ name, send, status, code, field }));
 
     it.each(rows)('refuses $name', async ({ send, status, code, field }) => {
-      const before = (await table.items()).length;
+      const before = items().length;
 
       const response = await send();
 
@@ -159,7 +162,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       const body = JSON.parse(response.body);
       expect(body.error).toMatchObject({ code, message: expect.any(String) });
       if (field !== undefined) expect(body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-      expect((await table.items()).length).toBe(before);
+      expect(items().length).toBe(before);
     });
 
     it('names the allowed methods on 405', async () => {
@@ -256,7 +259,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     it('answers 404 for an unknown job and 400 for a malformed id', async () => {
       expect((await cancel(UNKNOWN_ID)).statusCode).toBe(404);
       expect((await cancel('nope')).statusCode).toBe(400);
-      expect((await table.items()).some((item) => item['id'] === UNKNOWN_ID)).toBe(false);
+      expect(items().some((item) => item['id'] === UNKNOWN_ID)).toBe(false);
     });
   });
 
@@ -264,7 +267,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     const postWithKey = (body: string, key: string) => post(body, { 'content-type': 'application/json', 'Idempotency-Key': key });
 
     it('creates the job once: the same key and body answer 200 with the same job', async () => {
-      const before = (await table.items()).length;
+      const before = items().length;
       const first = await postWithKey('{"seconds":3}', 'order-1001');
       const again = await postWithKey('{"seconds":3}', 'order-1001');
 
@@ -272,16 +275,16 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(again.statusCode).toBe(200);
       expect(again.headers?.['Idempotent-Replayed']).toBe('true');
       expect(JSON.parse(again.body).jobId).toBe(JSON.parse(first.body).jobId);
-      expect((await table.items()).length).toBe(before + 2); // the job and its key, once
+      expect(items().length).toBe(before + 2); // the job and its key, once
     });
 
     it('refuses the same key with another body with 409, writing nothing', async () => {
       await postWithKey('{"seconds":3}', 'order-1002');
-      const before = (await table.items()).length;
+      const before = items().length;
       const response = await postWithKey('{"seconds":4}', 'order-1002');
       expect(response.statusCode).toBe(409);
       expect(JSON.parse(response.body).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-      expect((await table.items()).length).toBe(before);
+      expect(items().length).toBe(before);
     });
 
     it('refuses a malformed key naming the header', async () => {
@@ -304,7 +307,10 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
     it('lists jobs newest first, filtered by type and status, a page at a time', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push(JSON.parse((await post('{"type":"noop","input":{}}')).body).jobId);
+      for (let i = 0; i < 3; i++) {
+        ids.push(JSON.parse((await post('{"type":"noop","input":{}}')).body).jobId);
+        clock.advance(1000); // newest first: each job a second younger than the next
+      }
       await handle(
         anApiRequest({
           method: 'POST',
@@ -355,7 +361,7 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
     it("records the caller's identity on the job; a role's sessions are one owner", async () => {
       const jobId = await submitAs(BOB_SESSION);
-      const stored = (await table.items()).find((item) => item['id'] === jobId);
+      const stored = items().find((item) => item['id'] === jobId);
       expect(stored?.['owner']).toEqual({
         principal: BOB_ROLE,
         userArn: BOB_SESSION,
@@ -423,10 +429,10 @@ describe('jobs-api handler, against DynamoDB Local', () => {
     });
 
     it('refuses a request that carries no IAM identity, and writes nothing', async () => {
-      const before = (await table.items()).length;
+      const before = items().length;
       const response = await as(null, { method: 'POST', path: '/jobs', body: '{"seconds":1}' });
       expect([response.statusCode, JSON.parse(response.body).error.code]).toEqual([403, 'FORBIDDEN']);
-      expect((await table.items()).length).toBe(before);
+      expect(items().length).toBe(before);
     });
 
     it('names the principal on every line of every request', async () => {
@@ -464,32 +470,22 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       }
     });
 
-    it('reads a foreign job exactly as a missing one, to get and to cancel: one consistent GetItem, no write', async () => {
+    it('reads a foreign job exactly as a missing one, to get and to cancel: one read, no write', async () => {
       const jobId = await submitAs(ALICE);
-      const calls: { command: string; consistent?: boolean }[] = [];
-      table.client.middlewareStack.add(
-        (next, context) => async (args) => {
-          calls.push({ command: String(context.commandName), consistent: (args.input as { ConsistentRead?: boolean }).ConsistentRead });
-          return next(args);
-        },
-        { step: 'initialize', name: 'recordCalls' },
-      );
-      try {
-        await getAs(BOB_SESSION, jobId);
-        const foreignGet = calls.splice(0);
-        await getAs(BOB_SESSION, UNKNOWN_ID);
-        const missingGet = calls.splice(0);
-        await cancelAs(BOB_SESSION, jobId);
-        const foreignCancel = calls.splice(0);
-        await cancelAs(BOB_SESSION, UNKNOWN_ID);
-        const missingCancel = calls.splice(0);
-        expect(foreignGet).toEqual([{ command: 'GetItemCommand', consistent: true }]);
-        expect(missingGet).toEqual(foreignGet);
-        expect(foreignCancel).toEqual([{ command: 'GetItemCommand', consistent: true }]);
-        expect(missingCancel).toEqual(foreignCancel);
-      } finally {
-        table.client.middlewareStack.remove('recordCalls');
-      }
+      const callsOf = async (request: () => Promise<unknown>) => {
+        repository.calls.length = 0;
+        await request();
+        return [...repository.calls];
+      };
+      const foreignGet = await callsOf(() => getAs(BOB_SESSION, jobId));
+      const missingGet = await callsOf(() => getAs(BOB_SESSION, UNKNOWN_ID));
+      const foreignCancel = await callsOf(() => cancelAs(BOB_SESSION, jobId));
+      const missingCancel = await callsOf(() => cancelAs(BOB_SESSION, UNKNOWN_ID));
+      // The adapter makes `get` one consistent GetItem (dynamodb-job-repository.spec.ts).
+      expect(foreignGet).toEqual(['get']);
+      expect(missingGet).toEqual(foreignGet);
+      expect(foreignCancel).toEqual(['get']);
+      expect(missingCancel).toEqual(foreignCancel);
     });
 
     it("lets an operator name an owner by one of its sessions: the jobs are the role's", async () => {
@@ -589,8 +585,19 @@ describe('jobs-api handler, against DynamoDB Local', () => {
 
   describe('when the store is down', () => {
     it('answers 503 with a retry hint, not 500, and logs the failure', async () => {
-      const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-      const broken = createJobsApiHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
+      // What the adapters raise when DynamoDB cannot be reached (dynamodb-job-repository.spec.ts proves that half).
+      const unavailable = async (): Promise<never> => {
+        throw new StoreUnavailableError('DynamoDB unreachable', { cause: new Error('connect ECONNREFUSED') });
+      };
+      const down: JobRepository = {
+        create: unavailable,
+        createIdempotent: unavailable,
+        get: unavailable,
+        listNewest: unavailable,
+        findOverdue: unavailable,
+        applyChange: unavailable,
+      };
+      const broken = createJobsApiHandler({ ...deps, repository: down });
 
       const response = await broken(anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), aLambdaContext());
 
@@ -599,7 +606,6 @@ describe('jobs-api handler, against DynamoDB Local', () => {
       expect(JSON.parse(response.body).error.code).toBe('SERVICE_UNAVAILABLE');
       expect(logs.find('request failed').at(-1)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', level: 'error' });
       expect(logs.metric('ApiErrors').at(-1)).toMatchObject({ route: 'submitJob', ApiErrors: 1 });
-      down.destroy();
     });
   });
 });

@@ -12,7 +12,7 @@ import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
   anInsertRecord,
-  anInstantClock,
+  FakeClock,
   aStreamEvent,
   aSubmittedJob,
   CapturedLogs,
@@ -41,7 +41,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
   let topic: TopicCapture;
   let logs: CapturedLogs;
   let deps: StreamProcessorDeps;
-  let clock: ReturnType<typeof anInstantClock>;
+  let clock: FakeClock;
   let handle: ReturnType<typeof createStreamProcessorHandler>;
   let repository: DynamoDbJobRepository;
 
@@ -50,7 +50,8 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
   });
   beforeEach(() => {
     logs = new CapturedLogs();
-    clock = anInstantClock();
+    // Sleeps return at once; now() starts at the real time, since DynamoDB Local holds the jobs' real timestamps.
+    clock = new FakeClock(new Date());
     repository = new DynamoDbJobRepository(table.client, table.tableName);
     deps = {
       logger: createLogger({ service: 'stream-processor', destination: logs, level: 'debug' }),
@@ -89,7 +90,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
       expect(stored?.consumers.b.status).toBe('PENDING');
       expect(stored?.version).toBe(3); // claim + complete, nothing else
     }
-    expect(clock.slept.sort()).toEqual([1000, 2000]);
+    expect(clock.sleeps.sort()).toEqual([1000, 2000]);
     // The records run concurrently: in either order.
     expect(logs.metric('JobsSucceeded').map((m) => [m['jobId'], m['consumer'], m['jobType']])).toEqual(
       expect.arrayContaining(jobs.map((job) => [job.id, 'a', 'sleep'])),
@@ -118,7 +119,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
     const again = await handle(aStreamEvent([record]), aLambdaContext());
 
     expect(again.batchItemFailures).toEqual([]);
-    expect(clock.slept).toEqual([1000]);
+    expect(clock.sleeps).toEqual([1000]);
     expect(logs.find('delivery skipped')).toEqual([
       expect.objectContaining({ jobId: job.id, reason: expect.objectContaining({ code: 'ALREADY_FINISHED' }) }),
     ]);
@@ -139,7 +140,7 @@ describe('stream-processor handler, against DynamoDB Local and moto SNS', () => 
         reason: expect.objectContaining({ code: 'SLEEP_TOO_LONG' }),
       }),
     ]);
-    expect(clock.slept).toEqual([]);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('reports only the retryable record as a batch item failure, releasing its claim', async () => {

@@ -55,6 +55,29 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     expect((await repository.get(job.id))?.type).toBe('sleep');
   });
 
+  it('reads a job, present or missing, with one strongly consistent GetItem (a foreign job costs what a missing one does)', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const calls: { command: string; consistent?: boolean }[] = [];
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push({ command: String(context.commandName), consistent: (args.input as { ConsistentRead?: boolean }).ConsistentRead });
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordReads' },
+    );
+    try {
+      await repository.get(job.id);
+      await repository.get('00000000-0000-4000-8000-000000000000');
+    } finally {
+      table.client.middlewareStack.remove('recordReads');
+    }
+    expect(calls).toEqual([
+      { command: 'GetItemCommand', consistent: true },
+      { command: 'GetItemCommand', consistent: true },
+    ]);
+  });
+
   it('returns undefined for an unknown id', async () => {
     expect(await repository.get('00000000-0000-4000-8000-000000000000')).toBeUndefined();
   });

@@ -1,11 +1,8 @@
-import { aJob, anEntry } from '../tests/helpers/job-factory';
-import { FakeClock } from '../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../tests/helpers/in-memory-job-repository';
 import { applyTransition } from './apply-transition';
 import { JobConflictError } from './errors';
 import { applyChange } from './job-change';
 import { cancelTransition, claimTransition, completeTransition, failTransition, type Transition } from './job-transitions';
-import { alice } from '../tests/helpers/callers';
+import { FakeClock, InMemoryJobRepository, aJob, alice, anEntry } from '../testing';
 
 const policy = { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100 };
 

@@ -1,5 +1,5 @@
-import { aJob, anEntry } from '../tests/helpers/job-factory';
 import { canTransition, deriveJobStatus } from './job-status';
+import { aJob, anEntry } from '../testing';
 
 describe('deriveJobStatus', () => {
   it('is PENDING while no consumer has started', () => {

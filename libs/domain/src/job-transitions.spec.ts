@@ -1,5 +1,3 @@
-import { alice } from '../tests/helpers/callers';
-import { aJob, anEntry } from '../tests/helpers/job-factory';
 import type { Job } from './job';
 import { applyChange, meetsExpectation } from './job-change';
 import { canTransition } from './job-status';
@@ -14,6 +12,7 @@ import {
   type Decision,
   type Transition,
 } from './job-transitions';
+import { aJob, alice, anEntry } from '../testing';
 
 const now = new Date('2026-01-01T00:10:00.000Z');
 const claim = (token = 't1') => claimTransition({ consumerId: 'a', claimToken: token, now, leaseExpiresAt: now.getTime() + 60_000 });

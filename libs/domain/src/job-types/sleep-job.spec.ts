@@ -1,6 +1,6 @@
-import { FakeClock } from '../../tests/helpers/fake-clock';
 import { PermanentJobError } from '../errors';
 import { createSleepJobType } from './sleep-job';
+import { FakeClock } from '../../testing';
 
 describe('the sleep job', () => {
   const sleep = createSleepJobType({ maxSeconds: 300 });

@@ -1,8 +1,3 @@
-import { alice, bob, operator } from '../../tests/helpers/callers';
-import { testDeadlines } from '../../tests/helpers/deadlines';
-import { FakeClock } from '../../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
-import { aJob, anEntry } from '../../tests/helpers/job-factory';
 import { ForbiddenError, JobNotFoundError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { cancelJob } from './cancel-job';
@@ -10,6 +5,7 @@ import { getJob } from './get-job';
 import { listJobs } from './list-jobs';
 import { submitJob } from './submit-job';
 import { submitJobIdempotently } from './submit-job-idempotently';
+import { FakeClock, InMemoryJobRepository, aJob, alice, anEntry, bob, deployedDeadlines, operator } from '../../testing';
 
 function setUp() {
   let n = 0;
@@ -22,7 +18,7 @@ function setUp() {
     clock,
     consumers: ['a', 'b'],
     retentionDays: 7,
-    deadlines: testDeadlines,
+    deadlines: deployedDeadlines,
   };
   return { repository, deps };
 }

@@ -1,9 +1,7 @@
-import { aJob, anEntry } from '../../tests/helpers/job-factory';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { ValidationError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { listJobs } from './list-jobs';
-import { alice } from '../../tests/helpers/callers';
+import { InMemoryJobRepository, aJob, alice, anEntry } from '../../testing';
 
 async function setUp(count: number) {
   const repository = new InMemoryJobRepository();

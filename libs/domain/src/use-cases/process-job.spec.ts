@@ -1,8 +1,4 @@
-import { testDeadlines } from '../../tests/helpers/deadlines';
 import { Type } from '@sinclair/typebox';
-import { aJob, anEntry } from '../../tests/helpers/job-factory';
-import { FakeClock } from '../../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { PermanentJobError } from '../errors';
 import type { Job } from '../job';
 import type { JobChange } from '../job-change';
@@ -13,7 +9,7 @@ import type { JobFailureNotice } from '../ports/failure-publisher';
 import type { JobRepository } from '../ports/job-repository';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
-import { alice } from '../../tests/helpers/callers';
+import { FakeClock, InMemoryJobRepository, aJob, alice, anEntry, deployedDeadlines } from '../../testing';
 
 const flaky = defineJobType({
   name: 'flaky',
@@ -33,7 +29,7 @@ function setUp(overrides: Partial<ProcessJobDeps> = {}) {
   let token = 0;
   const deps: ProcessJobDeps = {
     repository,
-    deadlines: testDeadlines,
+    deadlines: deployedDeadlines,
     clock,
     registry: new JobTypeRegistry([createSleepJobType({ maxSeconds: 300 }), flaky]),
     publisher: { publishFailure: async (notice) => void published.push(notice) },
@@ -175,13 +171,13 @@ describe('processJob', () => {
     const flakyJob = await stored(repository, aJob({ type: 'flaky', input: {}, createdAt: clock.now().toISOString() }));
     await run(flakyJob);
     // Released for a retry: due when the stream can no longer redeliver it.
-    expect(deadlines.at(-1)).toBe(Date.parse(flakyJob.createdAt) + testDeadlines.pickupMs + testDeadlines.marginMs);
+    expect(deadlines.at(-1)).toBe(Date.parse(flakyJob.createdAt) + deployedDeadlines.pickupMs + deployedDeadlines.marginMs);
 
     deadlines.length = 0;
     const tooLong = await stored(repository, aJob({ input: { seconds: 301 } }));
     await run(tooLong);
     // Handed over to the error handler: due when its time to record the failure is over.
-    expect(deadlines.at(-1)).toBe(clock.now().getTime() + testDeadlines.handOverMs + testDeadlines.marginMs);
+    expect(deadlines.at(-1)).toBe(clock.now().getTime() + deployedDeadlines.handOverMs + deployedDeadlines.marginMs);
   });
 
   describe('while another run holds the claim', () => {

@@ -1,10 +1,7 @@
-import { testDeadlines } from '../../tests/helpers/deadlines';
-import { FakeClock } from '../../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { IdempotencyKeyReusedError, ValidationError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { canonicalJson, submitJobIdempotently } from './submit-job-idempotently';
-import { alice } from '../../tests/helpers/callers';
+import { FakeClock, InMemoryJobRepository, alice, deployedDeadlines } from '../../testing';
 
 function setUp() {
   let n = 0;
@@ -16,7 +13,7 @@ function setUp() {
     clock: new FakeClock(),
     consumers: ['a', 'b'],
     retentionDays: 7,
-    deadlines: testDeadlines,
+    deadlines: deployedDeadlines,
   };
   return { repository, deps };
 }

@@ -1,11 +1,8 @@
-import { testDeadlines } from '../../tests/helpers/deadlines';
-import { FakeClock } from '../../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
 import { ValidationError } from '../errors';
 import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { submitJob } from './submit-job';
 import { getJob } from './get-job';
-import { alice } from '../../tests/helpers/callers';
+import { FakeClock, InMemoryJobRepository, alice, deployedDeadlines } from '../../testing';
 
 function setUp() {
   const repository = new InMemoryJobRepository();
@@ -16,7 +13,7 @@ function setUp() {
     clock: new FakeClock(new Date('2026-03-01T00:00:00.000Z')),
     consumers: ['a', 'b'],
     retentionDays: 7,
-    deadlines: testDeadlines,
+    deadlines: deployedDeadlines,
   };
   return { repository, deps };
 }

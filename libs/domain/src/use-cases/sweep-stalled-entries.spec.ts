@@ -1,16 +1,13 @@
-import { testDeadlines } from '../../tests/helpers/deadlines';
-import { FakeClock } from '../../tests/helpers/fake-clock';
-import { InMemoryJobRepository } from '../../tests/helpers/in-memory-job-repository';
-import { aJob, anEntry } from '../../tests/helpers/job-factory';
 import { StoreUnavailableError } from '../errors';
 import { claimTransition } from '../job-transitions';
 import { applyChange } from '../job-change';
 import type { ConsumerEntry, Job } from '../job';
 import { sweepStalledEntries, type SweepOutcome } from './sweep-stalled-entries';
+import { FakeClock, InMemoryJobRepository, aJob, anEntry, deployedDeadlines } from '../../testing';
 
 const created = '2026-01-01T00:00:00.000Z';
 const t0 = Date.parse(created);
-const { pickupMs, marginMs, handOverMs } = testDeadlines;
+const { pickupMs, marginMs, handOverMs } = deployedDeadlines;
 const pickupEnds = t0 + pickupMs + marginMs;
 
 function setUp(at: number) {
@@ -18,7 +15,7 @@ function setUp(at: number) {
   const clock = new FakeClock(new Date(at));
   let n = 0;
   const deps = { repository, clock, ids: { newToken: () => `sweep-${++n}` } };
-  const sweep = (consumers = ['a']) => sweepStalledEntries(deps, { consumers, policy: testDeadlines });
+  const sweep = (consumers = ['a']) => sweepStalledEntries(deps, { consumers, policy: deployedDeadlines });
   const store = async (entries: Record<string, ConsumerEntry>): Promise<Job> => {
     const job = aJob({ createdAt: created, updatedAt: created, consumers: entries });
     await repository.create(job);
@@ -166,7 +163,7 @@ describe('sweepStalledEntries', () => {
 
     const outcomes = await sweepStalledEntries(
       { repository, clock: new FakeClock(new Date(now)), ids: { newToken: () => 't' } },
-      { consumers: ['a'], policy: testDeadlines, pageSize: 2 },
+      { consumers: ['a'], policy: deployedDeadlines, pageSize: 2 },
     );
 
     // A full page made progress, so it asks again; the next page holds only the lagging entry, and it stops.
@@ -206,7 +203,7 @@ describe('sweepStalledEntries', () => {
 
     const outcomes = await sweepStalledEntries(
       { repository, clock, ids: { newToken: () => 't' } },
-      { consumers: ['a'], policy: testDeadlines, pageSize: 1, until: clock.now().getTime() },
+      { consumers: ['a'], policy: deployedDeadlines, pageSize: 1, until: clock.now().getTime() },
     );
 
     expect(outcomes).toEqual([]);

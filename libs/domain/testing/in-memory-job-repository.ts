@@ -11,16 +11,23 @@ import {
   type IdempotencyClaim,
   type IdempotencyRecord,
   type ListNewestQuery,
-} from '../../src';
+} from '../src';
 
 /** The repository contract with the store's semantics, in memory: for unit tests of the domain. */
 export class InMemoryJobRepository implements JobRepository {
   readonly jobs = new Map<string, Job>();
   writes = 0;
+  /** Every call by method name, in order: what a test counts reads and writes by. */
+  readonly calls: (keyof JobRepository)[] = [];
   /** Runs before each conditional write is evaluated: lets a test slip in a competing writer. */
   beforeWrite?: (jobId: string) => void;
 
   async create(job: Job): Promise<void> {
+    this.calls.push('create');
+    this.insert(job);
+  }
+
+  private insert(job: Job): void {
     const stored = this.jobs.get(job.id);
     if (stored && isSameJob(stored, job)) return;
     if (stored) throw new JobAlreadyExistsError(job.id);
@@ -30,11 +37,12 @@ export class InMemoryJobRepository implements JobRepository {
   readonly idempotency = new Map<string, IdempotencyRecord & { expiresAt: number }>();
 
   async createIdempotent(job: Job, idempotency: IdempotencyClaim) {
+    this.calls.push('createIdempotent');
     const existing = this.idempotency.get(idempotency.keyHash);
     const expired = existing !== undefined && existing.expiresAt < Math.floor(Date.parse(job.createdAt) / 1000);
     if (existing && !expired && existing.jobId !== idempotency.replacing)
       return { created: false as const, existing: { keyHash: existing.keyHash, requestHash: existing.requestHash, jobId: existing.jobId } };
-    await this.create(job);
+    this.insert(job);
     this.idempotency.set(idempotency.keyHash, {
       keyHash: idempotency.keyHash,
       requestHash: idempotency.requestHash,
@@ -45,11 +53,13 @@ export class InMemoryJobRepository implements JobRepository {
   }
 
   async get(jobId: string): Promise<Job | undefined> {
+    this.calls.push('get');
     const job = this.jobs.get(jobId);
     return job && structuredClone(job);
   }
 
   async listNewest(query: ListNewestQuery): Promise<{ jobs: Job[]; more: boolean }> {
+    this.calls.push('listNewest');
     const matching = [...this.jobs.values()]
       .filter(
         (job) =>
@@ -62,6 +72,7 @@ export class InMemoryJobRepository implements JobRepository {
   }
 
   async findOverdue(query: { consumerId: string; before: number; limit: number }): Promise<string[]> {
+    this.calls.push('findOverdue');
     return [...this.jobs.values()]
       .filter((job) => (job.consumers[query.consumerId]?.deadline ?? Number.POSITIVE_INFINITY) < query.before)
       .sort((a, b) => (a.consumers[query.consumerId].deadline ?? 0) - (b.consumers[query.consumerId].deadline ?? 0))
@@ -70,6 +81,7 @@ export class InMemoryJobRepository implements JobRepository {
   }
 
   async applyChange(jobId: string, change: JobChange): Promise<ChangeResult> {
+    this.calls.push('applyChange');
     this.beforeWrite?.(jobId);
     const current = this.jobs.get(jobId);
     if (!meetsExpectation(current, change.expect)) return { applied: false, current: current && structuredClone(current) };

@@ -1,6 +1,6 @@
-import type { Clock } from '../../src';
+import type { Clock } from '../src';
 
-/** A clock that only moves when slept on or told to, so tests never wait. */
+/** A clock that only moves when slept on or told to, so tests never wait; it records every sleep. */
 export class FakeClock implements Clock {
   readonly sleeps: number[] = [];
   constructor(private current = new Date('2026-01-01T00:00:00.000Z')) {}
