@@ -1,24 +1,32 @@
 #!/usr/bin/env node
-// Compiles the CLI's TypeScript with the workspace's path aliases (esbuild, a fraction of a second) and runs it.
+// Runs the CLI's bundle, written by `npx nx run jobs-cli:build` (`npm run jobs` builds it first, from Nx's cache when nothing changed).
+const { spawnSync } = require('node:child_process');
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
+
 const root = join(__dirname, '..', '..', '..');
+const bundle = join(root, 'dist/tools/jobs-cli/main.js');
+const BUILD = 'npx nx run jobs-cli:build';
+
+// A fresh clone has no bundle yet: build it once rather than fail the first command. Nx's output goes to
+// stderr so that stdout stays the command's own (--json).
+if (!existsSync(bundle)) {
+  process.stderr.write(`jobs: the CLI is not built yet; building it (${BUILD})\n`);
+  const nx = require.resolve('nx/bin/nx.js', { paths: [root] });
+  const build = spawnSync(process.execPath, [nx, 'run', 'jobs-cli:build', '--outputStyle=static-failures-only'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
+  if (build.status !== 0 || !existsSync(bundle)) {
+    process.stderr.write(`jobs: building the CLI failed; run ${BUILD} and see why\n`);
+    process.exit(2);
+  }
+}
+
 process.chdir(process.env.INIT_CWD || process.cwd());
-require('esbuild')
-  .build({
-    entryPoints: [join(root, 'tools/jobs-cli/src/main.ts')],
-    outfile: join(root, 'dist/run/jobs-cli.js'),
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    tsconfig: join(root, 'tsconfig.base.json'),
-    logLevel: 'error',
-  })
-  .then(() => {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    return require(join(root, 'dist/run/jobs-cli.js')).run(process.argv.slice(2));
-  })
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+require(bundle)
+  .run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error) => {
     process.stderr.write(`jobs: ${error.message}\n`);

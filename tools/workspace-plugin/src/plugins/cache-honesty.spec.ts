@@ -24,28 +24,82 @@ async function notInputs(taskId: string, files: string[]): Promise<string[]> {
   return (await taskFiles.checkFilesAreInputs(taskId, files)).unmatched;
 }
 
+/** The CLI's package: its `bin` names the command and the script that `npx` runs. */
+const CLI_ROOT = 'tools/jobs-cli';
+const cliBins = Object.entries(
+  (JSON.parse(readFileSync(join(WORKSPACE, CLI_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin,
+);
+
+interface Bundle {
+  project: string;
+  root: string;
+  sources: string[];
+  file: string;
+}
+
 /** The esbuild bundles and the source files that go into each. */
-function bundles() {
+function bundles(): Bundle[] {
   return Object.values(graph.nodes)
     .filter((node) => node.data.targets?.build?.executor === '@nx/esbuild:esbuild')
     .map((node) => ({
       project: node.name,
+      root: node.data.root,
       sources: tracked.filter((f) => f.startsWith(`${node.data.root}/src/`) && f.endsWith('.ts') && !f.endsWith('.spec.ts')),
       file: `${node.data.targets!.build.options.outputPath}/main.js`,
     }));
 }
 
-/** Every target whose specs start the local system, which runs every bundle: `e2e` for specs under e2e/, else `test`. */
-function targetsRunningTheLocalSystem(): string[] {
+/**
+ * The bundles the local system runs: the local runtime's (libs/local-services starts dist/tools/local-runtime)
+ * and the apps' it loads from dist/apps (tools/local-runtime/src/main.ts). Not the CLI's: that one calls the system.
+ */
+function localSystemBundles(): Bundle[] {
+  return bundles().filter((b) => b.project === 'local-runtime' || b.root.startsWith('apps/'));
+}
+
+/** The CLI's bundle, which its bin runs. */
+function cliBundle(): Bundle {
+  const bundle = bundles().find((b) => b.root === CLI_ROOT);
+  if (!bundle) throw new Error(`${CLI_ROOT} is not built by @nx/esbuild:esbuild`);
+  return bundle;
+}
+
+/** Every target whose specs match `marker`: `e2e` for specs under e2e/, else `test`. */
+function targetsWhoseSpecsMention(marker: RegExp): string[] {
   const found = new Set<string>();
   for (const node of Object.values(graph.nodes)) {
     for (const file of tracked.filter((f) => f.startsWith(`${node.data.root}/`) && f.endsWith('.spec.ts'))) {
-      if (/\bRunningLocalSystem\b/.test(readFileSync(join(WORKSPACE, file), 'utf8'))) {
+      if (marker.test(readFileSync(join(WORKSPACE, file), 'utf8'))) {
         found.add(`${node.name}:${file.includes('/e2e/') ? 'e2e' : 'test'}`);
       }
     }
   }
   return [...found].sort();
+}
+
+/** Every target whose specs start the local system, which runs every bundle of localSystemBundles(). */
+function targetsRunningTheLocalSystem(): string[] {
+  return targetsWhoseSpecsMention(/\bRunningLocalSystem\b/);
+}
+
+/**
+ * Every target whose specs run the CLI as its users do: by its bin's name as a command (after `npx `, or as a
+ * string of its own, as in an execFile argument list) or by the bin's path. The name within a longer word is no
+ * marker: resource names and the package scope start with it. (This file mentions neither form, so it is no runner.)
+ */
+function targetsRunningTheCli(): string[] {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const markers = cliBins.flatMap(([name, path]) => [`(?:['"\`]|\\bnpx\\s+)${escape(name)}(?![\\w.-])`, escape(path)]);
+  return targetsWhoseSpecsMention(new RegExp(markers.join('|')));
+}
+
+/** What each target that runs the local system or the CLI runs. */
+function bundlesRunBy(): Map<string, Bundle[]> {
+  const runs = new Map<string, Bundle[]>();
+  const add = (runner: string, run: Bundle[]) => runs.set(runner, [...(runs.get(runner) ?? []), ...run]);
+  for (const runner of targetsRunningTheLocalSystem()) add(runner, localSystemBundles());
+  for (const runner of targetsRunningTheCli()) add(runner, [cliBundle()]);
+  return runs;
 }
 
 /** A file and every workspace file it imports by a relative path, transitively. */
@@ -63,34 +117,50 @@ function withRelativeImports(file: string, seen = new Set<string>()): Set<string
 describe('what a cached target runs is among its inputs', () => {
   it('finds the bundles and the targets that run them (the checks below are not vacuous)', () => {
     expect(bundles().map((b) => b.project)).toEqual(
+      expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'local-runtime', 'jobs-cli']),
+    );
+    expect(localSystemBundles().map((b) => b.project)).toEqual(
       expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'local-runtime']),
     );
+    expect(localSystemBundles().map((b) => b.project)).not.toContain('jobs-cli');
     expect(targetsRunningTheLocalSystem()).toEqual(expect.arrayContaining(['client:test', 'jobs-cli:test', 'local-runtime:e2e']));
+    expect(targetsRunningTheCli()).toEqual(expect.arrayContaining(['jobs-cli:test']));
   });
 
-  it("changing an app's source changes the hash of its build and of every cached target that runs its bundle", async () => {
-    const runners = targetsRunningTheLocalSystem().filter((taskId) => {
-      const [project, target] = taskId.split(':');
-      return graph.nodes[project].data.targets![target].cache !== false;
-    });
-    expect(runners.length).toBeGreaterThan(0);
+  it("the CLI's bin runs the bundle its build writes", () => {
+    expect(cliBundle().file).toBe('dist/tools/jobs-cli/main.js');
+    for (const [, bin] of cliBins) expect(readFileSync(join(WORKSPACE, CLI_ROOT, bin), 'utf8')).toContain(`'${cliBundle().file}'`);
+  });
+
+  it("changing a bundle's source changes the hash of its build and of every cached target that runs the bundle", async () => {
     for (const bundle of bundles()) {
       expect(bundle.sources.length).toBeGreaterThan(0);
       expect({ build: bundle.project, missing: await notInputs(`${bundle.project}:build`, bundle.sources) }).toEqual({
         build: bundle.project,
         missing: [],
       });
-      for (const runner of runners) {
-        expect({ runner, missing: await notInputs(runner, [bundle.file]) }).toEqual({ runner, missing: [] });
-      }
+    }
+    const cached = [...bundlesRunBy()].filter(([taskId]) => {
+      const [project, target] = taskId.split(':');
+      return graph.nodes[project].data.targets![target].cache !== false;
+    });
+    expect(cached.length).toBeGreaterThan(0);
+    for (const [runner, run] of cached) {
+      expect({
+        runner,
+        missing: await notInputs(
+          runner,
+          run.map((b) => b.file),
+        ),
+      }).toEqual({ runner, missing: [] });
     }
   });
 
-  it('every target that runs the local system, cached or not, builds every bundle first', () => {
-    for (const runner of targetsRunningTheLocalSystem()) {
+  it('every target that runs the local system or the CLI, cached or not, builds what it runs first', () => {
+    for (const [runner, run] of bundlesRunBy()) {
       const [project, target] = runner.split(':');
       const tasks = Object.keys(createTaskGraph(graph, {}, [project], [target], undefined, {}).tasks);
-      const notBuilt = bundles().filter((b) => !tasks.includes(`${b.project}:build`));
+      const notBuilt = run.filter((b) => !tasks.includes(`${b.project}:build`));
       expect({ runner, notBuiltFirst: notBuilt.map((b) => b.project) }).toEqual({ runner, notBuiltFirst: [] });
     }
   });
