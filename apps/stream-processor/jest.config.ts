@@ -2,8 +2,6 @@ export default {
   displayName: 'stream-processor',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/stream-processor',
-  // Handler tests use real DynamoDB Local and moto_server, started once for the suite.
-  globalSetup: '../../libs/local-services/src/jest/global-setup.ts',
-  globalTeardown: '../../libs/local-services/src/jest/global-teardown.ts',
-  testTimeout: 30_000,
+  // In memory: no Java, no moto. The adapters' specs hold the store's and the topic's half against DynamoDB Local and moto.
+  testTimeout: 10_000,
 };

@@ -8,3 +8,4 @@ export * from './callers';
 export * from './fake-clock';
 export * from './in-memory-job-repository';
 export * from './job-factory';
+export * from './recording-publishers';

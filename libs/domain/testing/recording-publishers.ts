@@ -1,0 +1,17 @@
+import type { FailedEventPublisher, FailurePublisher, JobFailureNotice, UnrecordedFailure } from '../src';
+
+/** The error topic, in memory: what was published, in order. */
+export class RecordingFailurePublisher implements FailurePublisher {
+  readonly notices: JobFailureNotice[] = [];
+  async publishFailure(notice: JobFailureNotice): Promise<void> {
+    this.notices.push(structuredClone(notice));
+  }
+}
+
+/** The failed-events bus, in memory: what was kept for replay, in order. */
+export class RecordingFailedEventPublisher implements FailedEventPublisher {
+  readonly events: UnrecordedFailure[] = [];
+  async publishUnrecordedFailure(event: UnrecordedFailure): Promise<void> {
+    this.events.push(structuredClone(event));
+  }
+}
