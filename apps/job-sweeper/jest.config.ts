@@ -2,8 +2,6 @@ export default {
   displayName: 'job-sweeper',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/job-sweeper',
-  // Handler tests use real DynamoDB Local, started once for the suite.
-  globalSetup: '../../libs/local-services/src/jest/global-setup.ts',
-  globalTeardown: '../../libs/local-services/src/jest/global-teardown.ts',
-  testTimeout: 30_000,
+  // In memory: no Java. The sweep index's query against DynamoDB Local is the adapter's spec.
+  testTimeout: 10_000,
 };

@@ -1,22 +1,19 @@
-import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
+import { cryptoIdGenerator } from '@async-jobs/adapters';
 import { StoreUnavailableError, systemClock, type ConsumerEntry, type DeadlinePolicy, type Job } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
-import { aLambdaContext, aSubmittedJob, CapturedLogs, createTestTable, type TestTable } from '@async-jobs/testing';
+import { aLambdaContext, aSubmittedJob, CapturedLogs, InMemoryJobRepository } from '@async-jobs/testing';
 import { createJobSweeperHandler, SweepIncompleteError, type JobSweeperDeps } from './job-sweeper-handler';
 
-describe('job sweeper, against DynamoDB Local', () => {
-  let table: TestTable;
-  let repository: DynamoDbJobRepository;
+/** In memory: the sweep index's query against DynamoDB Local is the adapter's spec (findOverdue); here, the sweeper's behaviour. */
+describe('job sweeper', () => {
+  let repository: InMemoryJobRepository;
   let logs: CapturedLogs;
   let deps: JobSweeperDeps;
   // Short deadlines, as the local environment has them.
   const deadlines: DeadlinePolicy = { pickupMs: 60_000, marginMs: 10_000, handOverMs: 20_000 };
 
-  beforeAll(async () => {
-    table = await createTestTable();
-    repository = new DynamoDbJobRepository(table.client, table.tableName);
-  });
   beforeEach(() => {
+    repository = new InMemoryJobRepository();
     logs = new CapturedLogs();
     deps = {
       logger: createLogger({ service: 'job-sweeper', destination: logs, level: 'debug' }),
@@ -28,7 +25,6 @@ describe('job sweeper, against DynamoDB Local', () => {
       deadlines,
     };
   });
-  afterAll(() => table.drop());
 
   /** A job created `ageMs` ago, as jobs-api stores it, with its entries as given. */
   async function stored(ageMs: number, entries: (job: Job) => Record<string, ConsumerEntry>): Promise<Job> {
@@ -97,8 +93,8 @@ describe('job sweeper, against DynamoDB Local', () => {
   it('sweeps what it can, logs each entry the store would not take, then fails the invocation so that an alarm sees it', async () => {
     const refused = await stored(120_000, (job) => ({ a: finished, b: { ...job.consumers['b'], deadline: Date.now() - 50_000 } }));
     const fine = await stored(120_000, (job) => ({ a: finished, b: { ...job.consumers['b'], deadline: Date.now() - 50_000 } }));
-    const refusing = Object.assign(Object.create(repository) as DynamoDbJobRepository, {
-      applyChange: (jobId: string, change: Parameters<DynamoDbJobRepository['applyChange']>[1]) =>
+    const refusing = Object.assign(Object.create(repository) as InMemoryJobRepository, {
+      applyChange: (jobId: string, change: Parameters<InMemoryJobRepository['applyChange']>[1]) =>
         jobId === refused.id ? Promise.reject(new StoreUnavailableError('unreachable')) : repository.applyChange(jobId, change),
     });
 
