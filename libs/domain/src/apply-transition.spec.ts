@@ -1,5 +1,5 @@
 import { applyTransition } from './apply-transition';
-import { JobConflictError } from './errors';
+import { IllegalTransitionError, JobConflictError } from './errors';
 import { applyChange } from './job-change';
 import { cancelTransition, claimTransition, completeTransition, failTransition, type Transition } from './job-transitions';
 import { FakeClock, InMemoryJobRepository, aJob, alice, anEntry } from '../testing';
@@ -104,6 +104,35 @@ describe('applyTransition', () => {
     // At once after the first conflict, then full jitter: half (random 0.5) of 10, 20, … ms.
     expect(clock.sleeps).toEqual([5, 10]);
     expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(policy.maxDelayMs);
+  });
+
+  it('refuses, unwritten, a planned write that moves an entry against the state machine (a planner bug)', async () => {
+    const { repository, deps } = setUp();
+    const job = aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED', finishedAt: '2026-01-01T00:00:00.000Z' }), b: anEntry() } });
+    await repository.create(job);
+    const reopen: Transition = {
+      name: 'reopen',
+      plan: () => ({
+        kind: 'write',
+        change: { expect: { entries: {} }, entries: { a: { set: { status: 'RUNNING' } } }, updatedAt: 'now' },
+      }),
+    };
+    const handBack: Transition = {
+      name: 'hand back',
+      plan: () => ({
+        kind: 'write',
+        change: { expect: { entries: {} }, entries: { b: { set: { status: 'RUNNING', claimToken: 't' } } }, updatedAt: 'now' },
+      }),
+    };
+
+    await expect(applyTransition(deps, job.id, reopen, { policy })).rejects.toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      from: 'SUCCEEDED',
+      to: 'RUNNING',
+    });
+    // PENDING straight to handed over: a claim must come first.
+    await expect(applyTransition(deps, job.id, handBack, { policy })).rejects.toBeInstanceOf(IllegalTransitionError);
+    expect(repository.writes).toBe(0);
   });
 
   it('reports a job that does not exist as a stop, not an error', async () => {

@@ -1,5 +1,7 @@
-import { JobConflictError } from './errors';
+import { IllegalTransitionError, JobConflictError } from './errors';
 import type { Job } from './job';
+import { applyChange, type JobChange } from './job-change';
+import { canTransition, phaseOf } from './job-status';
 import type { StopReason, Transition } from './job-transitions';
 import type { Clock } from './ports/clock';
 import type { JobRepository } from './ports/job-repository';
@@ -38,6 +40,7 @@ export async function applyTransition(
     const decision = transition.plan(current);
     if (decision.kind === 'stop') return { kind: 'stopped', reason: decision.reason, job: current, conflicts: attempt - 1 };
     if (decision.kind === 'already-applied') return { kind: 'written', job: decision.job, conflicts: attempt - 1, alreadyApplied: true };
+    if (current) assertAlongTheStateMachine(transition.name, current, decision.change);
     const delay = attempt > 1 ? backoffMs(policy, attempt - 1, random) : 0;
     if (delay > 0) await deps.clock.sleep(delay);
     const result = await deps.repository.applyChange(jobId, decision.change);
@@ -49,6 +52,17 @@ export async function applyTransition(
   if (last.kind === 'stop') return { kind: 'stopped', reason: last.reason, job: current, conflicts: policy.maxAttempts };
   if (last.kind === 'already-applied') return { kind: 'written', job: last.job, conflicts: policy.maxAttempts, alreadyApplied: true };
   throw new JobConflictError(jobId, transition.name, policy.maxAttempts);
+}
+
+/** Every write moves each entry it touches only as the state machine allows: a planner's bug stops here, unwritten. */
+function assertAlongTheStateMachine(transition: string, job: Job, change: JobChange): void {
+  const next = applyChange(job, change);
+  for (const consumerId of Object.keys(change.entries)) {
+    const before = job.consumers[consumerId];
+    if (!before) continue; // the condition refuses an entry that does not exist
+    const [from, to] = [phaseOf(before), phaseOf(next.consumers[consumerId])];
+    if (!canTransition(from, to)) throw new IllegalTransitionError(transition, consumerId, from, to);
+  }
 }
 
 function backoffMs(policy: ConflictRetryPolicy, retry: number, random: () => number): number {

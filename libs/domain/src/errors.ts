@@ -136,3 +136,19 @@ export class IdempotencyKeyReusedError extends JobsError {
     super(`This Idempotency-Key was used for another request (job ${jobId}); use a new key for a new job`);
   }
 }
+
+/**
+ * A planned write would move an entry against the state machine: a bug in a transition, never the caller's
+ * doing. Raised before anything is written.
+ */
+export class IllegalTransitionError extends JobsError {
+  readonly code = 'ILLEGAL_TRANSITION';
+  constructor(
+    readonly transition: string,
+    readonly consumerId: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`${transition} would move consumer ${consumerId}'s entry from ${from} to ${to}, which the state machine forbids`);
+  }
+}

@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './failure-reason';
 export * from './job';
 export * from './owner';
 export * from './failure-origin';

@@ -1,4 +1,4 @@
-import { canTransition, deriveJobStatus } from './job-status';
+import { canTransition, deriveJobStatus, phaseOf } from './job-status';
 import { aJob, anEntry } from '../testing';
 
 describe('deriveJobStatus', () => {
@@ -50,13 +50,33 @@ describe('canTransition', () => {
 
   it('never leaves a terminal status', () => {
     for (const terminal of ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
-      for (const next of ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
-        expect(canTransition(terminal, next)).toBe(false);
+      for (const next of ['PENDING', 'RUNNING', 'HANDED_OVER', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
+        // Staying put is a write within the phase (the sweeper dropping a finished entry's deadline).
+        expect([terminal, next, canTransition(terminal, next)]).toEqual([terminal, next, next === terminal]);
       }
     }
   });
 
   it('does not jump from PENDING straight to SUCCEEDED', () => {
     expect(canTransition('PENDING', 'SUCCEEDED')).toBe(false);
+  });
+});
+
+describe('the handed-over phase', () => {
+  it('is a RUNNING entry under a claim without a lease: a run that handed its failure to the error handler', () => {
+    expect(phaseOf(anEntry({ status: 'RUNNING', claimToken: 't1' }))).toBe('HANDED_OVER');
+    expect(phaseOf(anEntry({ status: 'RUNNING', claimToken: 't1', leaseExpiresAt: 1 }))).toBe('RUNNING');
+    expect(phaseOf(anEntry({ status: 'PENDING' }))).toBe('PENDING');
+    expect(phaseOf(anEntry({ status: 'FAILED', claimToken: 't1' }))).toBe('FAILED');
+  });
+
+  it('ends only as FAILED (recorded) or CANCELLED, and no claim takes it back to RUNNING or PENDING', () => {
+    expect(canTransition('RUNNING', 'HANDED_OVER')).toBe(true);
+    expect(canTransition('HANDED_OVER', 'FAILED')).toBe(true);
+    expect(canTransition('HANDED_OVER', 'CANCELLED')).toBe(true);
+    expect(canTransition('HANDED_OVER', 'RUNNING')).toBe(false);
+    expect(canTransition('HANDED_OVER', 'PENDING')).toBe(false);
+    expect(canTransition('HANDED_OVER', 'SUCCEEDED')).toBe(false);
+    expect(canTransition('PENDING', 'HANDED_OVER')).toBe(false);
   });
 });

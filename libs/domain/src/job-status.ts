@@ -2,11 +2,28 @@ import type { ConsumerEntry, Job, JobStatus } from './job';
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
-/** The state machine of one consumer entry: which status may follow which. */
-const NEXT: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+/**
+ * Where one consumer's entry stands. The stored status has five values; the phase names a sixth state the status
+ * alone hides: HANDED_OVER, a run that failed for good and handed its failure to the error handler — stored as
+ * RUNNING under the run's claim, without a lease, so that no claim takes it while the handler records the failure.
+ */
+export type EntryPhase = JobStatus | 'HANDED_OVER';
+
+export function phaseOf(entry: Pick<ConsumerEntry, 'status' | 'claimToken' | 'leaseExpiresAt'>): EntryPhase {
+  return entry.status === 'RUNNING' && entry.claimToken !== undefined && entry.leaseExpiresAt === undefined ? 'HANDED_OVER' : entry.status;
+}
+
+/**
+ * The state machine of one consumer entry: which phase may follow which. A write within a phase is always allowed
+ * (a lease renewal, a takeover, the sweeper dropping a finished entry's deadline).
+ */
+const NEXT: Readonly<Record<EntryPhase, readonly EntryPhase[]>> = {
+  // FAILED straight from PENDING: the sweeper ends an entry never started, the error handler one whose deliveries ran out.
   PENDING: ['RUNNING', 'FAILED', 'CANCELLED'],
-  // RUNNING → PENDING releases a claim after a retryable failure; RUNNING → RUNNING is a lease takeover.
-  RUNNING: ['RUNNING', 'PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED'],
+  // RUNNING → PENDING releases a claim after a retryable failure.
+  RUNNING: ['PENDING', 'HANDED_OVER', 'SUCCEEDED', 'FAILED', 'CANCELLED'],
+  // Only the failure it handed over ends it (recorded by the error handler, or by the sweeper when the handler never did), or a cancel.
+  HANDED_OVER: ['FAILED', 'CANCELLED'],
   SUCCEEDED: [],
   FAILED: [],
   CANCELLED: [],
@@ -16,8 +33,8 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL.has(status);
 }
 
-export function canTransition(from: JobStatus, to: JobStatus): boolean {
-  return NEXT[from].includes(to);
+export function canTransition(from: EntryPhase, to: EntryPhase): boolean {
+  return from === to || NEXT[from].includes(to);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
 import { handOverDeadline, retryDeadline, type DeadlinePolicy } from '../deadline-policy';
 import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
+import { failureReasonOf } from '../failure-reason';
 import type { FailureReason, Job, JsonValue } from '../job';
 import type { JobRunContext, JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
@@ -218,16 +219,6 @@ async function handleRunFailure(
     },
   );
   return { kind: 'failed', reason, attempt };
-}
-
-const MAX_MESSAGE_LENGTH = 500;
-
-/** The code and a bounded message of anything thrown; never a stack or a payload. */
-export function failureReasonOf(error: unknown): FailureReason {
-  if (error instanceof JobsError) return { code: error.code, message: error.message.slice(0, MAX_MESSAGE_LENGTH) };
-  const message = (error as { message?: unknown } | null)?.message;
-  if (typeof message === 'string') return { code: 'JOB_RUN_ERROR', message: message.slice(0, MAX_MESSAGE_LENGTH) };
-  return { code: 'JOB_RUN_ERROR', message: String(error).slice(0, MAX_MESSAGE_LENGTH) };
 }
 
 function assertStorable(result: JsonValue): void {

@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { sweepTransition, type StallCode } from '../sweep-transition';
-import { failureReasonOf } from './process-job';
+import { failureReasonOf } from '../failure-reason';
 
 export type SweepOutcome = { jobId: string; consumerId: string } & (
   | { kind: 'ended'; stall: StallCode; reason: FailureReason }
