@@ -2,8 +2,6 @@ export default {
   displayName: 'error-handler',
   preset: '../../jest.preset.js',
   coverageDirectory: '../../coverage/apps/error-handler',
-  // Handler tests use real DynamoDB Local and moto_server, started once for the suite.
-  globalSetup: '../../libs/local-services/src/jest/global-setup.ts',
-  globalTeardown: '../../libs/local-services/src/jest/global-teardown.ts',
-  testTimeout: 30_000,
+  // In memory: no Java, no moto. The adapters' specs hold the store's, the stream reader's and the bus's half.
+  testTimeout: 10_000,
 };

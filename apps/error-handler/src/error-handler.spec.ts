@@ -1,41 +1,63 @@
-import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDbJobRepository, DynamoDbStreamBatchReader, EventBridgeFailedEventPublisher } from '@async-jobs/adapters';
-import { cryptoIdGenerator } from '@async-jobs/adapters';
-import { systemClock, type ConsumerEntry, type Job, type JobFailureNotice } from '@async-jobs/domain';
+import type { _Record } from '@aws-sdk/client-dynamodb-streams';
+import { cryptoIdGenerator, FAILED_EVENT_DETAIL_TYPE, FAILED_EVENT_SOURCE, type StreamBatchPointer } from '@async-jobs/adapters';
+import {
+  StoreUnavailableError,
+  systemClock,
+  type ConsumerEntry,
+  type Job,
+  type JobFailureNotice,
+  type JobRepository,
+} from '@async-jobs/domain';
 import { consumerFunctionName, createLogger, Metrics } from '@async-jobs/platform';
 import {
   aDestinationFailureEvent,
   aLambdaContext,
+  anInsertRecord,
   anOnFailureRecord,
   anSnsEvent,
   aSubmittedJob,
   CapturedLogs,
-  createBusCapture,
-  dynamoDbClientWithFaults,
-  createTestTable,
-  readStreamRecords,
-  type BusCapture,
-  type TestTable,
+  InMemoryJobRepository,
+  RecordingFailedEventPublisher,
 } from '@async-jobs/testing';
 import { createErrorHandler, FailuresNotRecordedError, type ErrorHandlerDeps } from './error-handler';
 
 const processorArn = (consumerId: string) => `arn:aws:lambda:us-east-1:123456789012:function:${consumerFunctionName('test', consumerId)}`;
 
-describe('error handler, against DynamoDB Local (table and stream) and moto EventBridge', () => {
-  let table: TestTable;
-  let bus: BusCapture;
+const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/jobs/stream/2026-01-01T00:00:00.000';
+
+/**
+ * The table's stream, in memory: every write appends its record to one shard, and a batch is read back by its sequence
+ * range as DynamoDbStreamBatchReader reads it (dynamodb-stream-batch-reader.spec.ts proves that half against DynamoDB Local).
+ */
+class InMemoryStream {
+  readonly shardId = 'shardId-00000001';
+  readonly records: _Record[] = [];
+  append(record: _Record): void {
+    this.records.push(record);
+  }
+  async readBatch(pointer: StreamBatchPointer): Promise<_Record[]> {
+    const [start, end] = [BigInt(pointer.startSequenceNumber), BigInt(pointer.endSequenceNumber)];
+    return this.records.filter((r) => {
+      const sequence = BigInt(r.dynamodb?.SequenceNumber ?? '0');
+      return pointer.shardId === this.shardId && sequence >= start && sequence <= end;
+    });
+  }
+}
+
+/** In memory: the adapters' specs prove the store, the stream reader and the bus against DynamoDB Local and moto. */
+describe('error handler', () => {
+  let stream: InMemoryStream;
+  let bus: RecordingFailedEventPublisher;
   let logs: CapturedLogs;
-  let repository: DynamoDbJobRepository;
+  let repository: InMemoryJobRepository;
   let deps: ErrorHandlerDeps;
   let handle: ReturnType<typeof createErrorHandler>;
-  const streams = new DynamoDBStreamsClient({});
 
-  beforeAll(async () => {
-    [table, bus] = await Promise.all([createTestTable(), createBusCapture()]);
-    repository = new DynamoDbJobRepository(table.client, table.tableName);
-  });
   beforeEach(() => {
+    stream = new InMemoryStream();
+    bus = new RecordingFailedEventPublisher();
+    repository = new InMemoryJobRepository();
     logs = new CapturedLogs();
     deps = {
       logger: createLogger({ service: 'error-handler', destination: logs }),
@@ -43,21 +65,19 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
       repository,
       clock: systemClock,
       ids: cryptoIdGenerator,
-      streamReader: new DynamoDbStreamBatchReader(streams),
-      failedEvents: new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName),
+      streamReader: stream,
+      failedEvents: bus,
       naming: { environment: 'test', consumers: ['a', 'b'] },
     };
     handle = createErrorHandler(deps);
-  });
-  afterAll(async () => {
-    streams.destroy();
-    bus.close();
-    await table.drop();
   });
 
   async function submitted(consumers?: Record<string, ConsumerEntry>): Promise<Job> {
     const job = { ...aSubmittedJob(), ...(consumers ? { consumers } : {}) };
     await repository.create(job);
+    stream.append(anInsertRecord(job) as _Record);
+    // What else the range holds, which the mapping's filter kept from the processor: the item of an idempotency key.
+    stream.append(anInsertRecord({ id: `idempotency#${job.id}`, keyHash: 'k', jobId: job.id } as never) as _Record);
     return job;
   }
   const at = new Date().toISOString();
@@ -110,12 +130,11 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it("reads an event source mapping's on-failure record back from the stream and fails the consumer it names", async () => {
     const jobs = [await submitted(), await submitted()];
-    const shards = await readStreamRecords(table.streamArn);
-    const shard = shards.find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === jobs[0].id))!;
+    const shard = { shardId: stream.shardId, records: stream.records };
     const batch = shard.records.filter((r) => jobs.some((job) => r.dynamodb?.Keys?.['id']?.S === job.id));
     const onFailure = anOnFailureRecord({
       functionArn: `${processorArn('b')}:live`,
-      streamArn: table.streamArn,
+      streamArn: STREAM_ARN,
       shardId: shard.shardId,
       records: batch,
     });
@@ -160,32 +179,44 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it('keeps a failure it cannot record on the failed-events bus, self-contained, then fails the invocation', async () => {
     const job = await failedRuns();
-    const down = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-    const broken = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(down, table.tableName) });
+    // What the adapters raise when DynamoDB cannot be reached (dynamodb-job-repository.spec.ts proves that half).
+    const unavailable = async (): Promise<never> => {
+      throw new StoreUnavailableError('DynamoDB unreachable');
+    };
+    const down: JobRepository = {
+      create: unavailable,
+      createIdempotent: unavailable,
+      get: unavailable,
+      listNewest: unavailable,
+      findOverdue: unavailable,
+      applyChange: unavailable,
+    };
+    const broken = createErrorHandler({ ...deps, repository: down });
 
     await expect(broken(anSnsEvent([notice(job)]), aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);
 
-    const kept = (await bus.received()).filter((e) => (e['detail'] as { jobId?: string }).jobId === job.id);
-    expect(kept).toEqual([
+    expect(bus.events).toEqual([
       expect.objectContaining({
-        source: 'async-jobs.error-handler',
-        'detail-type': 'JobFailureUnrecorded',
-        detail: expect.objectContaining({
-          kind: 'JobFailureUnrecorded',
-          jobId: job.id,
-          consumerId: 'a',
-          reason: notice(job).reason,
-          origin: { kind: 'run', claimToken: 'run-a' },
-          attempt: 1,
-          cause: expect.stringContaining('STORE_UNAVAILABLE'),
-        }),
+        kind: 'JobFailureUnrecorded',
+        jobId: job.id,
+        consumerId: 'a',
+        reason: notice(job).reason,
+        origin: { kind: 'run', claimToken: 'run-a' },
+        attempt: 1,
+        cause: expect.stringContaining('STORE_UNAVAILABLE'),
       }),
     ]);
     expect(logs.metric('FailuresArchived')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a' })]);
-    // Replaying that event once the store is back records the failure.
-    await expect(handle(kept[0], aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    // Replaying that event once the store is back records the failure: the archive hands back the bus's envelope.
+    const replayed = {
+      version: '0',
+      source: FAILED_EVENT_SOURCE,
+      'detail-type': FAILED_EVENT_DETAIL_TYPE,
+      'replay-name': 'r-1',
+      detail: bus.events[0],
+    };
+    await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
     expect((await repository.get(job.id))?.consumers.a.status).toBe('FAILED');
-    down.destroy();
   });
 
   it('does not overwrite a consumer that already succeeded, and says so', async () => {
@@ -220,10 +251,10 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   it('leaves an entry that a live run holds to that run when the event source gives up on its record', async () => {
     const live: ConsumerEntry = { status: 'RUNNING', attempts: 1, claimToken: 'live', leaseExpiresAt: Date.now() + 60_000, updatedAt: at };
     const job = await submitted({ a: { status: 'PENDING', attempts: 0, updatedAt: at }, b: live });
-    const shard = (await readStreamRecords(table.streamArn)).find((s) => s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === job.id))!;
+    const shard = { shardId: stream.shardId, records: stream.records };
     const onFailure = anOnFailureRecord({
       functionArn: processorArn('b'),
-      streamArn: table.streamArn,
+      streamArn: STREAM_ARN,
       shardId: shard.shardId,
       records: shard.records.filter((r) => r.dynamodb?.Keys?.['id']?.S === job.id),
     });
@@ -241,13 +272,11 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
       b: handedOver('b'),
     });
     const untouched = await submitted();
-    const shard = (await readStreamRecords(table.streamArn)).find((s) =>
-      s.records.some((r) => r.dynamodb?.Keys?.['id']?.S === retried.id),
-    )!;
+    const shard = { shardId: stream.shardId, records: stream.records };
     const range = shard.records.filter((r) => [retried.id, untouched.id].includes(r.dynamodb?.Keys?.['id']?.S ?? ''));
     const onFailure = anOnFailureRecord({
       functionArn: processorArn('a'),
-      streamArn: table.streamArn,
+      streamArn: STREAM_ARN,
       shardId: shard.shardId,
       records: range,
       batchSize: 1,
@@ -265,22 +294,27 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
 
   it('counts a failure whose write landed but whose answer was lost as recorded, not as a duplicate', async () => {
     const job = await failedRuns();
-    const { client, calls } = dynamoDbClientWithFaults((call) =>
-      call.command === 'UpdateItemCommand' && call.nth === 1 ? { kind: 'lose-answer' } : undefined,
-    );
-    const losing = createErrorHandler({ ...deps, repository: new DynamoDbJobRepository(client, table.tableName) });
+    // The write lands, its answer is lost, and the SDK's retry is refused by the condition the first try made false:
+    // the adapter then answers "not applied" with the item as it is (proven against DynamoDB Local in its spec).
+    let answerLost = false;
+    const losing = createErrorHandler({
+      ...deps,
+      repository: Object.assign(Object.create(repository) as InMemoryJobRepository, {
+        applyChange: async (...args: Parameters<InMemoryJobRepository['applyChange']>) => {
+          const result = await repository.applyChange(...args);
+          if (answerLost || !result.applied) return result;
+          answerLost = true;
+          return { applied: false as const, current: result.job };
+        },
+      }),
+    });
 
     await expect(losing(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
 
-    expect(calls.map((c) => [c.command, c.fault])).toEqual([
-      ['GetItemCommand', undefined],
-      ['UpdateItemCommand', 'lose-answer'],
-      ['UpdateItemCommand', undefined], // the SDK's retry, refused by the condition the first try made false
-    ]);
+    expect([answerLost, repository.writes]).toEqual([true, 1]);
     expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'FAILED', error: reason });
     expect(logs.find('failure recorded')).toHaveLength(1);
     expect(logs.find('failure already recorded: duplicate ignored')).toHaveLength(0);
-    client.destroy();
   });
 
   it.each([
@@ -300,7 +334,7 @@ describe('error handler, against DynamoDB Local (table and stream) and moto Even
   it('records what it can of a batch of bad messages, and fails only for the unreadable one, which is kept', async () => {
     const real = await failedRuns();
     const deleted = await failedRuns();
-    await table.client.send(new DeleteItemCommand({ TableName: table.tableName, Key: { id: { S: deleted.id } } })); // as TTL would
+    repository.jobs.delete(deleted.id); // as TTL would
     const unknown = { ...aSubmittedJob(), id: 'job-that-never-was' } as Job;
 
     const outcome = handle(
