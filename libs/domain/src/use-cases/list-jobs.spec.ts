@@ -3,15 +3,17 @@ import { builtInJobTypes } from '../job-types/built-in-job-types';
 import { listJobs } from './list-jobs';
 import { InMemoryJobRepository, aJob, alice, anEntry } from '../../testing';
 
-async function setUp(count: number) {
+/** `count` jobs a second apart, the i-th (oldest first) SUCCEEDED when `succeeded(i)`. */
+async function setUp(count: number, succeeded = (i: number) => i % 3 === 0) {
   const repository = new InMemoryJobRepository();
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const job = aJob({
       type: i % 2 ? 'noop' : 'sleep',
       createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-      consumers:
-        i % 3 === 0 ? { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) } : { a: anEntry(), b: anEntry() },
+      consumers: succeeded(i)
+        ? { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry({ status: 'SUCCEEDED' }) }
+        : { a: anEntry(), b: anEntry() },
     });
     await repository.create(job);
     ids.push(job.id);
@@ -45,13 +47,31 @@ describe('listJobs', () => {
   });
 
   it('continues a sparse status filter with a token rather than reading without end', async () => {
-    const { deps } = await setUp(30);
-    const page = await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10' });
-    expect(page.jobs.length).toBeGreaterThan(0);
-    const rest = page.nextToken
-      ? await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10', nextToken: page.nextToken })
-      : { jobs: [] };
-    expect(page.jobs.length + rest.jobs.length).toBe(10);
+    // 100 jobs, one in 20 SUCCEEDED: more index pages than one request may read (PAGES_PER_REQUEST, 5) to find them all.
+    const { deps, repository, ids } = await setUp(100, (i) => i % 20 === 0);
+    const succeeded = ids.filter((_, newestFirst) => (99 - newestFirst) % 20 === 0);
+    const callsSince = () => repository.calls.splice(0);
+    callsSince();
+
+    const first = await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10' });
+
+    // A short page and a token, after five index reads and nothing else: no more reads, no table scan.
+    expect(first.jobs.length).toBeLessThan(succeeded.length);
+    expect(first.nextToken).toEqual(expect.any(String));
+    expect(callsSince()).toEqual(Array(5).fill('listNewest'));
+
+    // The token takes the listing on to the end, never more than five reads per request, skipping nothing.
+    const seen = first.jobs.map((j) => j.id);
+    let token = first.nextToken;
+    while (token) {
+      const page = await listJobs(deps, alice, { status: 'SUCCEEDED', limit: '10', nextToken: token });
+      const calls = callsSince();
+      expect(calls.length).toBeLessThanOrEqual(5);
+      expect(new Set(calls)).toEqual(new Set(['listNewest']));
+      seen.push(...page.jobs.map((j) => j.id));
+      token = page.nextToken;
+    }
+    expect(seen).toEqual(succeeded);
   });
 
   it.each([
