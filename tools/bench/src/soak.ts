@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Job } from '@async-jobs/domain';
 import { RunningLocalSystem, sleep, waitUntil } from '@async-jobs/local-services';
 import type { BenchResult } from './bench-result';
+import { soakVerdict, type ConsumerStory, type SoakVerdict } from './soak-verdict';
 import { round } from './statistics';
 
 export interface SoakOptions {
@@ -16,25 +17,29 @@ export interface SoakOptions {
 
 export const DEFAULT_SOAK: SoakOptions = { jobs: 10_000, loadFactor: 0.9, duplicateEvery: 50, maxInFlight: 32 };
 
-/** Counts "job succeeded" lines as the system prints them, without parsing the whole output again. */
-class CompletionCounter {
+/** Counts the lines with one message (e.g. "job succeeded") as the system prints them, without parsing the whole output again. */
+class LineCounter {
   private scanned = 0;
   count = 0;
-  constructor(private readonly system: RunningLocalSystem) {}
+  private readonly needle: string;
+  constructor(
+    private readonly system: RunningLocalSystem,
+    message: string,
+  ) {
+    this.needle = JSON.stringify(message);
+  }
   update(): number {
     const output = this.system.output;
     const end = output.lastIndexOf('\n') + 1;
-    for (let at = output.indexOf('"job succeeded"', this.scanned); at !== -1 && at < end; at = output.indexOf('"job succeeded"', at + 1))
+    for (let at = output.indexOf(this.needle, this.scanned); at !== -1 && at < end; at = output.indexOf(this.needle, at + 1))
       this.count += 1;
     this.scanned = Math.max(this.scanned, end);
     return this.count;
   }
 }
 
-interface Verdict {
-  problems: string[];
-  checked: number;
-}
+/** A source can deliver again only a record it has read: tries this often, 200 ms apart, until every consumer's has. */
+const REDELIVERY_TRIES = 10;
 
 /**
  * The soak: many jobs through the whole local system at the highest rate it sustains, then proof
@@ -45,7 +50,7 @@ interface Verdict {
 export async function soak(
   options: SoakOptions = DEFAULT_SOAK,
   progress: (line: string) => void = () => undefined,
-): Promise<BenchResult & { verdict: Verdict }> {
+): Promise<BenchResult & { verdict: SoakVerdict }> {
   const system = await RunningLocalSystem.start(['--faults']);
   const client = new DynamoDBClient({
     endpoint: system.state.dynamodbEndpoint,
@@ -53,7 +58,8 @@ export async function soak(
     credentials: { accessKeyId: 's', secretAccessKey: 's' },
   });
   try {
-    const completions = new CompletionCounter(system);
+    const completions = new LineCounter(system, 'job succeeded');
+    const skips = new LineCounter(system, 'delivery skipped');
     const consumers = system.state.consumers.length;
     const answers = new Map<number, number>();
     const submit = async (): Promise<string | undefined> => {
@@ -85,9 +91,21 @@ export async function soak(
     // Phase 2: open loop at the chosen rate, bounded in flight.
     const soaked: string[] = [];
     const inFlight = new Set<Promise<void>>();
-    let duplicates = 0;
+    /** Per picked job, the duplicates each consumer's source took. */
+    const duplicates = new Map<string, number[]>();
+    const deliverAgain = async (jobId: string) => {
+      const taken = system.state.consumers.map(() => 0);
+      duplicates.set(jobId, taken);
+      // Each try redelivers to every source that has read the record, so one may take two duplicates: both must be turned away.
+      for (let i = 0; i < REDELIVERY_TRIES && taken.includes(0); i++) {
+        await sleep(200);
+        const { redelivered } = (await system.admin('redeliver', { jobId })) as { redelivered: boolean[] };
+        redelivered.forEach((done, consumer) => (taken[consumer] += done ? 1 : 0));
+      }
+    };
     let maxBacklog = 0;
     const baseline = completions.update();
+    const skipsBaseline = skips.update();
     const started = Date.now();
     let lastReport = started;
     for (let i = 0; i < options.jobs; i++) {
@@ -97,11 +115,7 @@ export async function soak(
       const send: Promise<void> = submit().then(async (id) => {
         if (!id) return;
         soaked.push(id);
-        if (soaked.length % options.duplicateEvery === 0) {
-          await sleep(200);
-          const redelivered = (await system.admin('redeliver', { jobId: id })) as { redelivered: boolean[] };
-          duplicates += redelivered.redelivered.filter(Boolean).length;
-        }
+        if (soaked.length % options.duplicateEvery === 0) await deliverAgain(id);
       });
       const tracked = send.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
@@ -120,7 +134,20 @@ export async function soak(
     const totalSeconds = (Date.now() - started) / 1000;
     progress(`soaked ${soaked.length} jobs in ${round(totalSeconds, 1)} s (drain ${round(drainSeconds, 1)} s); verifying`);
 
-    const verdict = await verify(system, client, soaked, answers, options.jobs);
+    // The last duplicates are turned away after their jobs finished: wait for their lines (a shortfall is judged below).
+    const injected = [...duplicates.values()].flat().reduce((sum, n) => sum + n, 0);
+    await waitUntil('duplicates turned away', () => skips.update() - skipsBaseline >= injected, 30_000).catch(() => undefined);
+    const verdict = soakVerdict({
+      submitted: options.jobs,
+      accepted: soaked,
+      answers,
+      consumers: system.state.consumers,
+      duplicateEvery: options.duplicateEvery,
+      duplicates,
+      stored: await storedJobs(system, client),
+      story: await consumerStories(system, soaked.length * consumers),
+      drainSeconds,
+    });
     const sustained = soaked.length / totalSeconds;
     return {
       name: 'soak',
@@ -132,23 +159,11 @@ export async function soak(
         maxBacklogJobs: Math.round(maxBacklog),
         submitSeconds: round(submitSeconds, 1),
         drainSecondsAfterLastSubmit: round(drainSeconds, 1),
-        duplicateDeliveriesInjected: duplicates,
+        duplicateDeliveriesInjected: injected,
         apiAnswers: Object.fromEntries([...answers].map(([status, count]) => [String(status), count])),
       },
-      targets: [
-        {
-          name: 'every accepted job finished on every consumer',
-          goal: `${options.jobs} of ${options.jobs}`,
-          met: verdict.problems.length === 0,
-        },
-        {
-          name: 'no job ran under two claims; no lost or doubled write',
-          goal: 'one claim and one completion per job and consumer; version = 1 + 2 per consumer',
-          met: verdict.problems.length === 0,
-        },
-        { name: 'the offered rate was sustained', goal: `drained within 10 s of the last submit`, met: drainSeconds <= 10 },
-      ],
-      notes: verdict.problems,
+      targets: verdict.targets,
+      notes: verdict.problems.slice(0, 50).concat(verdict.problems.length > 50 ? [`… and ${verdict.problems.length - 50} more`] : []),
       verdict,
     };
   } finally {
@@ -158,19 +173,8 @@ export async function soak(
   }
 }
 
-/** Every job finished on every consumer, exactly one claim and one completion each, and its version counts every write. */
-async function verify(
-  system: RunningLocalSystem,
-  client: DynamoDBClient,
-  ids: string[],
-  answers: Map<number, number>,
-  submitted: number,
-): Promise<Verdict> {
-  const problems: string[] = [];
-  const unexpected = [...answers].filter(([status]) => status !== 202);
-  if (unexpected.length) problems.push(`the API answered other than 202: ${JSON.stringify(Object.fromEntries(unexpected))}`);
-  if (ids.length !== submitted) problems.push(`${submitted - ids.length} submissions were not accepted`);
-
+/** Every item of the table that is a job, by id (a consistent scan). */
+async function storedJobs(system: RunningLocalSystem, client: DynamoDBClient): Promise<Map<string, Job>> {
   const stored = new Map<string, Job>();
   let startKey: Record<string, never> | undefined;
   do {
@@ -183,42 +187,26 @@ async function verify(
     }
     startKey = page.LastEvaluatedKey as typeof startKey;
   } while (startKey);
+  return stored;
+}
 
-  // One claim and one completion per job and consumer: a second claim while the first ran would show here.
-  // The last completions are logged just after their writes: give their lines a moment to arrive (a shortfall is reported below).
-  const completions = ids.length * system.state.consumers.length;
+/** What the processors logged per job and consumer: claims, completions and deliveries turned away. */
+async function consumerStories(system: RunningLocalSystem, completions: number): Promise<Map<string, ConsumerStory>> {
+  // The last completions are logged just after their writes: give their lines a moment to arrive (a shortfall is reported).
   await system.waitForLines((line) => line['message'] === 'job succeeded', completions).catch(() => undefined);
-  const story = new Map<string, { claimed: number; succeeded: number }>();
+  const counted = new Map<unknown, keyof ConsumerStory>([
+    ['job claimed', 'claimed'],
+    ['job succeeded', 'succeeded'],
+    ['delivery skipped', 'skipped'],
+  ]);
+  const story = new Map<string, ConsumerStory>();
   for (const line of system.logLines()) {
-    const message = line['message'];
-    if (message !== 'job claimed' && message !== 'job succeeded') continue;
+    const field = counted.get(line['message']);
+    if (!field) continue;
     const key = `${line['jobId']}/${line['consumerId']}`;
-    const entry = story.get(key) ?? { claimed: 0, succeeded: 0 };
-    if (message === 'job claimed') entry.claimed += 1;
-    else entry.succeeded += 1;
+    const entry = story.get(key) ?? { claimed: 0, succeeded: 0, skipped: 0 };
+    entry[field] += 1;
     story.set(key, entry);
   }
-
-  const consumers = system.state.consumers;
-  for (const id of ids) {
-    const job = stored.get(id);
-    if (!job) {
-      problems.push(`${id}: accepted (202) but not stored`);
-      continue;
-    }
-    for (const consumerId of consumers) {
-      const entry = job.consumers[consumerId];
-      if (entry?.status !== 'SUCCEEDED' || entry.attempts !== 1 || entry.result === undefined)
-        problems.push(`${id}/${consumerId}: ${JSON.stringify(entry)}`);
-      const told = story.get(`${id}/${consumerId}`);
-      if (told?.claimed !== 1 || told.succeeded !== 1)
-        problems.push(`${id}/${consumerId}: claimed ${told?.claimed ?? 0} times, succeeded ${told?.succeeded ?? 0} times`);
-    }
-    // Created at 1, then a claim and a completion per consumer: any other version means a write was lost or doubled.
-    if (job.version !== 1 + 2 * consumers.length) problems.push(`${id}: version ${job.version}, expected ${1 + 2 * consumers.length}`);
-  }
-  return {
-    problems: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
-    checked: ids.length,
-  };
+  return story;
 }
