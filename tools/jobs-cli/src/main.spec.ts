@@ -23,7 +23,12 @@ describe('the jobs CLI against the local system', () => {
     const { code, out } = await jobs('submit', '--seconds', '1', '--wait');
     expect(code).toBe(EXIT.ok);
     expect(out).toMatch(/^submitted [0-9a-f-]{36}/);
-    expect(out).toMatch(/RUNNING|SUCCEEDED/);
+    // Only a progress line starts with the time of day; the one-second job is still unfinished at the first poll.
+    const progress = /^\d\d:\d\d:\d\d {2}(PENDING|RUNNING) +a: [A-Z]+ {2}b: [A-Z]+$/;
+    const lines = out.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(progress));
+    // ...printed while waiting, before the summary.
+    expect(lines.findIndex((line) => progress.test(line))).toBeLessThan(lines.findIndex((line) => line.endsWith(' (sleep) SUCCEEDED')));
     expect(out).toMatch(/a: SUCCEEDED {"sleptSeconds":1}/);
   });
 

@@ -61,10 +61,18 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {
     const response = await system.request('POST', '/jobs', '{"seconds":0}');
     expect(response.status).toBe(400);
+    // The handler would refuse it with the same code and field: the gateway's own message tells them apart.
     expect(response.body.error).toMatchObject({
       code: 'VALIDATION_FAILED',
+      message: 'Invalid request body',
       details: [expect.objectContaining({ field: '/seconds', code: 'OUT_OF_RANGE' })],
     });
+    // And jobs-api never saw it: a request that does reach it, sent after, is logged; the refused one is not.
+    const refused = response.headers.get('x-amzn-requestid');
+    const reached = (await system.request('GET', '/jobs?limit=1')).headers.get('x-amzn-requestid');
+    await system.waitForLines((line) => line['requestId'] === reached && line['message'] === 'request handled', 1);
+    expect(refused).toMatch(/^[0-9a-f-]{36}$/);
+    expect(system.logLines().filter((line) => line['requestId'] === refused)).toEqual([]);
   });
 
   it('fails a sleep above the maximum through the error topic and the error handler, with the reason', async () => {
