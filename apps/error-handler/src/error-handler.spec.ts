@@ -18,7 +18,7 @@ import {
   aSubmittedJob,
   CapturedLogs,
   InMemoryJobRepository,
-  RecordingFailedEventPublisher,
+  RecordingUnrecordedFailurePublisher,
 } from '@async-jobs/testing';
 import { createErrorHandler, FailuresNotRecordedError, type ErrorHandlerDeps } from './error-handler';
 
@@ -48,7 +48,7 @@ class InMemoryStream {
 /** In memory: the adapters' specs prove the store, the stream reader and the bus against DynamoDB Local and moto. */
 describe('error handler', () => {
   let stream: InMemoryStream;
-  let bus: RecordingFailedEventPublisher;
+  let bus: RecordingUnrecordedFailurePublisher;
   let logs: CapturedLogs;
   let repository: InMemoryJobRepository;
   let deps: ErrorHandlerDeps;
@@ -56,7 +56,7 @@ describe('error handler', () => {
 
   beforeEach(() => {
     stream = new InMemoryStream();
-    bus = new RecordingFailedEventPublisher();
+    bus = new RecordingUnrecordedFailurePublisher();
     repository = new InMemoryJobRepository();
     logs = new CapturedLogs();
     deps = {

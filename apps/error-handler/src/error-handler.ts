@@ -4,7 +4,7 @@ import {
   failureReasonOf,
   recordFailure,
   type Clock,
-  type FailedEventPublisher,
+  type UnrecordedFailurePublisher,
   type FailureToRecord,
   type IdGenerator,
   type JobRepository,
@@ -26,7 +26,7 @@ export interface ErrorHandlerDeps {
   clock: Clock;
   ids: Pick<IdGenerator, 'newToken'>;
   streamReader: Pick<DynamoDbStreamBatchReader, 'readBatch'>;
-  failedEvents: FailedEventPublisher;
+  failedEvents: UnrecordedFailurePublisher;
   naming: ConsumerNaming;
 }
 

@@ -5,7 +5,7 @@ import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
   DynamoDbStreamBatchReader,
-  EventBridgeFailedEventPublisher,
+  EventBridgeUnrecordedFailurePublisher,
   outagePatience,
   outageWaitLog,
   PatientJobRepository,
@@ -32,7 +32,7 @@ function wire(): ReturnType<typeof createErrorHandler> {
     clock: systemClock,
     ids: cryptoIdGenerator,
     streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient(sdkTimeouts('background'))),
-    failedEvents: new EventBridgeFailedEventPublisher(new EventBridgeClient(sdkTimeouts('background')), config.failedEventsBusName),
+    failedEvents: new EventBridgeUnrecordedFailurePublisher(new EventBridgeClient(sdkTimeouts('background')), config.failedEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },
   });
 }

@@ -5,10 +5,10 @@ import {
   DynamoDbJobRepository,
   outagePatience,
   outageWaitLog,
-  PatientFailurePublisher,
+  PatientFailureNoticePublisher,
   PatientJobRepository,
   sdkTimeouts,
-  SnsFailurePublisher,
+  SnsFailureNoticePublisher,
 } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
@@ -32,8 +32,8 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
       patience,
     ),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
-    publisher: new PatientFailurePublisher(
-      new SnsFailurePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn),
+    publisher: new PatientFailureNoticePublisher(
+      new SnsFailureNoticePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn),
       patience,
     ),
     ids: cryptoIdGenerator,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { cryptoIdGenerator, outageWaitLog, PatientFailurePublisher } from '@async-jobs/adapters';
+import { cryptoIdGenerator, outageWaitLog, PatientFailureNoticePublisher } from '@async-jobs/adapters';
 import {
   createSleepJobType,
   defineJobType,
@@ -19,7 +19,7 @@ import {
   CapturedLogs,
   deployedDeadlines,
   InMemoryJobRepository,
-  RecordingFailurePublisher,
+  RecordingFailureNoticePublisher,
 } from '@async-jobs/testing';
 
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
@@ -37,7 +37,7 @@ const flaky = defineJobType({
 
 /** In memory: the adapters' specs prove the store and the topic against DynamoDB Local and moto; here, the handler's behaviour. */
 describe('stream-processor handler', () => {
-  let topic: RecordingFailurePublisher;
+  let topic: RecordingFailureNoticePublisher;
   let logs: CapturedLogs;
   let deps: StreamProcessorDeps;
   let clock: FakeClock;
@@ -49,7 +49,7 @@ describe('stream-processor handler', () => {
     // Sleeps return at once; now() starts at the real time, since the jobs are made with real timestamps.
     clock = new FakeClock(new Date());
     repository = new InMemoryJobRepository();
-    topic = new RecordingFailurePublisher();
+    topic = new RecordingFailureNoticePublisher();
     deps = {
       logger: createLogger({ service: 'stream-processor', destination: logs, level: 'debug' }),
       metrics: new Metrics({ service: 'stream-processor', destination: logs }),
@@ -264,7 +264,7 @@ describe('stream-processor handler', () => {
       sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
       onWait: outageWaitLog(deps.logger, { consumerId: 'a' }),
     };
-    const patient = createStreamProcessorHandler({ ...deps, publisher: new PatientFailurePublisher(flakyTopic, patience) });
+    const patient = createStreamProcessorHandler({ ...deps, publisher: new PatientFailureNoticePublisher(flakyTopic, patience) });
 
     const response = await patient(aStreamEvent([anInsertRecord(job)]), aLambdaContext({ awsRequestId: 'request-42' }));
 

@@ -1,8 +1,8 @@
-import { StoreUnavailableError, type FailurePublisher, type JobRepository } from '@async-jobs/domain';
+import { StoreUnavailableError, type FailureNoticePublisher, type JobRepository } from '@async-jobs/domain';
 import { rideOutOutage, type OutagePatience } from './outage-patience';
-import { PatientFailurePublisher } from './patient-failure-publisher';
+import { PatientFailureNoticePublisher } from './patient-failure-notice-publisher';
 import { PatientJobRepository } from './patient-job-repository';
-import { isTransientAwsError } from './store-error';
+import { isTransientAwsError } from './transient-aws-error';
 
 /**
  * Patience whose waits take no time but are counted, on a clock that moves only by those waits: the
@@ -97,7 +97,7 @@ describe('the patient repository and publisher', () => {
   it('rides out a topic that cannot be reached or answers 5xx, not one that refuses the request', async () => {
     const { patience, waits } = setUp(10_000);
     const serverError = () => Object.assign(new Error('InternalError'), { $fault: 'server', $metadata: { httpStatusCode: 500 } });
-    const flaky: FailurePublisher = { publishFailure: failingTimes(2, serverError, undefined) };
+    const flaky: FailureNoticePublisher = { publishFailure: failingTimes(2, serverError, undefined) };
     const notice = {
       kind: 'JobFailed' as const,
       jobId: 'j',
@@ -108,12 +108,12 @@ describe('the patient repository and publisher', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new PatientFailurePublisher(flaky, patience).publishFailure(notice);
+    await new PatientFailureNoticePublisher(flaky, patience).publishFailure(notice);
     expect(waits).toHaveLength(2);
 
     const notFound = () => Object.assign(new Error('NotFound'), { $fault: 'client', $metadata: { httpStatusCode: 404 } });
-    const refusing: FailurePublisher = { publishFailure: failingTimes(1, notFound, undefined) };
-    await expect(new PatientFailurePublisher(refusing, patience).publishFailure(notice)).rejects.toThrow('NotFound');
+    const refusing: FailureNoticePublisher = { publishFailure: failingTimes(1, notFound, undefined) };
+    await expect(new PatientFailureNoticePublisher(refusing, patience).publishFailure(notice)).rejects.toThrow('NotFound');
     expect(waits).toHaveLength(2);
   });
 });

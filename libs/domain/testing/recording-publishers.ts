@@ -1,7 +1,7 @@
-import type { FailedEventPublisher, FailurePublisher, JobFailureNotice, UnrecordedFailure } from '../src';
+import type { UnrecordedFailurePublisher, FailureNoticePublisher, JobFailureNotice, UnrecordedFailure } from '../src';
 
 /** The error topic, in memory: what was published, in order. */
-export class RecordingFailurePublisher implements FailurePublisher {
+export class RecordingFailureNoticePublisher implements FailureNoticePublisher {
   readonly notices: JobFailureNotice[] = [];
   async publishFailure(notice: JobFailureNotice): Promise<void> {
     this.notices.push(structuredClone(notice));
@@ -9,7 +9,7 @@ export class RecordingFailurePublisher implements FailurePublisher {
 }
 
 /** The failed-events bus, in memory: what was kept for replay, in order. */
-export class RecordingFailedEventPublisher implements FailedEventPublisher {
+export class RecordingUnrecordedFailurePublisher implements UnrecordedFailurePublisher {
   readonly events: UnrecordedFailure[] = [];
   async publishUnrecordedFailure(event: UnrecordedFailure): Promise<void> {
     this.events.push(structuredClone(event));

@@ -5,7 +5,7 @@ import type { JobChange } from '../job-change';
 import { defineJobType } from '../job-types/job-type';
 import { JobTypeRegistry } from '../job-types/job-type-registry';
 import { createSleepJobType } from '../job-types/sleep-job';
-import type { JobFailureNotice } from '../ports/failure-publisher';
+import type { JobFailureNotice } from '../ports/failure-notice-publisher';
 import type { JobRepository } from '../ports/job-repository';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';

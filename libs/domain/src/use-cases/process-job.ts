@@ -7,7 +7,7 @@ import type { JobRunContext, JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import { claimTransition, completeTransition, handOverFailureTransition, releaseTransition, type StopReason } from '../job-transitions';
 import type { Clock } from '../ports/clock';
-import type { FailurePublisher } from '../ports/failure-publisher';
+import type { FailureNoticePublisher } from '../ports/failure-notice-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { validateJobInput } from '../schemas/submit-job-request';
@@ -21,7 +21,7 @@ export interface ProcessJobDeps {
   /** When the sweeper looks at an entry this run leaves unfinished. */
   deadlines: DeadlinePolicy;
   registry: JobTypeRegistry;
-  publisher: FailurePublisher;
+  publisher: FailureNoticePublisher;
   ids: IdGenerator;
   clock: Clock;
   conflictPolicy?: ConflictRetryPolicy;

@@ -1,11 +1,11 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { FailedEventPublisher, UnrecordedFailure } from '@async-jobs/domain';
+import type { UnrecordedFailurePublisher, UnrecordedFailure } from '@async-jobs/domain';
 
 export const FAILED_EVENT_SOURCE = 'async-jobs.error-handler';
 export const FAILED_EVENT_DETAIL_TYPE = 'JobFailureUnrecorded';
 
 /** Puts a self-contained unrecorded failure on the failed-events bus, whose archive keeps it for replay. */
-export class EventBridgeFailedEventPublisher implements FailedEventPublisher {
+export class EventBridgeUnrecordedFailurePublisher implements UnrecordedFailurePublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,

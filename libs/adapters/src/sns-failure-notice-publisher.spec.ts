@@ -1,8 +1,8 @@
 import { createTopicCapture, type TopicCapture } from '@async-jobs/testing';
 import type { JobFailureNotice } from '@async-jobs/domain';
-import { SnsFailurePublisher } from './sns-failure-publisher';
+import { SnsFailureNoticePublisher } from './sns-failure-notice-publisher';
 
-describe('SnsFailurePublisher against moto', () => {
+describe('SnsFailureNoticePublisher against moto', () => {
   let capture: TopicCapture;
   beforeAll(async () => (capture = await createTopicCapture()));
   afterAll(() => capture.close());
@@ -18,7 +18,7 @@ describe('SnsFailurePublisher against moto', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new SnsFailurePublisher(capture.sns, capture.topicArn).publishFailure(notice);
+    await new SnsFailureNoticePublisher(capture.sns, capture.topicArn).publishFailure(notice);
 
     const [delivered] = await capture.received();
     expect(JSON.parse(delivered.Message)).toEqual(notice);
@@ -30,7 +30,7 @@ describe('SnsFailurePublisher against moto', () => {
   });
 
   it('fails loudly when the topic does not exist', async () => {
-    const publisher = new SnsFailurePublisher(capture.sns, 'arn:aws:sns:us-east-1:123456789012:no-such-topic');
+    const publisher = new SnsFailureNoticePublisher(capture.sns, 'arn:aws:sns:us-east-1:123456789012:no-such-topic');
     await expect(
       publisher.publishFailure({
         kind: 'JobFailed',

@@ -1,8 +1,12 @@
 import type { UnrecordedFailure } from '@async-jobs/domain';
 import { createBusCapture, type BusCapture } from '@async-jobs/testing';
-import { EventBridgeFailedEventPublisher, FAILED_EVENT_DETAIL_TYPE, FAILED_EVENT_SOURCE } from './eventbridge-failed-event-publisher';
+import {
+  EventBridgeUnrecordedFailurePublisher,
+  FAILED_EVENT_DETAIL_TYPE,
+  FAILED_EVENT_SOURCE,
+} from './eventbridge-unrecorded-failure-publisher';
 
-describe('EventBridgeFailedEventPublisher against moto', () => {
+describe('EventBridgeUnrecordedFailurePublisher against moto', () => {
   let bus: BusCapture;
   beforeAll(async () => (bus = await createBusCapture()));
   afterAll(() => bus.close());
@@ -19,7 +23,7 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new EventBridgeFailedEventPublisher(bus.events, bus.eventBusName).publishUnrecordedFailure(failure);
+    await new EventBridgeUnrecordedFailurePublisher(bus.events, bus.eventBusName).publishUnrecordedFailure(failure);
 
     expect(await bus.received()).toEqual([
       expect.objectContaining({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure }),
@@ -27,7 +31,7 @@ describe('EventBridgeFailedEventPublisher against moto', () => {
   });
 
   it('fails loudly when the bus does not exist', async () => {
-    const publisher = new EventBridgeFailedEventPublisher(bus.events, 'no-such-bus');
+    const publisher = new EventBridgeUnrecordedFailurePublisher(bus.events, 'no-such-bus');
     await expect(
       publisher.publishUnrecordedFailure({
         kind: 'JobFailureUnrecorded',

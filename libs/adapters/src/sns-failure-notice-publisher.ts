@@ -1,11 +1,11 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { FailurePublisher, JobFailureNotice } from '@async-jobs/domain';
+import type { FailureNoticePublisher, JobFailureNotice } from '@async-jobs/domain';
 
 /**
  * Publishes a processor's permanent failure to the error topic. The message is the notice as JSON;
  * attributes repeat the kind and ids so that subscriptions can filter without parsing the body.
  */
-export class SnsFailurePublisher implements FailurePublisher {
+export class SnsFailureNoticePublisher implements FailureNoticePublisher {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,

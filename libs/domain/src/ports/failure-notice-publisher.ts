@@ -12,6 +12,6 @@ export interface JobFailureNotice {
   occurredAt: string;
 }
 
-export interface FailurePublisher {
+export interface FailureNoticePublisher {
   publishFailure(notice: JobFailureNotice): Promise<void>;
 }

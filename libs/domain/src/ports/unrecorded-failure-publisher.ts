@@ -18,6 +18,6 @@ export interface UnrecordedFailure {
   occurredAt: string;
 }
 
-export interface FailedEventPublisher {
+export interface UnrecordedFailurePublisher {
   publishUnrecordedFailure(event: UnrecordedFailure): Promise<void>;
 }
