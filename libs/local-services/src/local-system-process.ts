@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import type { LocalSystemState } from './local-system-state';
 import { waitUntil } from './wait-until-ready';
+import type { JobView } from '@async-jobs/domain';
 
 /** The workspace's root: the nearest folder above this file that holds nx.json (sources or a bundle alike). */
 function workspaceRoot(): string {
@@ -15,16 +16,11 @@ function workspaceRoot(): string {
   return dir;
 }
 
+/** What GET /jobs/{id} answers: the domain's one job view. */
+export type { JobView } from '@async-jobs/domain';
+
 const MAIN = join(workspaceRoot(), 'dist/tools/local-runtime/main.js');
 const REPLAY = join(workspaceRoot(), 'dist/tools/local-runtime/replay.js');
-
-export interface JobView {
-  jobId: string;
-  status: string;
-  version: number;
-  owner?: string;
-  consumers: Record<string, { status: string; attempts: number; result?: unknown; error?: { code: string; message: string } }>;
-}
 
 /**
  * The local system as `npm start` runs it (the built entry point, `nx build local-runtime` first) — the built entry point in a child process — driven
