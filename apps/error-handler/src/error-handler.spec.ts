@@ -1,5 +1,12 @@
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { cryptoIdGenerator, FAILED_EVENT_DETAIL_TYPE, FAILED_EVENT_SOURCE, type StreamBatchPointer } from '@async-jobs/adapters';
+import {
+  cryptoIdGenerator,
+  FAILED_EVENT_DETAIL_TYPE,
+  FAILED_EVENT_SOURCE,
+  outageWaitLog,
+  PatientJobRepository,
+  type StreamBatchPointer,
+} from '@async-jobs/adapters';
 import {
   StoreUnavailableError,
   systemClock,
@@ -104,8 +111,9 @@ describe('error handler', () => {
 
   it("records a processor's failure notice on that consumer's entry", async () => {
     const job = await failedRuns();
+    const context = aLambdaContext();
 
-    await expect(handle(anSnsEvent([notice(job)]), aLambdaContext())).resolves.toEqual({ recorded: 1 });
+    await expect(handle(anSnsEvent([notice(job)]), context)).resolves.toEqual({ recorded: 1 });
 
     const stored = await repository.get(job.id);
     expect(stored?.consumers.a).toMatchObject({
@@ -113,8 +121,39 @@ describe('error handler', () => {
       error: { code: 'SLEEP_TOO_LONG', message: expect.stringContaining('301s') },
     });
     expect(stored?.consumers.b.status).toBe('RUNNING');
-    expect(logs.find('failure recorded')[0]).toMatchObject({ jobId: job.id, consumerId: 'a', to: 'FAILED', requestId: expect.any(String) });
+    expect(logs.find('failure recorded')[0]).toMatchObject({
+      jobId: job.id,
+      consumerId: 'a',
+      to: 'FAILED',
+      requestId: context.awsRequestId,
+    });
     expect(logs.metric('FailuresRecorded')).toEqual([expect.objectContaining({ jobId: job.id, consumer: 'a', FailuresRecorded: 1 })]);
+  });
+
+  it("names the invocation's request on the lines of a store outage it rides out, logged by the store's wait log", async () => {
+    const job = await failedRuns();
+    let unreachable = 2;
+    const flaky = Object.assign(Object.create(repository) as InMemoryJobRepository, {
+      get: (id: string) => (unreachable-- > 0 ? Promise.reject(new StoreUnavailableError('DynamoDB unreachable')) : repository.get(id)),
+    });
+    // Wired once per environment, as main.ts does: only the invocation's async context can name the request.
+    const patient = new PatientJobRepository(flaky, {
+      patienceMs: 10_000,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
+      onWait: outageWaitLog(deps.logger),
+    });
+    const context = aLambdaContext({ awsRequestId: 'request-7' });
+
+    await expect(createErrorHandler({ ...deps, repository: patient })(anSnsEvent([notice(job)]), context)).resolves.toEqual({
+      recorded: 1,
+    });
+
+    expect(logs.find('dependency unavailable: waiting').map((line) => [line['requestId'], line['jobId']])).toEqual([
+      ['request-7', job.id],
+      ['request-7', job.id],
+    ]);
   });
 
   it('is idempotent: the same notice twice records once', async () => {

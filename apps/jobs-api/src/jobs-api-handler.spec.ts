@@ -155,6 +155,11 @@ describe('jobs-api handler', () => {
 
     it.each(rows)('refuses $name', async ({ send, status, code, field }) => {
       const before = items().length;
+      const [refused, failed, apiErrors] = [
+        logs.find('request refused').length,
+        logs.find('request failed').length,
+        logs.metric('ApiErrors').length,
+      ];
 
       const response = await send();
 
@@ -163,6 +168,32 @@ describe('jobs-api handler', () => {
       expect(body.error).toMatchObject({ code, message: expect.any(String) });
       if (field !== undefined) expect(body.error.details.map((d: { field: string }) => d.field)).toContain(field);
       expect(items().length).toBe(before);
+      // The caller's mistake is a warning with its code, never an error line or a count the ApiErrors alarm watches.
+      expect(logs.find('request refused').slice(refused)).toEqual([expect.objectContaining({ level: 'warn', code })]);
+      expect([logs.find('request failed').length, logs.metric('ApiErrors').length]).toEqual([failed, apiErrors]);
+    });
+
+    it("ends every request with one line naming its route, status and job, and answers with the request's id", async () => {
+      const submit = anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' });
+      const accepted = await handle(submit, aLambdaContext());
+      const jobId = JSON.parse(accepted.body).jobId;
+      const cancel = anApiRequest({
+        method: 'POST',
+        path: `/jobs/${jobId}/cancel`,
+        resource: '/jobs/{jobId}/cancel',
+        pathParameters: { jobId },
+      });
+      const cancelled = await handle(cancel, aLambdaContext());
+
+      for (const [event, response, route, status] of [
+        [submit, accepted, 'submitJob', 202],
+        [cancel, cancelled, 'cancelJob', 200],
+      ] as const) {
+        expect(response.headers?.['X-Request-Id']).toBe(event.requestContext.requestId);
+        const lines = logs.lines.filter((line) => line['requestId'] === event.requestContext.requestId);
+        expect(lines.at(-1)).toMatchObject({ message: 'request handled', method: 'POST', route, status, jobId });
+        expect(lines.filter((line) => line['message'] === 'request handled')).toHaveLength(1);
+      }
     });
 
     it('names the allowed methods on 405', async () => {

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   applyChange,
   claimTransition,
+  releaseTransition,
   handOverFailureTransition,
   completeTransition,
   JobAlreadyExistsError,
@@ -315,6 +316,34 @@ describe('DynamoDbJobRepository sweep index, against DynamoDB Local', () => {
     expect((await repository.get(overdue.id))?.consumers.b.deadline).toBe(overdue.consumers.b.deadline);
   });
 
+  it('moves an entry in its index when a write sets a new deadline (a release, a hand-over, a postponement)', async () => {
+    const now = Date.now();
+    const job = aSubmittedJob({ now: new Date(now - 10 * 3_600_000) }); // due long ago
+    await repository.create(job);
+    const claimed = await repository.applyChange(
+      job.id,
+      change(claimTransition({ consumerId: 'a', claimToken: 't', now: new Date(), leaseExpiresAt: now + 60_000 }).plan(job)),
+    );
+    const later = now + 3_600_000;
+    await repository.applyChange(
+      job.id,
+      change(
+        releaseTransition({
+          consumerId: 'a',
+          claimToken: 't',
+          lastError: { code: 'X', message: 'x' },
+          now: new Date(),
+          deadline: later,
+        }).plan(claimed.applied ? claimed.job : job),
+      ),
+    );
+
+    expect((await repository.get(job.id))?.consumers.a.deadline).toBe(later);
+    expect((await table.items()).find((item) => item['id'] === job.id)).toMatchObject({ deadline_a: later });
+    expect(await repository.findOverdue({ consumerId: 'a', before: now, limit: 10 })).toEqual([]);
+    expect(await repository.findOverdue({ consumerId: 'a', before: later + 1, limit: 10 })).toEqual([job.id]);
+  });
+
   it('reads the deadline of an entry out of the stream image, where it sits at the top level', () => {
     const job = aSubmittedJob();
     expect(jobFromItem(itemOfJob(job))).toEqual(job);
@@ -486,6 +515,24 @@ describe('DynamoDbJobRepository when an answer is lost and the SDK retries, agai
     await expect(repository.create({ ...job, createdAt: new Date(Date.parse(job.createdAt) + 1).toISOString() })).rejects.toBeInstanceOf(
       JobAlreadyExistsError,
     );
+  });
+
+  it('answers a retried update whose first try landed as not applied, with the item as the first try left it', async () => {
+    const job = aSubmittedJob();
+    await new DynamoDbJobRepository(table.client, table.tableName).create(job);
+    const { client, tries } = clientLosingFirstAnswerTo('UpdateItemCommand');
+    const claim = claimTransition({ consumerId: 'a', claimToken: 'lost-answer', now: new Date(), leaseExpiresAt: Date.now() + 60_000 });
+
+    const result = await new DynamoDbJobRepository(client, table.tableName).applyChange(job.id, change(claim.plan(job)));
+
+    // The retry meets the condition the first try made false: the domain recognises its own token in `current`.
+    expect(tries()).toBe(2);
+    expect(result).toMatchObject({
+      applied: false,
+      current: { version: 2, consumers: { a: { status: 'RUNNING', claimToken: 'lost-answer' } } },
+    });
+    expect(claim.plan(result.applied ? result.job : result.current).kind).toBe('already-applied');
+    client.destroy();
   });
 
   // No code of ours: the SDK sends the same ClientRequestToken on the retry, which makes the transaction idempotent.

@@ -135,6 +135,38 @@ describe('applyTransition', () => {
     expect(repository.writes).toBe(0);
   });
 
+  it('checks the write it re-plans after a conflict, not only the first', async () => {
+    const { repository, deps } = setUp();
+    const job = aJob();
+    await repository.create(job);
+    // A competing writer finishes consumer a between our read and our write.
+    repository.beforeWrite = () => {
+      repository.beforeWrite = undefined;
+      const stored = repository.jobs.get(job.id)!;
+      repository.jobs.set(job.id, {
+        ...stored,
+        version: stored.version + 1,
+        consumers: { ...stored.consumers, a: anEntry({ status: 'SUCCEEDED' }) },
+      });
+    };
+    // Legal from PENDING; from the fresh SUCCEEDED item, the same planner would reopen the entry.
+    const start: Transition = {
+      name: 'start',
+      plan: (current) => ({
+        kind: 'write',
+        change: {
+          expect: { version: current!.version, entries: {} },
+          entries: { a: { set: { status: 'RUNNING', claimToken: 't', leaseExpiresAt: 1 } } },
+          updatedAt: 'now',
+        },
+      }),
+    };
+
+    await expect(applyTransition(deps, job.id, start, { policy })).rejects.toBeInstanceOf(IllegalTransitionError);
+    expect(repository.writes).toBe(0);
+    expect(repository.jobs.get(job.id)?.consumers.a.status).toBe('SUCCEEDED');
+  });
+
   it('reports a job that does not exist as a stop, not an error', async () => {
     const { deps, clock } = setUp();
     const outcome = await applyTransition(

@@ -12,7 +12,8 @@ import {
   type Decision,
   type Transition,
 } from './job-transitions';
-import { aJob, alice, anEntry } from '../testing';
+import { sweepTransition } from './sweep-transition';
+import { aJob, alice, anEntry, deployedDeadlines as deadlines } from '../testing';
 
 const now = new Date('2026-01-01T00:10:00.000Z');
 const claim = (token = 't1') => claimTransition({ consumerId: 'a', claimToken: token, now, leaseExpiresAt: now.getTime() + 60_000 });
@@ -230,6 +231,14 @@ describe('every planned write', () => {
     aJob({ consumers: { a: running('t1'), b: anEntry() } }),
     aJob({ consumers: { a: running('t1', now.getTime() - 5), b: running('t9') } }),
     aJob({ consumers: { a: anEntry({ attempts: 2, lastError: reason }), b: anEntry({ status: 'SUCCEEDED' }) } }),
+    // Handed over (the run failed for good, the error handler records it), and long overdue on both consumers.
+    aJob({
+      consumers: {
+        a: anEntry({ status: 'RUNNING', attempts: 1, claimToken: 't1', lastError: reason, deadline: 1 }),
+        b: anEntry({ status: 'SUCCEEDED', deadline: 1 }),
+      },
+    }),
+    aJob({ createdAt: '2025-01-01T00:00:00.000Z', consumers: { a: running('t1', 1), b: anEntry({ deadline: 1 }) } }),
   ];
   const transitions: Transition[] = [
     claim(),
@@ -240,6 +249,9 @@ describe('every planned write', () => {
     failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }),
     failTransition({ consumerId: 'a', reason, origin: fromDelivery(), token: 'f1', now }),
     cancelTransition({ now, by: alice }),
+    // The sweeper ends, postpones or cleans; far in the future, every deadline has passed.
+    sweepTransition({ consumerId: 'a', now: new Date('2030-01-01T00:00:00.000Z'), policy: deadlines, token: 's1' }),
+    sweepTransition({ consumerId: 'b', now: new Date('2030-01-01T00:00:00.000Z'), policy: deadlines, token: 's1' }),
   ];
 
   it('expects exactly what it was planned from, and moves entries only along the state machine', () => {

@@ -1,5 +1,5 @@
 import type { JobChange, RemovableEntryField } from './job-change';
-import { deriveJobStatus, isTerminal } from './job-status';
+import { deriveJobStatus, isTerminal, phaseOf } from './job-status';
 import type { FailureOrigin } from './failure-origin';
 import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
 import { mayAccess, type Caller } from './owner';
@@ -104,7 +104,7 @@ function underClaim(
   name: string,
   args: { consumerId: string; claimToken: string; now: Date },
   patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[] },
-  options: { keepsClaim?: boolean; landed?: (entry: ConsumerEntry) => boolean } = {},
+  options: { keepsClaim?: boolean; landed?: (entry: ConsumerEntry) => boolean; whileHandedOver?: boolean } = {},
 ): Transition {
   const { consumerId, claimToken, now } = args;
   const keepsClaim = options.keepsClaim ?? false;
@@ -117,6 +117,10 @@ function underClaim(
       if (entry.status === 'CANCELLED') return stop('CANCELLED', 'the job was cancelled while it ran', entry.status);
       if (entry.status !== 'RUNNING' || entry.claimToken !== claimToken) {
         return stop('STALE_CLAIM', `the claim was lost; the entry is ${entry.status} under another run`, entry.status);
+      }
+      // Once a run handed its failure over, only the error handler (or the sweeper) ends the entry.
+      if (phaseOf(entry) === 'HANDED_OVER' && !options.whileHandedOver) {
+        return stop('FAILURE_HANDED_OVER', 'this run handed its failure to the error handler: it writes nothing more', entry.status);
       }
       const at = now.toISOString();
       const { set, remove } = patch(at);
@@ -173,7 +177,7 @@ export function handOverFailureTransition(args: {
     'hand-over-failure',
     args,
     () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt'] }),
-    { keepsClaim: true },
+    { keepsClaim: true, whileHandedOver: true },
   );
 }
 

@@ -33,20 +33,50 @@ const cliBins = Object.entries(
 interface Bundle {
   project: string;
   root: string;
+  /** The sources that go into it: its project's and every workspace library's it depends on, transitively. */
   sources: string[];
+  /** Its main file: what a runner starts. */
   file: string;
+  /** Every file its entry points write (the local runtime's worker and replay besides its main). */
+  files: string[];
+}
+
+/** A project's own non-spec TypeScript sources. */
+function sourcesOf(project: string): string[] {
+  const root = graph.nodes[project].data.root;
+  return tracked.filter(
+    // What the production named input keeps: not specs, test folders or Jest configs.
+    (f) =>
+      f.startsWith(`${root}/`) &&
+      f.endsWith('.ts') &&
+      !/(\.spec\.ts|\/jest(\.e2e)?\.config\.ts)$/.test(f) &&
+      !/\/(e2e|tests|testing)\//.test(f),
+  );
+}
+
+/** The workspace projects a project depends on, transitively, itself included. */
+function withDependencies(project: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(project) || !graph.nodes[project]) return seen;
+  seen.add(project);
+  for (const { target } of graph.dependencies[project] ?? []) withDependencies(target, seen);
+  return seen;
 }
 
 /** The esbuild bundles and the source files that go into each. */
 function bundles(): Bundle[] {
   return Object.values(graph.nodes)
     .filter((node) => node.data.targets?.build?.executor === '@nx/esbuild:esbuild')
-    .map((node) => ({
-      project: node.name,
-      root: node.data.root,
-      sources: tracked.filter((f) => f.startsWith(`${node.data.root}/src/`) && f.endsWith('.ts') && !f.endsWith('.spec.ts')),
-      file: `${node.data.targets!.build.options.outputPath}/main.js`,
-    }));
+    .map((node) => {
+      const options = node.data.targets!.build.options as { outputPath: string; main: string; additionalEntryPoints?: string[] };
+      const outputOf = (entry: string) => `${options.outputPath}/${entry.split('/').pop()!.replace(/\.ts$/, '.js')}`;
+      return {
+        project: node.name,
+        root: node.data.root,
+        sources: [...withDependencies(node.name)].flatMap(sourcesOf),
+        file: outputOf(options.main),
+        files: [options.main, ...(options.additionalEntryPoints ?? [])].map(outputOf),
+      };
+    });
 }
 
 /**
@@ -93,12 +123,30 @@ function targetsRunningTheCli(): string[] {
   return targetsWhoseSpecsMention(new RegExp(markers.join('|')));
 }
 
-/** What each target that runs the local system or the CLI runs. */
+/** The apps' bundles, which infra packages (synth, deploy, the rehearsal) from dist/apps. */
+function appBundles(): Bundle[] {
+  return bundles().filter((b) => b.root.startsWith('apps/'));
+}
+
+/**
+ * Targets that run bundles outside Jest, named here because no spec says so: infra zips the apps' bundles
+ * (infra/src/main.ts reads dist/apps), the benchmarks and the soak start the local system.
+ */
+const SCRIPTED_RUNNERS: Record<string, () => Bundle[]> = {
+  'infra:synth': appBundles,
+  'infra:deploy': appBundles,
+  'infra:rehearse': appBundles,
+  'bench:bench': localSystemBundles,
+  'bench:soak': localSystemBundles,
+};
+
+/** What each target that runs the local system, the CLI or the apps' bundles runs. */
 function bundlesRunBy(): Map<string, Bundle[]> {
   const runs = new Map<string, Bundle[]>();
   const add = (runner: string, run: Bundle[]) => runs.set(runner, [...(runs.get(runner) ?? []), ...run]);
   for (const runner of targetsRunningTheLocalSystem()) add(runner, localSystemBundles());
   for (const runner of targetsRunningTheCli()) add(runner, [cliBundle()]);
+  for (const [runner, run] of Object.entries(SCRIPTED_RUNNERS)) add(runner, run());
   return runs;
 }
 
@@ -125,6 +173,11 @@ describe('what a cached target runs is among its inputs', () => {
     expect(localSystemBundles().map((b) => b.project)).not.toContain('jobs-cli');
     expect(targetsRunningTheLocalSystem()).toEqual(expect.arrayContaining(['client:test', 'jobs-cli:test', 'local-runtime:e2e']));
     expect(targetsRunningTheCli()).toEqual(expect.arrayContaining(['jobs-cli:test']));
+    // A library's edit must reach the bundles: the apps' sources include the domain's.
+    expect(bundles().find((b) => b.project === 'jobs-api')?.sources).toEqual(expect.arrayContaining(['libs/domain/src/job.ts']));
+    expect(bundles().find((b) => b.project === 'local-runtime')?.files).toEqual(
+      expect.arrayContaining(['dist/tools/local-runtime/main.js', 'dist/tools/local-runtime/lambda-worker.js']),
+    );
   });
 
   it("the CLI's bin runs the bundle its build writes", () => {
@@ -142,7 +195,7 @@ describe('what a cached target runs is among its inputs', () => {
     }
     const cached = [...bundlesRunBy()].filter(([taskId]) => {
       const [project, target] = taskId.split(':');
-      return graph.nodes[project].data.targets![target].cache !== false;
+      return graph.nodes[project].data.targets![target].cache === true; // Nx caches nothing it is not told to
     });
     expect(cached.length).toBeGreaterThan(0);
     for (const [runner, run] of cached) {
@@ -150,13 +203,13 @@ describe('what a cached target runs is among its inputs', () => {
         runner,
         missing: await notInputs(
           runner,
-          run.map((b) => b.file),
+          run.flatMap((b) => b.files),
         ),
       }).toEqual({ runner, missing: [] });
     }
   });
 
-  it('every target that runs the local system or the CLI, cached or not, builds what it runs first', () => {
+  it('every target that runs a bundle (the local system, the CLI, infra, the benchmarks), cached or not, builds it first', () => {
     for (const [runner, run] of bundlesRunBy()) {
       const [project, target] = runner.split(':');
       const tasks = Object.keys(createTaskGraph(graph, {}, [project], [target], undefined, {}).tasks);
@@ -178,5 +231,20 @@ describe('what a cached target runs is among its inputs', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('the plugins infer what every project needs', () => {
+  it('lint for every project, test where a jest.config.ts is, typecheck where a tsconfig.spec.json is', () => {
+    const missing: string[] = [];
+    for (const node of Object.values(graph.nodes)) {
+      const targets = node.data.targets ?? {};
+      const has = (file: string) => tracked.includes(`${node.data.root}/${file}`);
+      if (!targets['lint']) missing.push(`${node.name}:lint`);
+      if (has('jest.config.ts') && !targets['test']) missing.push(`${node.name}:test`);
+      if (has('tsconfig.spec.json') && !targets['typecheck']) missing.push(`${node.name}:typecheck`);
+    }
+    expect(Object.keys(graph.nodes).length).toBeGreaterThanOrEqual(17);
+    expect(missing).toEqual([]);
   });
 });
