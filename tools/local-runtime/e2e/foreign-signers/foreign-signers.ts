@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LocalPrincipal } from '@async-jobs/local-services';
 
@@ -78,7 +79,7 @@ export async function botocoreRequest(
     signedAt: options.signedAt?.toISOString(),
     tamper: options.tamper ?? {},
   };
-  const child = execFile('python3', [join(__dirname, 'botocore_request.py')], { timeout: 30_000 });
+  const child = execFile(pythonWithBotocore(), [join(__dirname, 'botocore_request.py')], { timeout: 30_000 });
   child.stdin?.end(JSON.stringify(spec));
   const [stdout, stderr, code] = await new Promise<[string, string, number | null]>((resolve) => {
     let out = '';
@@ -90,4 +91,24 @@ export async function botocoreRequest(
   if (code !== 0) throw new Error(`botocore_request.py exited ${code}: ${stderr}`);
   const answer = JSON.parse(stdout) as { status: number; body: string };
   return { status: answer.status, body: parseBody(answer.body) };
+}
+
+let botocorePython: string | undefined;
+
+/**
+ * The first `python3` on the PATH that has botocore (moto brings it). Not simply the first `python3`: Nx's
+ * run-commands puts the directory of node (here /usr/bin, with the system's Python) ahead of pyenv's shims.
+ */
+function pythonWithBotocore(): string {
+  if (botocorePython) return botocorePython;
+  const candidates = [
+    ...(process.env['PYTHON'] ? [process.env['PYTHON']] : []),
+    ...(process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'python3')),
+  ];
+  for (const candidate of new Set(candidates)) {
+    if (!existsSync(candidate)) continue;
+    if (spawnSync(candidate, ['-c', 'import botocore'], { stdio: 'ignore', timeout: 30_000 }).status === 0)
+      return (botocorePython = candidate);
+  }
+  throw new Error('No python3 on the PATH has botocore: install moto (pip install "moto[server]"), which brings it, or set PYTHON');
 }
