@@ -1,6 +1,7 @@
 import { report, type BenchResult } from './bench-result';
 import { coldStartBench } from './cold-start-bench';
 import { contentionBench } from './contention-bench';
+import { mixedLoadBench } from './mixed-load-bench';
 import { opsPerJobBench } from './ops-per-job-bench';
 import { ownerRefusalBench } from './owner-refusal-bench';
 import { pipelineBench } from './pipeline-bench';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   contention: contentionBench,
   pipeline: pipelineBench,
   'owner-refusal': ownerRefusalBench,
+  'mixed-load': mixedLoadBench,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- pipeline contention` runs those. */

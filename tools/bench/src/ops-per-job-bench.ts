@@ -3,8 +3,9 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
 import { builtInJobTypes, leasePolicy, processJob, submitJob, systemClock } from '@async-jobs/domain';
 import { startDynamoDbLocal } from '@async-jobs/local-services';
-import { jobsTableDefinition } from '@async-jobs/platform';
+import { deploymentSettings, jobsTableDefinition } from '@async-jobs/platform';
 import type { BenchResult } from './bench-result';
+import { costPerMillionJobs, inlineFootprint, referenceFootprint } from './cost-model';
 import { countingDynamoDbClient, READS, sumOf, WRITES } from './counting-dynamodb-client';
 import { round } from './statistics';
 
@@ -30,6 +31,24 @@ export async function opsPerJobBench(): Promise<BenchResult> {
     const consumerReads = Math.max(...Object.values(perConsumer).map((c) => c.reads));
     const total = submit.writes + submit.reads + Object.values(perConsumer).reduce((sum, c) => sum + c.reads + c.writes, 0);
     const reference = 1 + CONSUMERS.length * (2 + 2);
+    // Dollars per million jobs at list prices, prod's shape, from the write units counted here.
+    const prod = deploymentSettings('prod');
+    const costs = (jobSeconds: number) => {
+      const shape = {
+        consumers: CONSUMERS.length,
+        jobSeconds,
+        processorGb: prod.functions.streamProcessor.memoryMb / 1024,
+        apiGb: prod.functions.jobsApi.memoryMb / 1024,
+        apiSeconds: 0.05,
+      };
+      const inline = inlineFootprint(shape, {
+        writeUnits: measured.writeUnits.total,
+        batchSize: prod.stream.batchSize,
+        leaseSeconds: prod.jobs.leaseSeconds,
+        writeUnitsPerRenewal: 1, // the lease is no index key: one unit for the item
+      });
+      return { ours: costPerMillionJobs(inline).total, reference: costPerMillionJobs(referenceFootprint(shape)).total };
+    };
     return {
       name: 'ops-per-job',
       figures: {
@@ -42,6 +61,8 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'write units per job (table + indexes)': measured.writeUnits,
         'write units per job without the sweep indexes (same run)': baseline.writeUnits,
         'sweep indexes, write units per job': round(measured.writeUnits.total - baseline.writeUnits.total),
+        '$ per million jobs of 1 s (runs inline, batches of 10; reference: batch size 1)': costs(1),
+        '$ per million jobs of 5 minutes': costs(300),
       },
       targets: [
         {
@@ -62,6 +83,7 @@ export async function opsPerJobBench(): Promise<BenchResult> {
       ],
       notes: [
         'Lambda invocations per job per consumer under load are measured by the pipeline benchmark.',
+        "Cost: tools/bench/src/cost-model.ts (list prices, us-east-1); inline, a batch's records share one invocation, so a batch of equally long jobs bills its duration once; stream reads by Lambda are free.",
         'The sweeper itself, when nothing is overdue: one Query per shard (4) and consumer every interval (a minute in AWS), whatever the traffic.',
       ],
     };
