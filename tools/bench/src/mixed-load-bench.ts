@@ -42,7 +42,7 @@ async function secondsOf(system: RunningLocalSystem, jobs: Timed[]): Promise<num
     }
     await sleep(1000);
   }
-  return jobs.map((j) => done.get(j.jobId)!);
+  return jobs.map((j) => done.get(j.jobId) ?? Number.NaN);
 }
 
 const summary = (seconds: number[]) => ({
