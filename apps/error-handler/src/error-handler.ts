@@ -49,7 +49,8 @@ export function createErrorHandler(deps: ErrorHandlerDeps) {
   );
 }
 
-async function handleEvent(deps: ErrorHandlerDeps, event: unknown, { requestId, logger }: Invocation): Promise<{ recorded: number }> {
+async function handleEvent(deps: ErrorHandlerDeps, event: unknown, invocation: Invocation): Promise<{ recorded: number }> {
+  const { logger, metric } = invocation;
   const problems: string[] = [];
   let recorded = 0;
 
@@ -60,11 +61,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, { requestId, 
       if (outcome.kind === 'recorded') {
         recorded += 1;
         jobLogger.info({ to: 'FAILED', reason: failure.reason, attempt }, 'failure recorded');
-        deps.metrics.emit(
-          'FailuresRecorded',
-          { consumer: failure.consumerId },
-          { requestId, jobId: failure.jobId, consumerId: failure.consumerId },
-        );
+        metric('FailuresRecorded', { consumer: failure.consumerId }, { jobId: failure.jobId, consumerId: failure.consumerId });
       } else if (outcome.kind === 'already-recorded') {
         jobLogger.info({ reason: failure.reason }, 'failure already recorded: duplicate ignored');
       } else {
@@ -74,7 +71,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, { requestId, 
     } catch (error) {
       jobLogger.error({ err: error, reason: failure.reason }, 'failure could not be recorded');
       problems.push(`${failure.jobId}/${failure.consumerId}: ${failureReasonOf(error).code}`);
-      await keepForReplay(deps, jobLogger, failure, attempt, error, requestId);
+      await keepForReplay(deps, jobLogger, failure, attempt, error, metric);
     }
   };
 
@@ -106,7 +103,7 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, { requestId, 
       }
     } else {
       logger.error({ description: source.description }, 'unrecognised failure message');
-      deps.metrics.emit('FailureMessagesUnrecognised', {}, { requestId });
+      metric('FailureMessagesUnrecognised', {});
       problems.push(`unrecognised: ${source.description}`);
     }
   }
@@ -120,7 +117,7 @@ async function keepForReplay(
   failure: FailureToRecord,
   attempt: number,
   error: unknown,
-  requestId: string,
+  metric: Invocation['metric'],
 ): Promise<void> {
   const cause = failureReasonOf(error);
   try {
@@ -132,11 +129,7 @@ async function keepForReplay(
       occurredAt: deps.clock.now().toISOString(),
     });
     logger.warn({ cause: cause.code }, 'failure kept on the failed-events bus for replay');
-    deps.metrics.emit(
-      'FailuresArchived',
-      { consumer: failure.consumerId },
-      { requestId, jobId: failure.jobId, consumerId: failure.consumerId },
-    );
+    metric('FailuresArchived', { consumer: failure.consumerId }, { jobId: failure.jobId, consumerId: failure.consumerId });
   } catch (busError) {
     // The invocation fails next; Lambda's on-failure destination is the last resort.
     logger.error({ err: busError }, 'failure could not be put on the failed-events bus');

@@ -33,7 +33,7 @@ export function createJobSweeperHandler(deps: JobSweeperDeps) {
 
 async function sweep(
   deps: JobSweeperDeps,
-  { requestId, logger }: Invocation,
+  { logger, metric }: Invocation,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<{ ended: number; postponed: number }> {
   const until = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
@@ -42,10 +42,10 @@ async function sweep(
     switch (outcome.kind) {
       case 'ended':
         jobLogger.warn({ to: 'FAILED', stall: outcome.stall, reason: outcome.reason }, 'stalled entry ended');
-        deps.metrics.emit(
+        metric(
           'EntriesStalled',
           { consumer: outcome.consumerId, code: outcome.stall },
-          { requestId, jobId: outcome.jobId, consumerId: outcome.consumerId },
+          { jobId: outcome.jobId, consumerId: outcome.consumerId },
         );
         return;
       case 'postponed':

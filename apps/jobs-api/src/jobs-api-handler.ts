@@ -18,7 +18,7 @@ export type { JobsApiDeps } from './jobs-api-deps';
  */
 export function createJobsApiHandler(deps: JobsApiDeps) {
   return lambdaInvocation(
-    { logger: deps.logger, requestIdOf: (event: APIGatewayProxyEvent) => event.requestContext?.requestId },
+    { logger: deps.logger, metrics: deps.metrics, requestIdOf: (event: APIGatewayProxyEvent) => event.requestContext?.requestId },
     (event: APIGatewayProxyEvent, invocation, _context: Pick<Context, 'awsRequestId'>) => handleRequest(deps, event, invocation),
   );
 }
@@ -26,7 +26,7 @@ export function createJobsApiHandler(deps: JobsApiDeps) {
 async function handleRequest(
   deps: JobsApiDeps,
   event: APIGatewayProxyEvent,
-  { requestId, logger }: Invocation,
+  { requestId, logger, metric }: Invocation,
 ): Promise<APIGatewayProxyResult> {
   const started = Date.now();
   const cors = deps.corsAllowedOrigins ?? [];
@@ -50,7 +50,7 @@ async function handleRequest(
     if (refusal.response.statusCode < 500) errorLogger.warn({ code: refusal.code }, 'request refused');
     else {
       errorLogger.error({ err: error, code: refusal.code }, 'request failed');
-      deps.metrics.emit('ApiErrors', { route }, { requestId });
+      metric('ApiErrors', { route });
     }
   }
   response.headers = { ...response.headers, ...corsHeaders(event, cors), 'X-Request-Id': requestId };

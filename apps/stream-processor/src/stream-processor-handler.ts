@@ -24,7 +24,7 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
  */
 export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
   return lambdaInvocation(
-    { logger: deps.logger, fields: { consumerId: deps.consumerId } },
+    { logger: deps.logger, metrics: deps.metrics, fields: { consumerId: deps.consumerId } },
     (event: DynamoDBStreamEvent, invocation, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) =>
       handleBatch(deps, event, invocation, context),
   );
@@ -33,15 +33,15 @@ export function createStreamProcessorHandler(deps: StreamProcessorDeps) {
 async function handleBatch(
   deps: StreamProcessorDeps,
   event: DynamoDBStreamEvent,
-  { requestId, logger }: Invocation,
+  invocation: Invocation,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DynamoDBBatchResponse> {
   // Leave a second to answer the mapping in: a claim wait must not run into the timeout.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
-  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, logger, record, deadline, requestId)));
+  const failures = await Promise.all(event.Records.map((record) => handleRecord(deps, invocation, record, deadline)));
   const batchItemFailures = failures.filter((id): id is string => id !== undefined).map((itemIdentifier) => ({ itemIdentifier }));
   if (batchItemFailures.length)
-    logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
+    invocation.logger.warn({ failed: batchItemFailures.length, batchSize: event.Records.length }, 'batch has records to retry');
   return { batchItemFailures };
 }
 
@@ -55,10 +55,9 @@ const OUTCOME_METRICS: Record<ProcessOutcome['kind'], MetricName & `Jobs${string
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */
 async function handleRecord(
   deps: StreamProcessorDeps,
-  batchLogger: Logger,
+  { logger: batchLogger, metric }: Invocation,
   record: DynamoDBRecord,
   deadline: number,
-  requestId: string,
 ): Promise<string | undefined> {
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   const jobId = jobIdOfStreamRecord(record);
@@ -79,21 +78,17 @@ async function handleRecord(
       onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
     });
     logOutcome(logger, outcome);
-    deps.metrics.emit(
-      OUTCOME_METRICS[outcome.kind],
-      { consumer: deps.consumerId, jobType: job.type },
-      { requestId, jobId: job.id, consumerId: deps.consumerId },
-    );
+    metric(OUTCOME_METRICS[outcome.kind], { consumer: deps.consumerId, jobType: job.type }, { jobId: job.id, consumerId: deps.consumerId });
     return outcome.kind === 'retry' ? sequenceNumber : undefined;
   } catch (error) {
     if (error instanceof CorruptJobError) {
       // Not a job this code wrote: retrying cannot fix it, so it is reported loudly and skipped.
       logger.error({ err: error, sequenceNumber }, 'record unreadable: skipped');
-      deps.metrics.emit('RecordsUnreadable', { consumer: deps.consumerId }, { requestId, jobId, consumerId: deps.consumerId });
+      metric('RecordsUnreadable', { consumer: deps.consumerId }, { jobId, consumerId: deps.consumerId });
       return undefined;
     }
     logger.error({ err: error, reason: failureReasonOf(error) }, 'record failed: will be retried');
-    deps.metrics.emit('RecordsRetried', { consumer: deps.consumerId }, { requestId, jobId, consumerId: deps.consumerId });
+    metric('RecordsRetried', { consumer: deps.consumerId }, { jobId, consumerId: deps.consumerId });
     return sequenceNumber;
   }
 }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { currentRequestId } from './invocation-context';
 import { lambdaInvocation, wiredOnFirstUse } from './lambda-invocation';
 import { createLogger } from './logger';
+import { Metrics } from './metrics';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -11,15 +12,15 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger({ service: 'test', destination }) };
+  return { lines, logger: createLogger({ service: 'test', destination }), metrics: new Metrics({ service: 'test', destination }) };
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('lambdaInvocation', () => {
   it("names Lambda's request id on every line and in the invocation's context", async () => {
-    const { lines, logger } = capture();
-    const handle = lambdaInvocation({ logger, fields: { consumerId: 'a' } }, async (event: string, invocation) => {
+    const { lines, logger, metrics } = capture();
+    const handle = lambdaInvocation({ logger, metrics, fields: { consumerId: 'a' } }, async (event: string, invocation) => {
       invocation.logger.info({ event }, 'working');
       return { requestId: invocation.requestId, inContext: currentRequestId() };
     });
@@ -32,8 +33,8 @@ describe('lambdaInvocation', () => {
   });
 
   it("prefers the caller's request id from the event, and keeps Lambda's beside it", async () => {
-    const { lines, logger } = capture();
-    const handle = lambdaInvocation({ logger, requestIdOf: (event: { id?: string }) => event.id }, async (_event, invocation) => {
+    const { lines, logger, metrics } = capture();
+    const handle = lambdaInvocation({ logger, metrics, requestIdOf: (event: { id?: string }) => event.id }, async (_event, invocation) => {
       invocation.logger.info('working');
       return currentRequestId();
     });
@@ -47,9 +48,23 @@ describe('lambdaInvocation', () => {
     ]);
   });
 
+  it("puts the invocation's request id on every metric it emits", async () => {
+    const { lines, logger, metrics } = capture();
+    const handle = lambdaInvocation({ logger, metrics }, async (_event: unknown, invocation) => {
+      invocation.metric('JobsFailed', { consumer: 'a', jobType: 'sleep' }, { jobId: 'j-1', consumerId: 'a' });
+    });
+
+    await handle({}, { awsRequestId: 'lambda-3' });
+    await flush();
+
+    expect(lines).toEqual([
+      expect.objectContaining({ JobsFailed: 1, consumer: 'a', jobType: 'sleep', jobId: 'j-1', requestId: 'lambda-3' }),
+    ]);
+  });
+
   it('keeps concurrent invocations apart', async () => {
-    const { logger } = capture();
-    const handle = lambdaInvocation({ logger }, async (delay: number) => {
+    const { logger, metrics } = capture();
+    const handle = lambdaInvocation({ logger, metrics }, async (delay: number) => {
       await new Promise((resolve) => setTimeout(resolve, delay));
       return currentRequestId();
     });

@@ -1,16 +1,25 @@
 import type { Context } from 'aws-lambda';
 import { inInvocation } from './invocation-context';
 import type { Logger } from './logger';
+import type { MetricDimensions, MetricName } from './metric-catalog';
+import type { MetricContext, Metrics } from './metrics';
 
-/** What an invocation's code is given: the id its story is told under, and a logger that names it on every line. */
+/** What an invocation's code is given: the id its story is told under, a logger and metrics that carry it. */
 export interface Invocation {
   requestId: string;
   logger: Logger;
+  /** Emits a catalog metric whose line carries this invocation's request id. */
+  metric<N extends MetricName>(
+    name: N,
+    dimensions: MetricDimensions<N>,
+    context?: Omit<MetricContext, 'requestId'> & { value?: number },
+  ): void;
 }
 
 export interface InvocationSettings<E> {
-  /** The function's logger, wired once per environment. */
+  /** The function's logger and metrics, wired once per environment. */
   logger: Logger;
+  metrics: Metrics;
   /** Fields every line of every invocation carries besides the request id (the consumer a processor serves). */
   fields?: Record<string, unknown>;
   /** The caller's request id when the event carries one (API Gateway's), so the client's and our logs share it. */
@@ -33,7 +42,9 @@ export function lambdaInvocation<E, C extends Pick<Context, 'awsRequestId'>, R>(
       ...(requestId === context.awsRequestId ? {} : { awsRequestId: context.awsRequestId }),
       ...settings.fields,
     });
-    return inInvocation(requestId, () => handle(event, { requestId, logger }, context));
+    const metric: Invocation['metric'] = (name, dimensions, metricContext = {}) =>
+      settings.metrics.emit(name, dimensions, { ...metricContext, requestId });
+    return inInvocation(requestId, () => handle(event, { requestId, logger, metric }, context));
   };
 }
 
