@@ -7,14 +7,7 @@ import {
   PatientJobRepository,
   type StreamBatchPointer,
 } from '@async-jobs/adapters';
-import {
-  StoreUnavailableError,
-  systemClock,
-  type ConsumerEntry,
-  type Job,
-  type JobFailureNotice,
-  type JobRepository,
-} from '@async-jobs/domain';
+import { StoreUnavailableError, systemClock, type ConsumerEntry, type Job, type JobFailureNotice } from '@async-jobs/domain';
 import { consumerFunctionName, createLogger, Metrics } from '@async-jobs/platform';
 import {
   aDestinationFailureEvent,
@@ -26,6 +19,7 @@ import {
   CapturedLogs,
   InMemoryJobRepository,
   RecordingUnrecordedFailurePublisher,
+  anUnavailableRepository,
 } from '@async-jobs/testing';
 import { createErrorHandler, FailuresNotRecordedError, type ErrorHandlerDeps } from './error-handler';
 
@@ -218,18 +212,7 @@ describe('error handler', () => {
 
   it('keeps a failure it cannot record on the failed-events bus, self-contained, then fails the invocation', async () => {
     const job = await failedRuns();
-    // What the adapters raise when DynamoDB cannot be reached (dynamodb-job-repository.spec.ts proves that half).
-    const unavailable = async (): Promise<never> => {
-      throw new StoreUnavailableError('DynamoDB unreachable');
-    };
-    const down: JobRepository = {
-      create: unavailable,
-      createIdempotent: unavailable,
-      get: unavailable,
-      listNewest: unavailable,
-      findOverdue: unavailable,
-      applyChange: unavailable,
-    };
+    const down = anUnavailableRepository();
     const broken = createErrorHandler({ ...deps, repository: down });
 
     await expect(broken(anSnsEvent([notice(job)]), aLambdaContext())).rejects.toBeInstanceOf(FailuresNotRecordedError);

@@ -1,7 +1,15 @@
 import { cryptoIdGenerator } from '@async-jobs/adapters';
-import { builtInJobTypes, StoreUnavailableError, type JobRepository } from '@async-jobs/domain';
+import { builtInJobTypes } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
-import { aLambdaContext, anApiRequest, CapturedLogs, deployedDeadlines, FakeClock, InMemoryJobRepository } from '@async-jobs/testing';
+import {
+  aLambdaContext,
+  anApiRequest,
+  CapturedLogs,
+  deployedDeadlines,
+  FakeClock,
+  InMemoryJobRepository,
+  anUnavailableRepository,
+} from '@async-jobs/testing';
 import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
 import { JOB_VIEW_SCHEMA } from './openapi-document';
@@ -616,18 +624,7 @@ describe('jobs-api handler', () => {
 
   describe('when the store is down', () => {
     it('answers 503 with a retry hint, not 500, and logs the failure', async () => {
-      // What the adapters raise when DynamoDB cannot be reached (dynamodb-job-repository.spec.ts proves that half).
-      const unavailable = async (): Promise<never> => {
-        throw new StoreUnavailableError('DynamoDB unreachable', { cause: new Error('connect ECONNREFUSED') });
-      };
-      const down: JobRepository = {
-        create: unavailable,
-        createIdempotent: unavailable,
-        get: unavailable,
-        listNewest: unavailable,
-        findOverdue: unavailable,
-        applyChange: unavailable,
-      };
+      const down = anUnavailableRepository();
       const broken = createJobsApiHandler({ ...deps, repository: down });
 
       const response = await broken(anApiRequest({ method: 'POST', path: '/jobs', body: '{"seconds":1}' }), aLambdaContext());

@@ -1,14 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { cryptoIdGenerator, outageWaitLog, PatientFailureNoticePublisher } from '@async-jobs/adapters';
-import {
-  createSleepJobType,
-  defineJobType,
-  JobTypeRegistry,
-  StoreUnavailableError,
-  type Job,
-  type JobFailureNotice,
-  type JobRepository,
-} from '@async-jobs/domain';
+import { createSleepJobType, defineJobType, JobTypeRegistry, type Job, type JobFailureNotice } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
@@ -20,6 +12,7 @@ import {
   deployedDeadlines,
   InMemoryJobRepository,
   RecordingFailureNoticePublisher,
+  anUnavailableRepository,
 } from '@async-jobs/testing';
 
 import { createStreamProcessorHandler, type StreamProcessorDeps } from './stream-processor-handler';
@@ -172,18 +165,7 @@ describe('stream-processor handler', () => {
   });
 
   it('asks for every record again when the store is down', async () => {
-    // What the adapters raise when DynamoDB cannot be reached (dynamodb-job-repository.spec.ts proves that half).
-    const unavailable = async (): Promise<never> => {
-      throw new StoreUnavailableError('DynamoDB unreachable');
-    };
-    const down: JobRepository = {
-      create: unavailable,
-      createIdempotent: unavailable,
-      get: unavailable,
-      listNewest: unavailable,
-      findOverdue: unavailable,
-      applyChange: unavailable,
-    };
+    const down = anUnavailableRepository();
     const broken = createStreamProcessorHandler({ ...deps, repository: down });
     const records = [anInsertRecord(aSubmittedJob()), anInsertRecord(aSubmittedJob())];
 

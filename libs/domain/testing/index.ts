@@ -9,3 +9,4 @@ export * from './fake-clock';
 export * from './in-memory-job-repository';
 export * from './job-factory';
 export * from './recording-publishers';
+export * from './unavailable-repository';

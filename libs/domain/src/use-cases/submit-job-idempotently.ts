@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { IdempotencyKeyReusedError, StoreUnavailableError, ValidationError } from '../errors';
 import type { Job } from '../job';
-import { newJob } from '../new-job';
 import type { Caller } from '../owner';
 import type { IdempotencyClaim } from '../ports/job-repository';
 import { parseSubmitJobRequest } from '../schemas/submit-job-request';
-import type { SubmitJobDeps } from './submit-job';
+import { newJobOf, type SubmitJobDeps } from './submit-job';
 
 /** Printable ASCII, 1 to 128 characters: a UUID, a request id, a hash. */
 const KEY = /^[\x21-\x7e]{1,128}$/;
@@ -30,15 +29,7 @@ export async function submitJobIdempotently(
     ]);
   }
   const request = parseSubmitJobRequest(body, deps.registry);
-  const job = newJob({
-    id: deps.ids.newJobId(),
-    request,
-    owner: caller.owner,
-    consumers: deps.consumers,
-    now: deps.clock.now(),
-    retentionDays: deps.retentionDays,
-    deadlines: deps.deadlines,
-  });
+  const job = newJobOf(deps, caller, request);
   // The owner is part of the key: one caller's key can never find, or block, another's job.
   const idempotency: IdempotencyClaim = {
     keyHash: sha256(`${caller.owner.principal}\n${idempotencyKey}`),

@@ -6,7 +6,7 @@ import type { Caller } from '../owner';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
-import { parseSubmitJobRequest } from '../schemas/submit-job-request';
+import { parseSubmitJobRequest, type JobRequest } from '../schemas/submit-job-request';
 
 export interface SubmitJobDeps {
   repository: JobRepository;
@@ -26,8 +26,14 @@ export interface SubmitJobDeps {
  * @throws ValidationError, UnknownJobTypeError before anything is written.
  */
 export async function submitJob(deps: SubmitJobDeps, caller: Caller, body: unknown): Promise<Job> {
-  const request = parseSubmitJobRequest(body, deps.registry);
-  const job = newJob({
+  const job = newJobOf(deps, caller, parseSubmitJobRequest(body, deps.registry));
+  await deps.repository.create(job);
+  return job;
+}
+
+/** The job a valid request makes for its caller: a fresh id, PENDING on every consumer of the deployment. */
+export function newJobOf(deps: SubmitJobDeps, caller: Caller, request: JobRequest): Job {
+  return newJob({
     id: deps.ids.newJobId(),
     request,
     owner: caller.owner,
@@ -36,6 +42,4 @@ export async function submitJob(deps: SubmitJobDeps, caller: Caller, body: unkno
     retentionDays: deps.retentionDays,
     deadlines: deps.deadlines,
   });
-  await deps.repository.create(job);
-  return job;
 }
