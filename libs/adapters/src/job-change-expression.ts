@@ -84,6 +84,8 @@ function entryCondition(path: string, expectation: EntryExpectation, name: (f: s
     }
     case 'not-live':
       return `(${status} = ${value('PENDING')} OR (${status} = ${value('RUNNING')} AND ${leaseLapsed(path, expectation.now, name, value)}))`;
+    case 'dispatched':
+      return `(${status} = ${value('RUNNING')} AND ${path}.${name('claimToken')} = ${value(expectation.claimToken)} AND attribute_exists(${path}.${name('dispatchedAt')}))`;
   }
 }
 

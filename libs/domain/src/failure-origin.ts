@@ -14,4 +14,10 @@ export type FailureOrigin =
    * other batches (parallelization), so only an entry that shows an attempt of its own is known to
    * have been in it.
    */
-  | { kind: 'delivery'; evidenceRequired: boolean };
+  | { kind: 'delivery'; evidenceRequired: boolean }
+  /**
+   * The runner gave up on a dispatched run (its invocations failed, or the order waited in its queue too
+   * long): recorded while the dispatch still holds the entry (no runner adopted it), or else unless a live
+   * run holds it (a runner that died stops renewing; a live one answers for the job itself).
+   */
+  | { kind: 'dispatch'; claimToken: string };

@@ -32,9 +32,11 @@ export type EntryExpectation =
    */
   | { kind: 'held-by'; claimToken: string; leaseExpiredBefore?: number }
   /** No live run holds the entry: PENDING, or RUNNING whose lease ran out before `now` or was handed over. */
-  | { kind: 'not-live'; now: number };
+  | { kind: 'not-live'; now: number }
+  /** RUNNING under exactly this claim, dispatched to the runner and not yet adopted by one. */
+  | { kind: 'dispatched'; claimToken: string };
 
-export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'result' | 'error' | 'lastError' | 'deadline';
+export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'dispatchedAt' | 'result' | 'error' | 'lastError' | 'deadline';
 
 export interface EntryPatch {
   set: Partial<Omit<ConsumerEntry, 'attempts'>>;
@@ -71,6 +73,8 @@ function entryMeets(entry: ConsumerEntry, expectation: EntryExpectation): boolea
       );
     case 'not-live':
       return entry.status === 'PENDING' || (entry.status === 'RUNNING' && leaseLapsedBefore(entry, expectation.now));
+    case 'dispatched':
+      return entry.status === 'RUNNING' && entry.claimToken === expectation.claimToken && entry.dispatchedAt !== undefined;
   }
 }
 

@@ -2,11 +2,13 @@ import type { Job } from './job';
 import { applyChange, meetsExpectation } from './job-change';
 import { canTransition, phaseOf } from './job-status';
 import {
+  adoptTransition,
   cancelTransition,
   claimTransition,
   completeTransition,
   failTransition,
   handOverFailureTransition,
+  redispatchTransition,
   releaseTransition,
   renewLeaseTransition,
   type Decision,
@@ -32,6 +34,11 @@ function stopped(decision: Decision) {
 }
 const fromRun = (claimToken: string) => ({ kind: 'run' as const, claimToken });
 const fromDelivery = (evidenceRequired = false) => ({ kind: 'delivery' as const, evidenceRequired });
+const fromDispatch = (claimToken: string) => ({ kind: 'dispatch' as const, claimToken });
+const dispatched = (token = 'd1', leaseExpiresAt = now.getTime() + 600_000) =>
+  anEntry({ status: 'RUNNING', attempts: 1, claimToken: token, leaseExpiresAt, dispatchedAt: now.toISOString() });
+const adopt = (dispatchToken = 'd1', claimToken = 'r1') =>
+  adoptTransition({ consumerId: 'a', dispatchToken, claimToken, now, leaseExpiresAt: now.getTime() + 60_000 });
 
 describe('claim', () => {
   it('takes a PENDING entry to RUNNING with the token, a lease and one more attempt', () => {
@@ -225,6 +232,89 @@ describe('cancel', () => {
   });
 });
 
+describe('dispatch to the runner', () => {
+  it('claims for the runner: counted as an attempt, marked dispatched, under the lease it is given', () => {
+    const change = written(
+      claimTransition({ consumerId: 'a', claimToken: 'd1', now, leaseExpiresAt: now.getTime() + 600_000, dispatch: true }).plan(aJob()),
+    );
+    const entry = applyChange(aJob(), change).consumers['a'];
+    expect(entry).toMatchObject({ status: 'RUNNING', attempts: 1, claimToken: 'd1', leaseExpiresAt: now.getTime() + 600_000 });
+    expect(entry.dispatchedAt).toBe(now.toISOString());
+  });
+
+  it('is adopted by one runner: its own token and lease, no new attempt, no longer dispatched', () => {
+    const job = aJob({ consumers: { a: dispatched('d1'), b: anEntry() } });
+    const change = written(adopt('d1', 'r1').plan(job));
+    expect(change.expect.entries).toEqual({ a: { kind: 'dispatched', claimToken: 'd1' } });
+    const entry = applyChange(job, change).consumers['a'];
+    expect(entry).toMatchObject({ status: 'RUNNING', attempts: 1, claimToken: 'r1', leaseExpiresAt: now.getTime() + 60_000 });
+    expect(entry.dispatchedAt).toBeUndefined();
+    // A second delivery of the same order finds it adopted, under a live lease.
+    expect(stopped(adopt('d1', 'r2').plan(applyChange(job, change)))).toBe('CLAIM_HELD');
+    // The same runner whose answer was lost recognises its own adoption.
+    expect(adopt('d1', 'r1').plan(applyChange(job, change)).kind).toBe('already-applied');
+  });
+
+  it('takes over a runner that died once its lease lapsed, as the next attempt', () => {
+    const job = aJob({ consumers: { a: running('r1', now.getTime() - 1), b: anEntry() } });
+    const change = written(adopt('d1', 'r2').plan(job));
+    expect(change.expect.entries).toEqual({ a: { kind: 'claimable', now: now.getTime() } });
+    expect(applyChange(job, change).consumers['a']).toMatchObject({ claimToken: 'r2', attempts: 2 });
+  });
+
+  it('claims an entry released when a retry could not be dispatched, and takes over a lapsed dispatch, unmarking it', () => {
+    const released = aJob({ consumers: { a: anEntry({ attempts: 1, lastError: reason }), b: anEntry() } });
+    expect(applyChange(released, written(adopt('d1', 'r1').plan(released))).consumers['a']).toMatchObject({
+      status: 'RUNNING',
+      attempts: 2,
+    });
+    const lapsed = aJob({ consumers: { a: dispatched('d0', now.getTime() - 1), b: anEntry() } });
+    const entry = applyChange(lapsed, written(adopt('d1', 'r1').plan(lapsed))).consumers['a'];
+    expect(entry).toMatchObject({ claimToken: 'r1', attempts: 2 });
+    expect(entry.dispatchedAt).toBeUndefined();
+  });
+
+  it('is never adopted once cancelled, finished or handed over', () => {
+    expect(stopped(adopt().plan(aJob({ consumers: { a: anEntry({ status: 'CANCELLED' }), b: anEntry() } })))).toBe('CANCELLED');
+    expect(stopped(adopt().plan(aJob({ consumers: { a: anEntry({ status: 'SUCCEEDED' }), b: anEntry() } })))).toBe('ALREADY_FINISHED');
+    const handedOver = anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'r0', lastError: reason });
+    expect(stopped(adopt().plan(aJob({ consumers: { a: handedOver, b: anEntry() } })))).toBe('FAILURE_HANDED_OVER');
+  });
+
+  it("turns a runner's retryable failure into the next attempt's dispatch, only under the runner's claim", () => {
+    const job = aJob({ consumers: { a: running('r1', now.getTime() + 30_000), b: anEntry() } });
+    const transition = redispatchTransition({
+      consumerId: 'a',
+      claimToken: 'r1',
+      dispatchToken: 'd2',
+      leaseExpiresAt: now.getTime() + 600_000,
+      lastError: reason,
+      now,
+    });
+    const change = written(transition.plan(job));
+    expect(change.expect.entries).toEqual({ a: { kind: 'held-by', claimToken: 'r1' } });
+    expect(applyChange(job, change).consumers['a']).toMatchObject({
+      status: 'RUNNING',
+      attempts: 2,
+      claimToken: 'd2',
+      dispatchedAt: now.toISOString(),
+      lastError: reason,
+      leaseExpiresAt: now.getTime() + 600_000,
+    });
+    expect(stopped(transition.plan(aJob({ consumers: { a: running('r9'), b: anEntry() } })))).toBe('STALE_CLAIM');
+  });
+
+  it("records the runner's giving up while its dispatch holds the entry, or once no live run does", () => {
+    const fail = (job: Job) => failTransition({ consumerId: 'a', reason, origin: fromDispatch('d1'), token: 'f1', now }).plan(job);
+    const waiting = aJob({ consumers: { a: dispatched('d1'), b: anEntry() } });
+    expect(written(fail(waiting)).expect.entries).toEqual({ a: { kind: 'held-by', claimToken: 'd1' } });
+    const died = aJob({ consumers: { a: running('r1', now.getTime() - 1), b: anEntry() } });
+    expect(written(fail(died)).expect.entries).toEqual({ a: { kind: 'not-live', now: now.getTime() } });
+    expect(stopped(fail(aJob({ consumers: { a: running('r1', now.getTime() + 30_000), b: anEntry() } })))).toBe('CLAIM_HELD');
+    expect(applyChange(waiting, written(fail(waiting))).consumers['a'].dispatchedAt).toBeUndefined();
+  });
+});
+
 describe('every planned write', () => {
   const jobs: Job[] = [
     aJob(),
@@ -239,9 +329,16 @@ describe('every planned write', () => {
       },
     }),
     aJob({ createdAt: '2025-01-01T00:00:00.000Z', consumers: { a: running('t1', 1), b: anEntry({ deadline: 1 }) } }),
+    // Dispatched to the runner and waiting for it; and a dispatch whose lease lapsed.
+    aJob({ consumers: { a: dispatched('d1'), b: dispatched('d1', 1) } }),
   ];
   const transitions: Transition[] = [
     claim(),
+    claimTransition({ consumerId: 'a', claimToken: 'd1', now, leaseExpiresAt: now.getTime() + 600_000, dispatch: true }),
+    adopt('d1', 'r1'),
+    adoptTransition({ consumerId: 'b', dispatchToken: 'd1', claimToken: 'r1', now, leaseExpiresAt: now.getTime() + 60_000 }),
+    redispatchTransition({ consumerId: 'a', claimToken: 't1', dispatchToken: 'd2', leaseExpiresAt: 9e12, lastError: reason, now }),
+    failTransition({ consumerId: 'a', reason, origin: fromDispatch('d1'), token: 'f1', now }),
     completeTransition({ consumerId: 'a', claimToken: 't1', result: 1, now }),
     releaseTransition({ consumerId: 'a', claimToken: 't1', lastError: reason, now }),
     renewLeaseTransition({ consumerId: 'a', claimToken: 't1', leaseExpiresAt: now.getTime() + 30_000, now }),

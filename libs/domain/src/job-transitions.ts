@@ -58,8 +58,17 @@ export function entryOf(job: Job | undefined, consumerId: string): ConsumerEntry
 
 export const isDecision = (value: ConsumerEntry | Decision): value is Decision => 'kind' in value;
 
-/** PENDING → RUNNING (or a takeover of an expired lease), with a fresh claim token. */
-export function claimTransition(args: { consumerId: string; claimToken: string; now: Date; leaseExpiresAt: number }): Transition {
+/**
+ * PENDING → RUNNING (or a takeover of an expired lease), with a fresh claim token. `dispatch`: the claim
+ * is taken for the runner (its lease then covers the runner's queue), marked dispatched until one adopts it.
+ */
+export function claimTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  now: Date;
+  leaseExpiresAt: number;
+  dispatch?: boolean;
+}): Transition {
   const { consumerId, claimToken, now, leaseExpiresAt } = args;
   return {
     name: 'claim',
@@ -84,7 +93,16 @@ export function claimTransition(args: { consumerId: string; claimToken: string; 
           expect: { entries: { [consumerId]: { kind: 'claimable', now: now.getTime() } } },
           entries: {
             [consumerId]: {
-              set: { status: 'RUNNING', claimToken, leaseExpiresAt, startedAt: now.toISOString(), updatedAt: now.toISOString() },
+              set: {
+                status: 'RUNNING',
+                claimToken,
+                leaseExpiresAt,
+                startedAt: now.toISOString(),
+                updatedAt: now.toISOString(),
+                ...(args.dispatch ? { dispatchedAt: now.toISOString() } : {}),
+              },
+              // A lapsed dispatch taken over is no longer waiting for a runner.
+              ...(!args.dispatch && entry.dispatchedAt !== undefined ? { remove: ['dispatchedAt'] as const } : {}),
               incrementAttempts: true,
             },
           },
@@ -103,7 +121,7 @@ export function claimTransition(args: { consumerId: string; claimToken: string; 
 function underClaim(
   name: string,
   args: { consumerId: string; claimToken: string; now: Date },
-  patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[] },
+  patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[]; incrementAttempts?: boolean },
   options: { keepsClaim?: boolean; landed?: (entry: ConsumerEntry) => boolean; whileHandedOver?: boolean } = {},
 ): Transition {
   const { consumerId, claimToken, now } = args;
@@ -123,13 +141,17 @@ function underClaim(
         return stop('FAILURE_HANDED_OVER', 'this run handed its failure to the error handler: it writes nothing more', entry.status);
       }
       const at = now.toISOString();
-      const { set, remove } = patch(at);
+      const { set, remove, incrementAttempts } = patch(at);
       return {
         kind: 'write',
         change: {
           expect: { entries: { [consumerId]: { kind: 'held-by', claimToken } } },
           entries: {
-            [consumerId]: { set: { ...set, updatedAt: at }, remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove] },
+            [consumerId]: {
+              set: { ...set, updatedAt: at },
+              remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove],
+              ...(incrementAttempts ? { incrementAttempts } : {}),
+            },
           },
           updatedAt: at,
         },
@@ -159,6 +181,65 @@ export function completeTransition(args: { consumerId: string; claimToken: strin
  */
 export function renewLeaseTransition(args: { consumerId: string; claimToken: string; leaseExpiresAt: number; now: Date }): Transition {
   return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), { keepsClaim: true });
+}
+
+/**
+ * The runner takes over the claim dispatched to it: RUNNING under the dispatch's token becomes RUNNING under
+ * the runner's own token and lease, not counted as a new attempt (the dispatching claim counted it). Only one
+ * runner adopts a dispatch, even when the order is delivered twice. Anything else is planned as a claim: a
+ * takeover once the entry's lease lapsed (a runner that died, a dispatch no runner adopted), a stop otherwise.
+ */
+export function adoptTransition(args: {
+  consumerId: string;
+  dispatchToken: string;
+  claimToken: string;
+  now: Date;
+  leaseExpiresAt: number;
+}): Transition {
+  const { consumerId, dispatchToken, claimToken, now, leaseExpiresAt } = args;
+  const claim = claimTransition({ consumerId, claimToken, now, leaseExpiresAt });
+  return {
+    name: 'adopt',
+    plan(job) {
+      const entry = entryOf(job, consumerId);
+      if (isDecision(entry)) return entry;
+      const dispatched = entry.status === 'RUNNING' && entry.claimToken === dispatchToken && entry.dispatchedAt !== undefined;
+      if (!dispatched) return claim.plan(job);
+      const at = now.toISOString();
+      return {
+        kind: 'write',
+        change: {
+          expect: { entries: { [consumerId]: { kind: 'dispatched', claimToken: dispatchToken } } },
+          entries: { [consumerId]: { set: { claimToken, leaseExpiresAt, startedAt: at, updatedAt: at }, remove: ['dispatchedAt'] } },
+          updatedAt: at,
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A runner's retryable failure: its claim becomes a new dispatch (the next attempt, counted now, with the
+ * failure as `lastError`), so that the entry stays claimed while the order waits in the runner's queue.
+ */
+export function redispatchTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  dispatchToken: string;
+  leaseExpiresAt: number;
+  lastError: FailureReason;
+  now: Date;
+}): Transition {
+  return underClaim(
+    'redispatch',
+    args,
+    (at) => ({
+      set: { claimToken: args.dispatchToken, leaseExpiresAt: args.leaseExpiresAt, dispatchedAt: at, lastError: args.lastError },
+      remove: [],
+      incrementAttempts: true,
+    }),
+    { keepsClaim: true },
+  );
 }
 
 /**
@@ -222,7 +303,7 @@ export function failTransition(args: {
       }
       let reason = args.reason;
       let expectation: JobChange['expect']['entries'][string];
-      if (origin.kind === 'run') {
+      if (origin.kind === 'run' || (origin.kind === 'dispatch' && entry.status === 'RUNNING' && entry.claimToken === origin.claimToken)) {
         if (entry.status !== 'RUNNING' || entry.claimToken !== origin.claimToken) {
           return stop(
             'STALE_CLAIM',
@@ -235,7 +316,7 @@ export function failTransition(args: {
         if (entry.status === 'RUNNING' && entry.leaseExpiresAt !== undefined && entry.leaseExpiresAt >= now.getTime()) {
           return stop('CLAIM_HELD', 'a live run holds the entry and answers for the job', entry.status);
         }
-        if (origin.evidenceRequired && entry.status === 'PENDING' && entry.attempts === 0) {
+        if (origin.kind === 'delivery' && origin.evidenceRequired && entry.status === 'PENDING' && entry.attempts === 0) {
           return stop(
             'UNATTEMPTED',
             'the failed batch shared its stream range with other batches and this entry shows no attempt of its own',
@@ -257,7 +338,7 @@ export function failTransition(args: {
           entries: {
             [consumerId]: {
               set: { status: 'FAILED', error: reason, finishedAt: at, finishedBy: token, updatedAt: at },
-              remove: ['claimToken', 'leaseExpiresAt', 'deadline'],
+              remove: ['claimToken', 'leaseExpiresAt', 'dispatchedAt', 'deadline'],
             },
           },
           updatedAt: at,
@@ -290,7 +371,7 @@ export function cancelTransition(args: { now: Date; by: Caller }): Transition {
           consumerId,
           {
             set: { status: 'CANCELLED' as const, error: reason, finishedAt: at, updatedAt: at },
-            remove: ['claimToken', 'leaseExpiresAt', 'deadline'] as const,
+            remove: ['claimToken', 'leaseExpiresAt', 'dispatchedAt', 'deadline'] as const,
           },
         ]),
       );

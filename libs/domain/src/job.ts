@@ -23,6 +23,11 @@ export interface ConsumerEntry {
   claimToken?: string;
   /** Epoch milliseconds after which another delivery may take the claim over. */
   leaseExpiresAt?: number;
+  /**
+   * Set while the claim waits for the runner (the run was dispatched to it and no runner has adopted
+   * it yet); the claim's lease then covers the runner's queue. Removed when a runner adopts the claim.
+   */
+  dispatchedAt?: string;
   startedAt?: string;
   finishedAt?: string;
   result?: JsonValue;

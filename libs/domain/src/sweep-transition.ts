@@ -132,7 +132,7 @@ export function sweepTransition(args: {
               entries: {
                 [consumerId]: {
                   set: { status: 'FAILED', error: verdict.reason, finishedAt: at, finishedBy: token, updatedAt: at },
-                  remove: ['claimToken', 'leaseExpiresAt', 'deadline'],
+                  remove: ['claimToken', 'leaseExpiresAt', 'dispatchedAt', 'deadline'],
                 },
               },
               updatedAt: at,

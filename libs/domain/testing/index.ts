@@ -9,4 +9,5 @@ export * from './fake-clock';
 export * from './in-memory-job-repository';
 export * from './job-factory';
 export * from './recording-publishers';
+export * from './recording-run-dispatcher';
 export * from './unavailable-repository';

@@ -32,10 +32,34 @@ export interface JobType<S extends TObject = TObject> {
    */
   readonly runLimit: RunLimit;
   /**
+   * Where a run happens. `'inline'` (the default): in the stream processor's batch, the cheapest, but a
+   * batch keeps its shard position until its slowest run ends, so every job behind a long run waits for
+   * it. `'runner'`: the processor claims the job and dispatches the run to the runner function, off the
+   * stream (one invocation and one write more per consumer). A rule decides per job, from its input.
+   */
+  readonly execution?: ExecutionMode | ExecutionRule<Static<S>>;
+  /**
    * Throw PermanentJobError for failures that retrying cannot fix; anything else thrown is retried
    * until `maxAttempts` is used up.
    */
   run(input: Static<S>, context: JobRunContext): Promise<JsonValue>;
+}
+
+export type ExecutionMode = 'inline' | 'runner';
+
+export interface ExecutionRule<I> {
+  byInput(input: I): ExecutionMode;
+}
+
+/** Where this job's run happens, as its type declares; inline for an input the rule cannot judge (it fails validation inline). */
+export function executionOf(type: JobType, input: unknown): ExecutionMode {
+  const execution = type.execution ?? 'inline';
+  if (typeof execution === 'string') return execution;
+  try {
+    return execution.byInput(input as Static<TObject>);
+  } catch {
+    return 'inline';
+  }
 }
 
 export interface RunLimit {

@@ -5,6 +5,12 @@ import { defineJobType } from './job-type';
 /** The largest `seconds` the API accepts at all; beyond the processor's limit the job fails, as the reference's does. */
 export const SLEEP_SECONDS_CEILING = 3600;
 
+/**
+ * The longest sleep run inline, in the stream's batch: a job this short holds the jobs behind it in its
+ * shard no longer than a delivery takes anyway; a longer one goes to the runner.
+ */
+export const SLEEP_INLINE_MAX_SECONDS = 2;
+
 /** What a sleep's run limit allows beyond the sleep itself. */
 const SLEEP_RUN_MARGIN_SECONDS = 5;
 
@@ -31,6 +37,7 @@ export function createSleepJobType(options: { maxSeconds: number }) {
     maxAttempts: 3,
     // Room for the longest allowed sleep; a sleep that overran would overrun again.
     runLimit: { seconds: options.maxSeconds + SLEEP_RUN_MARGIN_SECONDS, onTimeout: 'fail' },
+    execution: { byInput: ({ seconds }) => (seconds <= SLEEP_INLINE_MAX_SECONDS ? 'inline' : 'runner') },
     async run({ seconds }, { clock, signal }) {
       if (seconds > options.maxSeconds) {
         throw new PermanentJobError(

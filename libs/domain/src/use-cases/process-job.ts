@@ -3,13 +3,21 @@ import { handOverDeadline, retryDeadline, type DeadlinePolicy } from '../deadlin
 import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
 import { failureReasonOf } from '../failure-reason';
 import type { FailureReason, Job, JsonValue } from '../job';
-import type { JobRunContext, JobType } from '../job-types/job-type';
+import { executionOf, type JobRunContext, type JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
-import { claimTransition, completeTransition, handOverFailureTransition, releaseTransition, type StopReason } from '../job-transitions';
+import {
+  claimTransition,
+  completeTransition,
+  handOverFailureTransition,
+  releaseTransition,
+  type StopReason,
+  type Transition,
+} from '../job-transitions';
 import type { Clock } from '../ports/clock';
 import type { FailureNoticePublisher } from '../ports/failure-notice-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
+import type { RunDispatcher, RunOrder } from '../ports/run-dispatcher';
 import { validateJobInput } from '../schemas/submit-job-request';
 import { keepLease, type LeaseKeeper, type LeasePolicy } from './lease-keeper';
 
@@ -25,6 +33,11 @@ export interface ProcessJobDeps {
   ids: IdGenerator;
   clock: Clock;
   conflictPolicy?: ConflictRetryPolicy;
+  /**
+   * The runner that takes the runs of types declared `execution: 'runner'`, and how long a dispatching
+   * claim holds: the runner's queue (its maximum event age) plus a lease. Without it every run is inline.
+   */
+  dispatch?: { dispatcher: RunDispatcher; leaseMs: number };
 }
 
 export type ProcessOutcome =
@@ -34,7 +47,9 @@ export type ProcessOutcome =
   /** Try again later: report the record as a batch item failure. */
   | { kind: 'retry'; reason: FailureReason; attempt?: number }
   /** Failed for good and handed to the error topic. */
-  | { kind: 'failed'; reason: FailureReason; attempt: number };
+  | { kind: 'failed'; reason: FailureReason; attempt: number }
+  /** Claimed and handed to the runner; `again`: the order of an earlier delivery's claim, sent once more. */
+  | { kind: 'dispatched'; attempt: number; again?: true };
 
 export interface ProcessJobArgs {
   job: Job;
@@ -49,18 +64,95 @@ export interface ProcessJobArgs {
 }
 
 /**
- * One consumer's handling of one job: claim it, run its type under a renewed lease, record the
- * result. Retryable failures release the claim so the redelivery can claim again; permanent ones
- * (bad input found at this second validation, attempts used up) go to the failure publisher.
+ * One consumer's handling of one job: claim it, then run it here or, for a type declared
+ * `execution: 'runner'`, dispatch the run to the runner (which adopts the claim) and return at once.
  */
 export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Promise<ProcessOutcome> {
+  if (deps.dispatch && runsOnRunner(deps, args.job)) return dispatchJob(deps, deps.dispatch, args);
+  const claimToken = deps.ids.newToken();
+  const claim = await claimOrTakeOver(deps, args, (now, leaseExpiresAt) =>
+    claimTransition({ consumerId: args.consumerId, claimToken, now, leaseExpiresAt }),
+  );
+  if (claim.kind !== 'written') return claim.outcome;
+  const attempt = claim.job.consumers[args.consumerId].attempts;
+  args.onClaimed?.({ attempt });
+  return runClaimedJob(deps, { ...args, job: claim.job, claimToken, attempt }, releaseForRedelivery(deps));
+}
+
+function runsOnRunner(deps: ProcessJobDeps, job: Job): boolean {
+  return deps.registry.names().includes(job.type) && executionOf(deps.registry.get(job.type), job.input) === 'runner';
+}
+
+/**
+ * Claims the job for the runner and sends it the order. A claim held already is either a dispatch an
+ * earlier delivery made (its order is sent again: only one runner adopts it, and the processor may have
+ * died before sending it) or a runner's, which answers for the job. An order that cannot be sent
+ * releases the claim for the stream to deliver again.
+ */
+async function dispatchJob(
+  deps: ProcessJobDeps,
+  dispatch: NonNullable<ProcessJobDeps['dispatch']>,
+  args: ProcessJobArgs,
+): Promise<ProcessOutcome> {
   const { job, consumerId } = args;
   const claimToken = deps.ids.newToken();
-  const claim = await claimOrTakeOver(deps, args, claimToken);
-  if (claim.kind !== 'written') return claim.outcome;
-  const claimed = claim.job;
-  const attempt = claimed.consumers[consumerId].attempts;
-  args.onClaimed?.({ attempt });
+  const now = deps.clock.now();
+  const claim = await applyTransition(
+    deps,
+    job.id,
+    claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + dispatch.leaseMs, dispatch: true }),
+    { seen: job, policy: deps.conflictPolicy },
+  );
+  if (claim.kind === 'stopped') {
+    const held = claim.job?.consumers[consumerId];
+    if (claim.reason.code !== 'CLAIM_HELD' || held?.dispatchedAt === undefined || held.claimToken === undefined)
+      return { kind: 'skipped', stage: 'claim', reason: claim.reason };
+    await dispatch.dispatcher.dispatch(runOrder(claim.job as Job, consumerId, held.claimToken, held.dispatchedAt));
+    return { kind: 'dispatched', attempt: held.attempts, again: true };
+  }
+  const entry = claim.job.consumers[consumerId];
+  args.onClaimed?.({ attempt: entry.attempts });
+  try {
+    await dispatch.dispatcher.dispatch(runOrder(claim.job, consumerId, claimToken, entry.dispatchedAt ?? now.toISOString()));
+  } catch (error) {
+    const reason = { code: 'DISPATCH_FAILED', message: `the runner did not take the run: ${failureReasonOf(error).message}` };
+    await releaseForRedelivery(deps)({ job: claim.job, consumerId, claimToken }, reason);
+    return { kind: 'retry', reason, attempt: entry.attempts };
+  }
+  return { kind: 'dispatched', attempt: entry.attempts };
+}
+
+export function runOrder(job: Job, consumerId: string, claimToken: string, dispatchedAt: string): RunOrder {
+  return { kind: 'JobRunDispatched', jobId: job.id, consumerId, claimToken, job, dispatchedAt };
+}
+
+/** What a run that failed retryably leaves for its next attempt. */
+export type RetryLater = (run: { job: Job; consumerId: string; claimToken: string }, lastError: FailureReason) => Promise<void>;
+
+/** Inline: the claim goes back to PENDING, and the stream delivers the record again (reported as a batch item failure). */
+export function releaseForRedelivery(deps: ProcessJobDeps): RetryLater {
+  return async ({ job, consumerId, claimToken }, lastError) => {
+    const now = deps.clock.now();
+    await applyTransition(
+      deps,
+      job.id,
+      releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }),
+      { seen: job, policy: deps.conflictPolicy },
+    );
+  };
+}
+
+/**
+ * Runs a claimed job under its lease: its type under a renewed lease and its run limit, then the result
+ * recorded under the claim. Retryable failures are left to `retryLater`; permanent ones (bad input found
+ * at this second validation, attempts used up) go to the failure publisher.
+ */
+export async function runClaimedJob(
+  deps: Omit<ProcessJobDeps, 'dispatch'>,
+  args: Pick<ProcessJobArgs, 'consumerId' | 'lease' | 'onRenewalError'> & { job: Job; claimToken: string; attempt: number },
+  retryLater: RetryLater,
+): Promise<ProcessOutcome> {
+  const { job: claimed, consumerId, claimToken, attempt } = args;
   const keeper = keepLease(deps, { job: claimed, consumerId, claimToken, lease: args.lease, onRenewalError: args.onRenewalError });
   let type: JobType | undefined;
   let result: JsonValue;
@@ -70,7 +162,7 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
-    result = await runWithinLimit(type, claimed, { jobId: job.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
+    result = await runWithinLimit(type, claimed, { jobId: claimed.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
     assertStorable(result);
   } catch (error) {
     if (keeper.lost) {
@@ -78,14 +170,19 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
       return { kind: 'skipped', stage: 'run', reason: keeper.lost };
     }
     // The heartbeat goes on while the failure is handed over, which may wait out an outage.
-    return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type, keeper });
+    return handleRunFailure(deps, { job: claimed, consumerId, claimToken, attempt, error, type, keeper, retryLater });
   }
   await keeper.stop();
   if (keeper.lost) return { kind: 'skipped', stage: 'run', reason: keeper.lost };
-  const completion = await applyTransition(deps, job.id, completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }), {
-    seen: claimed,
-    policy: deps.conflictPolicy,
-  });
+  const completion = await applyTransition(
+    deps,
+    claimed.id,
+    completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }),
+    {
+      seen: claimed,
+      policy: deps.conflictPolicy,
+    },
+  );
   if (completion.kind === 'stopped') return { kind: 'skipped', stage: 'complete', reason: completion.reason };
   return { kind: 'succeeded', attempt, job: completion.job };
 }
@@ -93,26 +190,24 @@ export async function processJob(deps: ProcessJobDeps, args: ProcessJobArgs): Pr
 type ClaimResult = { kind: 'written'; job: Job } | { kind: 'not-claimed'; outcome: ProcessOutcome };
 
 /**
- * Claims the job. When another run holds it and its lease runs out while this delivery still has
- * time, waits for that and tries once more: this is how the retry of a crashed run's batch takes
- * the job over. A claim still held after that belongs to a live run (it renewed its lease), whose
- * own delivery answers for the job, so this duplicate is acknowledged.
+ * Claims the job (`claimWith` plans the write at an instant with the lease it sets). When another run
+ * holds it and its lease runs out while this delivery still has time, waits for that and tries once more:
+ * this is how the retry of a crashed run takes the job over. A claim still held after that belongs to a
+ * live run (it renewed its lease), whose own delivery answers for the job, so this duplicate is
+ * acknowledged. A lease that outlasts this delivery: `whenHeldTooLong` (inline, the mapping delivers again later).
  */
-async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claimToken: string): Promise<ClaimResult> {
+export async function claimOrTakeOver(
+  deps: Omit<ProcessJobDeps, 'dispatch'>,
+  args: Pick<ProcessJobArgs, 'job' | 'consumerId' | 'lease' | 'deadline'>,
+  claimWith: (now: Date, leaseExpiresAt: number) => Transition,
+  whenHeldTooLong: 'retry' | 'skip' = 'retry',
+): Promise<ClaimResult> {
   const { job, consumerId, lease } = args;
   const claimNow = (seen: Job | undefined) => {
     const now = deps.clock.now();
     // The claim leaves the entry's deadline as the submit set it: moving it would rewrite the
     // index key (two index writes per consumer and job) for the rare run that dies unseen.
-    return applyTransition(
-      deps,
-      job.id,
-      claimTransition({ consumerId, claimToken, now, leaseExpiresAt: now.getTime() + lease.durationMs }),
-      {
-        seen,
-        policy: deps.conflictPolicy,
-      },
-    );
+    return applyTransition(deps, job.id, claimWith(now, now.getTime() + lease.durationMs), { seen, policy: deps.conflictPolicy });
   };
   // A claim whose answer was lost, and whose retry was refused, is recognised by its token (either claim).
   let claim = await claimNow(job);
@@ -120,7 +215,11 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
     const heldUntil = claim.job?.consumers[consumerId]?.leaseExpiresAt ?? Number.POSITIVE_INFINITY;
     // Enough time left to take over and run the job to its limit; otherwise the mapping delivers again later.
     if (heldUntil + runBudgetMs(deps, job, lease) > args.deadline) {
-      return { kind: 'not-claimed', outcome: { kind: 'retry', reason: { code: 'CLAIM_HELD', message: claim.reason.message } } };
+      const reason = { code: 'CLAIM_HELD' as const, message: claim.reason.message };
+      return {
+        kind: 'not-claimed',
+        outcome: whenHeldTooLong === 'retry' ? { kind: 'retry', reason } : { kind: 'skipped', stage: 'claim', reason },
+      };
     }
     await deps.clock.sleep(Math.max(0, heldUntil - deps.clock.now().getTime()) + 1);
     claim = await claimNow(undefined);
@@ -130,7 +229,7 @@ async function claimOrTakeOver(deps: ProcessJobDeps, args: ProcessJobArgs, claim
 }
 
 /** How long a run of this job may take: its type's limit (a lease for a type this deployment does not know, which fails at once). */
-function runBudgetMs(deps: ProcessJobDeps, job: Job, lease: LeasePolicy): number {
+function runBudgetMs(deps: Pick<ProcessJobDeps, 'registry'>, job: Job, lease: LeasePolicy): number {
   return deps.registry.names().includes(job.type) ? deps.registry.get(job.type).runLimit.seconds * 1000 : lease.durationMs;
 }
 
@@ -154,7 +253,7 @@ async function runWithinLimit(type: JobType, job: Job, context: JobRunContext): 
 }
 
 async function handleRunFailure(
-  deps: ProcessJobDeps,
+  deps: Omit<ProcessJobDeps, 'dispatch'>,
   run: {
     job: Job;
     consumerId: string;
@@ -163,6 +262,7 @@ async function handleRunFailure(
     error: unknown;
     type: JobType | undefined;
     keeper: LeaseKeeper;
+    retryLater: RetryLater;
   },
 ): Promise<ProcessOutcome> {
   const { job, consumerId, claimToken, attempt, type, keeper } = run;
@@ -171,16 +271,7 @@ async function handleRunFailure(
   const lastAttempt = type !== undefined && attempt >= type.maxAttempts;
   const release = async (lastError: FailureReason) => {
     await keeper.stop();
-    const now = deps.clock.now();
-    return applyTransition(
-      deps,
-      job.id,
-      releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }),
-      {
-        seen: job,
-        policy: deps.conflictPolicy,
-      },
-    );
+    await run.retryLater({ job, consumerId, claimToken }, lastError);
   };
 
   if (!permanent && !lastAttempt) {
