@@ -7,7 +7,7 @@ import type { JobFailureNotice } from '../ports/failure-notice-publisher';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
 import { runDispatchedJob, type RunDispatchedJobDeps } from './run-dispatched-job';
-import { FakeClock, InMemoryJobRepository, RecordingRunDispatcher, aJob, alice, anEntry, deployedDeadlines } from '../../testing';
+import { FakeClock, InMemoryJobRepository, RecordingRunDispatcher, aJob, alice, deployedDeadlines } from '../../testing';
 
 const DISPATCH_LEASE_MS = 600_000;
 const lease = { durationMs: 30_000, renewEveryMs: 0 };
