@@ -161,6 +161,37 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
       invokeConfig,
     );
 
+    // The runner: long runs off the stream, its reserved concurrency the environment's ceiling, its failures to the error topic.
+    const runner = await lambda.send(new GetFunctionCommand({ FunctionName: names.runnerFunction }));
+    check(
+      `the runner reserves ${settings.runner.reservedConcurrency} concurrent runs`,
+      runner.Concurrency?.ReservedConcurrentExecutions === settings.runner.reservedConcurrency,
+      runner.Concurrency,
+    );
+    const runnerAsync = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: names.runnerFunction }));
+    check(
+      "the runner's failed orders go to the error topic, after its retries, within its maximum event age",
+      runnerAsync.DestinationConfig?.OnFailure?.Destination === outputs['error_topic_arn']?.value &&
+        runnerAsync.MaximumRetryAttempts === settings.runner.maximumRetryAttempts &&
+        runnerAsync.MaximumEventAgeInSeconds === settings.runner.maximumEventAgeSeconds,
+      runnerAsync,
+    );
+    for (const consumerId of settings.consumers) {
+      const role = `${consumerFunctionName('rehearsal', consumerId)}-role`;
+      const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: 'least-privilege' }));
+      const statements = (
+        JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')) as {
+          Statement: { Action: string | string[]; Resource: string | string[] }[];
+        }
+      ).Statement;
+      const invoke = statements.find((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+      check(
+        `consumer ${consumerId} may invoke the runner, and only it`,
+        [invoke?.Resource].flat().length === 1 && String([invoke?.Resource].flat()[0]).endsWith(`:function:${names.runnerFunction}`),
+        invoke,
+      );
+    }
+
     const bus = await events.send(new DescribeEventBusCommand({ Name: names.failedEventsBus }));
     const archive = await events.send(new DescribeArchiveCommand({ ArchiveName: names.failedEventsArchive }));
     check(

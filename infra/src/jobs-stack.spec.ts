@@ -28,7 +28,7 @@ const synthesized = new Map<Environment, Synthesized>();
 beforeAll(() => {
   // Stand-ins for the `nx build` bundles: the stack only zips the folders.
   bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper']) {
+  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner']) {
     mkdirSync(join(bundlesDir, app));
     writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
   }
@@ -76,13 +76,14 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
 
-  it('runs the five functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
+  it('runs the six functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
     const functions = all(environment, 'aws_lambda_function');
     expect(functions.map((f) => f.function_name).sort()).toEqual(
       [
         names.jobsApiFunction,
         names.errorHandlerFunction,
         names.sweeperFunction,
+        names.runnerFunction,
         ...settings.consumers.map((c) => consumerFunctionName(environment, c)),
       ].sort(),
     );
@@ -106,6 +107,45 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     });
     const errorHandler = functions.find((f) => f.function_name === names.errorHandlerFunction);
     expect(errorHandler?.reserved_concurrent_executions).toBe(settings.functions.errorHandler.reservedConcurrency);
+  });
+
+  it("runs long jobs on the runner: its reserved concurrency the environment's ceiling, Lambda's retries, the error topic its destination", () => {
+    const runner = all(environment, 'aws_lambda_function').find((f) => f.function_name === names.runnerFunction);
+    const processor = all(environment, 'aws_lambda_function').find((f) => f.function_name === consumerFunctionName(environment, 'a'));
+    expect(runner).toMatchObject({
+      reserved_concurrent_executions: settings.runner.reservedConcurrency,
+      memory_size: settings.runner.memoryMb,
+      // A run there has the processor's whole budget: the same derivation from the catalog.
+      timeout: processor?.timeout,
+      environment: {
+        variables: expect.objectContaining({
+          RUNNER_FUNCTION_NAME: names.runnerFunction,
+          DISPATCH_LEASE_SECONDS: String(settings.runner.maximumEventAgeSeconds + settings.jobs.leaseSeconds),
+          CONSUMERS: settings.consumers.join(','),
+        }),
+      },
+    });
+    expect(processor?.environment.variables).toMatchObject({
+      RUNNER_FUNCTION_NAME: names.runnerFunction,
+      DISPATCH_LEASE_SECONDS: runner?.environment.variables['DISPATCH_LEASE_SECONDS'],
+    });
+    const invokeConfig = all(environment, 'aws_lambda_function_event_invoke_config').find((c) =>
+      String(c.function_name).includes('aws_lambda_function.job-runner_'),
+    );
+    expect(invokeConfig).toMatchObject({
+      maximum_retry_attempts: settings.runner.maximumRetryAttempts,
+      maximum_event_age_in_seconds: settings.runner.maximumEventAgeSeconds,
+      destination_config: { on_failure: { destination: expect.stringContaining('aws_sns_topic.error-handling_topic') } },
+    });
+    // Who may invoke it: each processor and the runner itself (a retry), by the runner's ARN only.
+    const invokers = policyDocuments(environment).flatMap((doc) =>
+      doc.statement.filter((st: { actions: string[] }) => st.actions.includes('lambda:InvokeFunction')),
+    );
+    expect(invokers).toHaveLength(settings.consumers.length + 1);
+    for (const statement of invokers)
+      expect(statement.resources).toEqual([
+        expect.stringMatching(new RegExp(`:lambda:${settings.region}:.*:function:${names.runnerFunction}$`)),
+      ]);
   });
 
   it('maps the stream to each consumer with every setting explicit', () => {
@@ -413,7 +453,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
       for (const topic of all(environment, 'aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
       const logGroups = all(environment, 'aws_cloudwatch_log_group');
-      expect(logGroups).toHaveLength(6);
+      expect(logGroups).toHaveLength(7);
       for (const group of logGroups)
         expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
     });

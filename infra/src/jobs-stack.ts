@@ -17,6 +17,7 @@ import {
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
 import { JobsFunction } from './constructs/jobs-function';
+import { JobRunner } from './constructs/job-runner';
 import { JobSweeper } from './constructs/job-sweeper';
 import { JobsRestApi } from './constructs/jobs-rest-api';
 import { JobsTable } from './constructs/jobs-table';
@@ -57,6 +58,7 @@ export class JobsStack extends TerraformStack {
   readonly table: JobsTable;
   readonly errorHandling: ErrorHandling;
   readonly consumers: StreamConsumer[];
+  readonly runner: JobRunner;
   readonly jobsApi: JobsFunction;
   readonly restApi: JobsRestApi;
   readonly sweeper: JobSweeper;
@@ -108,6 +110,18 @@ export class JobsStack extends TerraformStack {
       key,
       emulated,
     });
+    this.runner = new JobRunner(this, 'job-runner', {
+      settings,
+      timeoutSeconds: processorTimeoutSeconds,
+      bundleDir: join(bundlesDir, 'job-runner'),
+      table: this.table.table,
+      errorTopic: this.errorHandling.topic,
+      key,
+      region: settings.region,
+      accountId: account.accountId,
+      partition,
+      emulated,
+    });
     this.consumers = settings.consumers.map(
       (consumerId) =>
         new StreamConsumer(this, `consumer-${consumerId}`, {
@@ -117,6 +131,7 @@ export class JobsStack extends TerraformStack {
           bundleDir: join(bundlesDir, 'stream-processor'),
           table: this.table.table,
           errorTopic: this.errorHandling.topic,
+          runnerArn: this.runner.arn,
           key,
           emulated,
         }),

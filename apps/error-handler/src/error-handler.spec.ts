@@ -196,6 +196,75 @@ describe('error handler', () => {
     expect((await repository.get(job.id))?.consumers.b.status).toBe('FAILED');
   });
 
+  describe("the runner's on-failure envelope, through the error topic", () => {
+    const runnerArn = 'arn:aws:lambda:us-east-1:123456789012:function:async-jobs-test-job-runner';
+    /** What Lambda sends the runner's destination after it gave up on an order. */
+    const envelope = (job: Job, claimToken: string, condition: 'RetriesExhausted' | 'EventAgeExceeded') => ({
+      version: '1.0',
+      timestamp: at,
+      requestContext: { requestId: 'r-1', functionArn: `${runnerArn}:$LATEST`, condition, approximateInvokeCount: 3 },
+      requestPayload: { kind: 'JobRunDispatched', jobId: job.id, consumerId: 'a', claimToken, job, dispatchedAt: at },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 400.00 seconds' },
+    });
+    const dispatchedEntry = (leaseExpiresAt: number): ConsumerEntry => ({
+      status: 'RUNNING',
+      attempts: 1,
+      claimToken: 'dispatch-1',
+      leaseExpiresAt,
+      dispatchedAt: at,
+      updatedAt: at,
+    });
+
+    it('records an order that waited too long in the queue, while its dispatch holds the entry', async () => {
+      const job = await submitted({ a: dispatchedEntry(Date.now() + 600_000), b: dispatchedEntry(Date.now() + 600_000) });
+
+      await expect(handle(anSnsEvent([envelope(job, 'dispatch-1', 'EventAgeExceeded')]), aLambdaContext())).resolves.toEqual({
+        recorded: 1,
+      });
+
+      const stored = await repository.get(job.id);
+      expect(stored?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'RUN_NOT_STARTED' } });
+      expect(stored?.consumers.b.status).toBe('RUNNING');
+    });
+
+    it('records a run whose runner died in every invocation once its lease lapsed, naming the last error', async () => {
+      const dead = { ...dispatchedEntry(Date.now() - 1_000), claimToken: 'runner-3', dispatchedAt: undefined };
+      const job = await submitted({ a: dead, b: dispatchedEntry(Date.now() + 600_000) });
+
+      await handle(anSnsEvent([envelope(job, 'dispatch-1', 'RetriesExhausted')]), aLambdaContext());
+
+      expect((await repository.get(job.id))?.consumers.a).toMatchObject({
+        status: 'FAILED',
+        error: { code: 'RUN_RETRIES_EXHAUSTED', message: expect.stringContaining('Sandbox.Timedout') },
+      });
+    });
+
+    it('leaves a run that a live runner holds to that runner', async () => {
+      const live = { ...dispatchedEntry(Date.now() + 30_000), claimToken: 'runner-2', dispatchedAt: undefined };
+      const job = await submitted({ a: live, b: live });
+
+      await expect(handle(anSnsEvent([envelope(job, 'dispatch-1', 'RetriesExhausted')]), aLambdaContext())).resolves.toEqual({
+        recorded: 0,
+      });
+      expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'runner-2' });
+    });
+
+    it('keeps the dispatch as the origin of a failure it could not record, so that its replay records it', async () => {
+      const job = await submitted({ a: dispatchedEntry(Date.now() + 600_000), b: dispatchedEntry(Date.now() + 600_000) });
+      const broken = createErrorHandler({ ...deps, repository: anUnavailableRepository() });
+
+      await expect(broken(anSnsEvent([envelope(job, 'dispatch-1', 'EventAgeExceeded')]), aLambdaContext())).rejects.toBeInstanceOf(
+        FailuresNotRecordedError,
+      );
+      expect(bus.events[0]).toMatchObject({ origin: { kind: 'dispatch', claimToken: 'dispatch-1' } });
+
+      const replayed = { version: '0', source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: bus.events[0] };
+      await expect(handle(replayed, aLambdaContext())).resolves.toEqual({ recorded: 1 });
+      expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'FAILED', error: { code: 'RUN_NOT_STARTED' } });
+    });
+  });
+
   it('accepts its own replayed self-contained event', async () => {
     const job = await failedRuns();
     const replayed = {

@@ -1,5 +1,5 @@
 import type { StreamBatchPointer } from '@async-jobs/adapters';
-import type { FailureOrigin, FailureReason, FailureToRecord } from '@async-jobs/domain';
+import { isRunOrder, type FailureOrigin, type FailureReason, type FailureToRecord } from '@async-jobs/domain';
 import { consumerOfFunction } from '@async-jobs/platform';
 
 /** What one incoming message says failed, once its envelope is taken off. */
@@ -52,6 +52,7 @@ function messageSource(message: unknown, naming: ConsumerNaming): FailureSource 
   if (!isObject(message)) return { kind: 'unrecognised', description: 'a message that is not an object' };
   if (message['kind'] === 'JobFailed' || message['kind'] === 'JobFailureUnrecorded') return noticeSource(message);
   if (isObject(message['DDBStreamBatchInfo'])) return streamBatchSource(message, naming);
+  if (isRunOrder(message['requestPayload'])) return runnerSource(message, naming);
   return { kind: 'unrecognised', description: 'a message that is neither a failure notice nor an on-failure record' };
 }
 
@@ -85,8 +86,8 @@ function noticeSource(message: Json): FailureSource {
 function originOf(message: Json): FailureOrigin {
   if (isString(message['claimToken'])) return { kind: 'run', claimToken: message['claimToken'] };
   const origin = message['origin'];
-  if (isObject(origin) && origin['kind'] === 'run' && isString(origin['claimToken']))
-    return { kind: 'run', claimToken: origin['claimToken'] };
+  if (isObject(origin) && (origin['kind'] === 'run' || origin['kind'] === 'dispatch') && isString(origin['claimToken']))
+    return { kind: origin['kind'], claimToken: origin['claimToken'] };
   return { kind: 'delivery', evidenceRequired: isObject(origin) && origin['evidenceRequired'] === true };
 }
 
@@ -123,6 +124,45 @@ function streamBatchSource(message: Json, naming: ConsumerNaming): FailureSource
     reason: {
       code: CONDITION_CODES[condition] ?? 'PROCESSING_GAVE_UP',
       message: `The stream processor gave up on the job (${condition}) after ${invocations} invocations${functionError}`,
+    },
+  };
+}
+
+const RUNNER_CONDITIONS: Record<string, { code: string; says: (invocations: number) => string }> = {
+  RetriesExhausted: { code: 'RUN_RETRIES_EXHAUSTED', says: (n) => `The runner failed the run in all ${n} invocations` },
+  EventAgeExceeded: {
+    code: 'RUN_NOT_STARTED',
+    says: () =>
+      "The run waited in the runner's queue longer than its maximum event age: the runner's concurrency is too small for the backlog",
+  },
+};
+
+/**
+ * The runner's on-failure envelope (Lambda's destination, through the error topic): the order it gave up on,
+ * recorded while that order's dispatch holds the entry or no live run does.
+ */
+function runnerSource(message: Json, naming: ConsumerNaming): FailureSource {
+  const order = message['requestPayload'] as { jobId: string; consumerId: string; claimToken: string };
+  if (!naming.consumers.includes(order.consumerId))
+    return { kind: 'unrecognised', description: `a run order for a consumer that is not one here: ${order.consumerId}` };
+  const request = isObject(message['requestContext']) ? message['requestContext'] : {};
+  const response = isObject(message['responsePayload']) ? message['responsePayload'] : {};
+  const invocations = Number(request['approximateInvokeCount'] ?? 0);
+  const condition = RUNNER_CONDITIONS[String(request['condition'])] ?? {
+    code: 'RUN_GAVE_UP',
+    says: () => `The runner gave up on the run (${String(request['condition'])})`,
+  };
+  const lastError = isString(response['errorType'])
+    ? `; last error: ${response['errorType']}: ${String(response['errorMessage'] ?? '')}`
+    : '';
+  return {
+    kind: 'failure',
+    attempt: invocations,
+    failure: {
+      jobId: order.jobId,
+      consumerId: order.consumerId,
+      reason: { code: condition.code, message: `${condition.says(invocations)}${lastError}`.slice(0, 1000) },
+      origin: { kind: 'dispatch', claimToken: order.claimToken },
     },
   };
 }

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
+  LambdaRunDispatcher,
   outagePatience,
   outageWaitLog,
   PatientFailureNoticePublisher,
@@ -39,6 +41,10 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     ids: cryptoIdGenerator,
     clock: systemClock,
     deadlines: config.deadlines,
+    dispatch: {
+      dispatcher: new LambdaRunDispatcher(new LambdaClient(sdkTimeouts('background')), config.dispatch.runnerFunctionName),
+      leaseMs: config.dispatch.dispatchLeaseMs,
+    },
   });
 }
 

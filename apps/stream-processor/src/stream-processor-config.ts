@@ -1,4 +1,4 @@
-import { deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
+import { deadlinePolicyFrom, dispatchSettingsFrom, EnvironmentSettings } from '@async-jobs/platform';
 
 export interface StreamProcessorConfig {
   tableName: string;
@@ -12,6 +12,8 @@ export interface StreamProcessorConfig {
   outagePatienceSeconds: number;
   /** When the sweeper looks at an entry a run leaves unfinished. */
   deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
+  /** The runner that takes runs off the stream, and how long its dispatching claims hold. */
+  dispatch: { runnerFunctionName: string; dispatchLeaseMs: number };
   logLevel: string;
 }
 
@@ -26,6 +28,7 @@ export function loadStreamProcessorConfig(env: Record<string, string | undefined
     leaseSeconds: settings.integer('LEASE_SECONDS', 60, { min: 3, max: 900 }),
     outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 60, { min: 0, max: 600 }),
     deadlines: deadlinePolicyFrom(settings),
+    dispatch: dispatchSettingsFrom(settings),
     logLevel: settings.string('LOG_LEVEL', 'info'),
   };
 }

@@ -12,6 +12,7 @@ import {
   deployedDeadlines,
   InMemoryJobRepository,
   RecordingFailureNoticePublisher,
+  RecordingRunDispatcher,
   anUnavailableRepository,
 } from '@async-jobs/testing';
 
@@ -63,6 +64,24 @@ describe('stream-processor handler', () => {
     await repository.create(job);
     return job;
   }
+
+  it('dispatches a long job to the runner and acknowledges its record at once, running the short one of the batch inline', async () => {
+    const runner = new RecordingRunDispatcher();
+    handle = createStreamProcessorHandler({ ...deps, dispatch: { dispatcher: runner, leaseMs: 120_000 } });
+    const [long, short] = [await submitted({ input: { seconds: 300 } }), await submitted({ input: { seconds: 1 } })];
+
+    const response = await handle(aStreamEvent([long, short].map((job) => anInsertRecord(job))), aLambdaContext({ awsRequestId: 'req-7' }));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(clock.sleeps).toEqual([1000]); // only the short job ran here
+    expect(runner.orders).toEqual([expect.objectContaining({ jobId: long.id, consumerId: 'a' })]);
+    expect((await repository.get(long.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: runner.orders[0].claimToken });
+    expect((await repository.get(short.id))?.consumers.a.status).toBe('SUCCEEDED');
+    expect(logs.find('job dispatched to the runner')).toEqual([
+      expect.objectContaining({ jobId: long.id, consumerId: 'a', requestId: 'req-7', attempt: 1 }),
+    ]);
+    expect(logs.metric('RunsDispatched')).toEqual([expect.objectContaining({ consumer: 'a', jobType: 'sleep', jobId: long.id })]);
+  });
 
   it("runs every job of the batch on its own consumer's entry only", async () => {
     const jobs = [await submitted({ input: { seconds: 1 } }), await submitted({ input: { seconds: 2 } })];

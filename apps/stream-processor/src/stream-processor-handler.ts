@@ -45,12 +45,13 @@ async function handleBatch(
   return { batchItemFailures };
 }
 
-const OUTCOME_METRICS: Record<ProcessOutcome['kind'], MetricName & `Jobs${string}`> = {
+const OUTCOME_METRICS = {
   succeeded: 'JobsSucceeded',
   failed: 'JobsFailed',
   retry: 'JobsRetry',
   skipped: 'JobsSkipped',
-};
+  dispatched: 'RunsDispatched',
+} as const satisfies Record<ProcessOutcome['kind'], MetricName>;
 
 /** Handles one record; returns its sequence number when the mapping must deliver it again. */
 async function handleRecord(
@@ -106,6 +107,12 @@ function logOutcome(logger: Logger, outcome: ProcessOutcome): void {
       return;
     case 'retry':
       logger.warn({ attempt: outcome.attempt, reason: outcome.reason }, 'job will be retried');
+      return;
+    case 'dispatched':
+      logger.info(
+        { attempt: outcome.attempt, ...(outcome.again ? { again: true } : {}) },
+        outcome.again ? 'run order sent again: no runner adopted the claim yet' : 'job dispatched to the runner',
+      );
       return;
     case 'skipped':
       if (outcome.stage === 'run') {

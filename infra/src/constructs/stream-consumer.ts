@@ -25,6 +25,8 @@ export class StreamConsumer extends Construct {
       bundleDir: string;
       table: DynamodbTable;
       errorTopic: SnsTopic;
+      /** The runner, which it dispatches long runs to. */
+      runnerArn: string;
       key: KmsKey;
       emulated?: boolean;
     },
@@ -49,6 +51,7 @@ export class StreamConsumer extends Construct {
         },
         // Both the processor's own failure notices and the mapping's on-failure records (sent with this role).
         { sid: 'PublishFailures', actions: ['sns:Publish'], resources: [errorTopic.arn] },
+        { sid: 'DispatchRunsToTheRunner', actions: ['lambda:InvokeFunction'], resources: [props.runnerArn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });

@@ -190,6 +190,14 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
       live: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1', leaseExpiresAt: at + 60_000 },
       lapsed: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1', leaseExpiresAt: at - 60_000 },
       handedOver: { status: 'RUNNING', attempts: 1, updatedAt: now.toISOString(), claimToken: 't1' },
+      dispatched: {
+        status: 'RUNNING',
+        attempts: 1,
+        updatedAt: now.toISOString(),
+        claimToken: 't1',
+        leaseExpiresAt: at + 600_000,
+        dispatchedAt: now.toISOString(),
+      },
       otherRun: { status: 'RUNNING', attempts: 2, updatedAt: now.toISOString(), claimToken: 't2', leaseExpiresAt: at - 60_000 },
       succeeded: { status: 'SUCCEEDED', attempts: 1, updatedAt: now.toISOString(), finishedBy: 't1' },
       failed: { status: 'FAILED', attempts: 1, updatedAt: now.toISOString(), error: { code: 'X', message: 'x' } },
@@ -200,6 +208,7 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
       { kind: 'held-by', claimToken: 't1' },
       { kind: 'held-by', claimToken: 't1', leaseExpiredBefore: at },
       { kind: 'not-live', now: at },
+      { kind: 'dispatched', claimToken: 't1' },
     ];
     const verdicts: string[] = [];
     for (const [state, entry] of Object.entries(entries)) {
@@ -236,6 +245,9 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
         'handedOver:held-by',
         'handedOver:held-by',
         'handedOver:not-live',
+        'dispatched:status-in',
+        'dispatched:held-by',
+        'dispatched:dispatched',
         'otherRun:status-in',
         'otherRun:claimable',
         'otherRun:not-live',

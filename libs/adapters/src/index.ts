@@ -5,6 +5,7 @@ export * from './job-change-expression';
 export * from './dynamodb-job-repository';
 export * from './stream-record-job';
 export * from './sns-failure-notice-publisher';
+export * from './lambda-run-dispatcher';
 export * from './eventbridge-unrecorded-failure-publisher';
 export * from './dynamodb-stream-batch-reader';
 export * from './crypto-id-generator';

@@ -54,6 +54,14 @@ export interface DeploymentSettings {
    * has passed.
    */
   sweeper: { intervalSeconds: number; marginSeconds: number; handOverGraceSeconds: number };
+  /**
+   * The runner: where runs of types declared `execution: 'runner'` happen, off the stream. Its reserved
+   * concurrency is the environment's ceiling on such runs at once (a pool of that size locally); orders
+   * beyond it wait in Lambda's queue for the function, at most `maximumEventAgeSeconds`, and a dispatching
+   * claim holds that long plus a lease. A failed run is retried `maximumRetryAttempts` times by Lambda,
+   * then its order goes to the error topic. Its timeout is derived from the catalog, as the processor's.
+   */
+  runner: { reservedConcurrency: number; memoryMb: number; maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   /** Lambda's asynchronous invocation of the error handler (from SNS, and replays). */
   errorHandlerAsync: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
   /** The processor's timeout is derived from the job catalog (`streamProcessorTimeoutSeconds`), not set. */
@@ -92,6 +100,8 @@ export interface DeploymentSettings {
     apiLatencyP99Ms: number;
     /** Minutes a level (iterator age, latency) must stay high before it alarms; counts of failures alarm on one. */
     evaluationPeriods: number;
+    /** The longest a dispatched run may wait for a runner, minute after minute, before it alarms (raise the runner's concurrency). */
+    runStartDelayMs: number;
     /** Records handed back to the event source (store or network errors) in a minute before it alarms: a few are ridden out. */
     recordsRetriedPerMinute: number;
     /** Job types that get their own failure alarm (per consumer), for teams that want to be paged for theirs. */
@@ -127,6 +137,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   // Lambda retries the error handler about 1 and 2 minutes apart: ten minutes covers them and their runs.
   sweeper: { intervalSeconds: 60, marginSeconds: 120, handOverGraceSeconds: 600 },
   errorHandlerAsync: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
+  runner: { reservedConcurrency: 10, memoryMb: 512, maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
   functions: {
     jobsApi: { memoryMb: 512, timeoutSeconds: 10 },
     streamProcessor: { memoryMb: 512 },
@@ -144,6 +155,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
   alarms: {
     iteratorAgeMs: 60_000,
     apiLatencyP99Ms: 1000,
+    runStartDelayMs: 300_000,
     evaluationPeriods: 3,
     recordsRetriedPerMinute: 5,
     perJobType: [],
@@ -169,6 +181,8 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
       maximumRecordAgeSeconds: 60,
     },
     sweeper: { intervalSeconds: 2, marginSeconds: 10, handOverGraceSeconds: 20 },
+    // Room for every consumer's run of the benchmarks' long jobs at once; a queued order waits at most a minute.
+    runner: { ...base.runner, reservedConcurrency: 50, maximumEventAgeSeconds: 60 },
   },
   dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },
   staging: { ...base, environment: 'staging' },
@@ -176,6 +190,8 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     ...base,
     environment: 'prod',
     stream: { ...base.stream, parallelizationFactor: 4 },
+    // 100 five-minute runs at once: 0.33 runs/s for the environment, within a default account's 1,000.
+    runner: { ...base.runner, reservedConcurrency: 100 },
     functions: { ...base.functions, errorHandler: { ...base.functions.errorHandler, reservedConcurrency: 10 } },
     api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
     logRetentionDays: 90,
@@ -240,6 +256,7 @@ export function resourceNames(environment: string) {
     replayRule: name('replay-to-error-handler'),
     jobsApiFunction: name('jobs-api'),
     errorHandlerFunction: name('error-handler'),
+    runnerFunction: name('job-runner'),
     api: name('api'),
     sweeperFunction: name('job-sweeper'),
     sweeperSchedule: name('sweep-stalled-entries'),

@@ -55,6 +55,42 @@ export function streamProcessorEnvironment(
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LEASE_SECONDS: String(settings.jobs.leaseSeconds),
     OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
+    ...dispatchEnvironment(settings),
+    LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** Where runs go off the stream, and how long a dispatching claim holds: read back by `dispatchSettingsFrom`. */
+function dispatchEnvironment(settings: DeploymentSettings): Record<string, string> {
+  return {
+    RUNNER_FUNCTION_NAME: resourceNames(settings.environment).runnerFunction,
+    DISPATCH_LEASE_SECONDS: String(dispatchLeaseSeconds(settings)),
+  };
+}
+
+/** A dispatching claim covers the runner's queue (an order waits at most its maximum event age), then a lease. */
+export function dispatchLeaseSeconds(settings: Pick<DeploymentSettings, 'runner' | 'jobs'>): number {
+  return settings.runner.maximumEventAgeSeconds + settings.jobs.leaseSeconds;
+}
+
+export function dispatchSettingsFrom(settings: EnvironmentSettings): { runnerFunctionName: string; dispatchLeaseMs: number } {
+  return {
+    runnerFunctionName: settings.string('RUNNER_FUNCTION_NAME'),
+    dispatchLeaseMs: settings.integer('DISPATCH_LEASE_SECONDS', 3660, { min: 60, max: 21_700 }) * 1000,
+  };
+}
+
+/** The runner: a processor of every consumer's dispatched runs (the order names its consumer). */
+export function jobRunnerEnvironment(settings: DeploymentSettings, errorTopicArn: string): Record<string, string> {
+  return {
+    ...deadlineEnvironment(settings),
+    JOBS_TABLE_NAME: resourceNames(settings.environment).table,
+    CONSUMERS: settings.consumers.join(','),
+    ERROR_TOPIC_ARN: errorTopicArn,
+    SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
+    LEASE_SECONDS: String(settings.jobs.leaseSeconds),
+    OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
+    ...dispatchEnvironment(settings),
     LOG_LEVEL: settings.logLevel,
   };
 }

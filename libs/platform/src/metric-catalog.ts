@@ -42,6 +42,16 @@ export const METRIC_CATALOG = {
     dimensionSets: [['consumer', 'jobType'], ...perConsumer],
     description: 'A delivery had nothing to do (duplicate, cancelled, taken over)',
   },
+  RunsDispatched: {
+    unit: 'Count',
+    dimensionSets: [['consumer', 'jobType'], ...perConsumer],
+    description: 'A processor claimed a job and sent its run to the runner (a redelivery sending the same order again counts too)',
+  },
+  RunStartDelay: {
+    unit: 'Milliseconds',
+    dimensionSets: perConsumer,
+    description: "How long a dispatched run waited in the runner's queue before a runner adopted it",
+  },
   RecordsUnreadable: {
     unit: 'Count',
     dimensionSets: perConsumer,

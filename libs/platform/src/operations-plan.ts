@@ -67,7 +67,13 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
   const names = resourceNames(settings.environment);
   const env = settings.environment;
   const processors = settings.consumers.map((consumerId) => ({ consumerId, functionName: consumerFunctionName(env, consumerId) }));
-  const functions = [names.jobsApiFunction, names.errorHandlerFunction, names.sweeperFunction, ...processors.map((p) => p.functionName)];
+  const functions = [
+    names.jobsApiFunction,
+    names.errorHandlerFunction,
+    names.sweeperFunction,
+    names.runnerFunction,
+    ...processors.map((p) => p.functionName),
+  ];
   // Alarm ids are names within the environment: the function's name without its `async-jobs-<env>-` prefix.
   const short = (functionName: string) => functionName.slice(`${SERVICE_NAME}-${env}-`.length);
   const api = { ApiName: names.api, Stage: env };
@@ -94,18 +100,40 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
   });
 
   const alarms: AlarmPlan[] = [
-    ...functions.flatMap((functionName) => [
+    ...functions.map((functionName) =>
       onAnyCount(
         `${short(functionName)}-errors`,
         aws('AWS/Lambda', 'Errors', { FunctionName: functionName }),
         `${functionName} invocations fail: read its log group /aws/lambda/${functionName}`,
       ),
-      onAnyCount(
-        `${short(functionName)}-throttles`,
-        aws('AWS/Lambda', 'Throttles', { FunctionName: functionName }),
-        `${functionName} is throttled: raise the account's concurrency or the function's reserved concurrency`,
+    ),
+    // The runner is throttled by design whenever its reserved concurrency is in use (orders wait in its queue): its
+    // waiting alarms on how long runs wait instead (runs-waiting).
+    ...functions
+      .filter((functionName) => functionName !== names.runnerFunction)
+      .map((functionName) =>
+        onAnyCount(
+          `${short(functionName)}-throttles`,
+          aws('AWS/Lambda', 'Throttles', { FunctionName: functionName }),
+          `${functionName} is throttled: raise the account's concurrency or the function's reserved concurrency`,
+        ),
       ),
-    ]),
+    whileHigh(
+      'runs-waiting',
+      productSeries('RunStartDelay', {}, 'Maximum'),
+      settings.alarms.runStartDelayMs,
+      "Dispatched runs wait long in the runner's queue: raise runner.reservedConcurrency (and the account's concurrency), or look for runs that do not end",
+    ),
+    onAnyCount(
+      'job-runner-destination-failures',
+      aws('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: names.runnerFunction }),
+      'The runner could not hand an order it gave up on to the error topic: that job ends only by the sweeper; check the topic and its key',
+    ),
+    onAnyCount(
+      'job-runner-events-dropped',
+      aws('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: names.runnerFunction }),
+      "Lambda dropped run orders: check the runner's async settings and destination",
+    ),
     ...processors.flatMap(({ consumerId, functionName }) => [
       whileHigh(
         `consumer-${consumerId}-iterator-age`,
@@ -211,6 +239,15 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
     {
       title: 'Stream iterator age',
       series: processors.map(({ functionName }) => aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum')),
+    },
+    {
+      title: 'Runner: runs in flight, and how long dispatched runs wait',
+      series: [
+        { ...aws('AWS/Lambda', 'ConcurrentExecutions', { FunctionName: names.runnerFunction }, 'Maximum'), label: 'runs in flight' },
+        { ...aws('AWS/Lambda', 'AsyncEventAge', { FunctionName: names.runnerFunction }, 'Maximum'), label: 'oldest order waiting (ms)' },
+        { ...productSeries('RunStartDelay', {}, 'Maximum'), label: 'wait before adoption (ms)' },
+        { ...productSeries('RunsDispatched'), label: 'runs dispatched' },
+      ],
     },
     { title: 'Function errors', series: functions.map((functionName) => aws('AWS/Lambda', 'Errors', { FunctionName: functionName })) },
     {

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import type { BenchResult } from './bench-result';
 import { median, round } from './statistics';
 
-const APPS = ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper'];
+const APPS = ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner'];
 const RUNS = 21;
 const TARGET_RATIO = 1.6;
 

@@ -65,7 +65,8 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
   });
 
   it('the processor killed mid-job: the job is run again once the lease runs out, and finishes once', async () => {
-    const jobId = await system.submit({ seconds: 4 });
+    // A 2 s sleep runs inline, in the processor's batch (longer ones go to the runner: the next test).
+    const jobId = await system.submit({ seconds: 2 });
     await system.waitForJob(jobId, (j) => Object.values(j.consumers).every((c) => c.status === 'RUNNING'));
     // Each claim is logged just after it lands: crash only once both lines are out, or the crash could swallow one.
     await system.waitForLines(jobLine(jobId, 'job claimed'), 2);
@@ -77,11 +78,27 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     // The dead run renews nothing: its lease (6 s locally) runs out, the redelivered batch waits for that and takes over.
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 45_000);
     for (const consumer of Object.values(job.consumers))
-      expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 4 } });
+      expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 2 } });
     const claims = (await system.waitForLines(jobLine(jobId, 'job claimed'), 4)).map((l) => `${l['consumerId']}:${l['attempt']}`);
     expect(claims.sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
     const succeeded = await system.waitForLines(jobLine(jobId, 'job succeeded'), 2);
     expect(succeeded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
+  });
+
+  it("the runner killed mid-run: Lambda's retry of the order takes the run over once the lease runs out, and it finishes once", async () => {
+    const jobId = await system.submit({ seconds: 5 });
+    await system.waitForLines(jobLine(jobId, 'run adopted'), 2);
+
+    const crash = (await system.admin('crash', { function: 'runner' })) as { lostInvocations: number[] };
+    expect(crash.lostInvocations[0]).toBeGreaterThanOrEqual(2); // both consumers' runs were in that environment
+
+    // The dead runs renew nothing: Lambda retries each order, whose claim waits out the lease (6 s) and takes over.
+    const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 45_000);
+    for (const consumer of Object.values(job.consumers))
+      expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 5 } });
+    const takeovers = await system.waitForLines(jobLine(jobId, 'run taken over: the previous runner stopped renewing'), 2);
+    expect(takeovers.map((l) => `${l['consumerId']}:${l['attempt']}`).sort()).toEqual(['a:2', 'b:2']);
+    expect((await system.waitForLines(jobLine(jobId, 'job succeeded'), 2)).every((l) => l['service'] === 'job-runner')).toBe(true);
   });
 
   it('moto down: a failure is retried, visibly, while the topic cannot be reached, and delivered once it is back', async () => {

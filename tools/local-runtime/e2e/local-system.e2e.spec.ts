@@ -58,6 +58,51 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(listed.body.jobs.map((j: { jobId: string }) => j.jobId)).toContain(job.jobId);
   });
 
+  it('runs a long job off the stream: a short job submitted after it finishes while the long one still runs', async () => {
+    const long = await system.submit({ seconds: 8 });
+    await system.waitForLines(jobLine(long, 'job dispatched to the runner'), 2);
+    const short = await system.submit({ seconds: 1 });
+
+    await system.waitForJob(short, (j) => j.status === 'SUCCEEDED', 15_000);
+
+    // Inline, the short job's record would have waited behind the long run in its batch; here it did not.
+    expect((await system.request('GET', `/jobs/${long}`)).body).toMatchObject({
+      status: 'RUNNING',
+      consumers: { a: { status: 'RUNNING', attempts: 1 }, b: { status: 'RUNNING', attempts: 1 } },
+    });
+    const job = await system.waitForJob(long, (j) => j.status === 'SUCCEEDED', 30_000);
+    expect(Object.values(job.consumers).map((c) => c.attempts)).toEqual([1, 1]);
+    // Its story: claimed and dispatched by each processor, adopted and finished by the runner.
+    await system.waitForLines(jobLine(long, 'job succeeded'), 2);
+    const story = system.logLines().filter((line) => line['jobId'] === long && !('_aws' in line));
+    expect(story.map((line) => `${line['service']}:${line['message']}`).filter((l) => !l.startsWith('jobs-api'))).toEqual(
+      expect.arrayContaining([
+        'stream-processor:job claimed',
+        'stream-processor:job dispatched to the runner',
+        'job-runner:run adopted',
+        'job-runner:job succeeded',
+      ]),
+    );
+    expect(story.filter((l) => l['message'] === 'job succeeded').every((l) => l['service'] === 'job-runner')).toBe(true);
+  });
+
+  it('fails a run the runner gave up on, through its on-failure destination, the error topic and the error handler', async () => {
+    await system.admin('faults', { runner: 'runner environment broken' });
+    try {
+      const jobId = await system.submit({ seconds: 3 });
+      // Lambda tries the order three times (1 s and 2 s apart locally), then sends it to the error topic.
+      const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED', 30_000);
+      for (const consumer of Object.values(job.consumers)) {
+        expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'RUN_RETRIES_EXHAUSTED' } });
+        expect(consumer.error?.message).toContain('runner environment broken');
+      }
+      const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
+      expect(recorded.every((l) => l['service'] === 'error-handler')).toBe(true);
+    } finally {
+      await system.admin('faults', { runner: null });
+    }
+  });
+
   it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {
     const response = await system.request('POST', '/jobs', '{"seconds":0}');
     expect(response.status).toBe(400);

@@ -35,3 +35,10 @@ export function secondsArgument(value: string, name: string): number {
     throw new Error(`--${name} must be whole seconds from 0 to 600, got "${value}"`);
   return seconds;
 }
+
+export function countArgument(value: string, name: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 1000)
+    throw new Error(`--${name} must be a whole number from 1 to 1000, got "${value}"`);
+  return count;
+}

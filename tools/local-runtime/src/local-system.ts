@@ -14,6 +14,7 @@ import {
   deploymentSettings,
   errorHandlerEnvironment,
   jobsApiEnvironment,
+  jobRunnerEnvironment,
   jobSweeperEnvironment,
   resourceNames,
   streamProcessorEnvironment,
@@ -24,6 +25,7 @@ import {
 import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
 import { DynamoDbFaultProxy } from './dynamodb-fault-proxy';
 import { startHttpGateway } from './http-gateway';
+import { startLambdaApi, type AsyncTarget } from './lambda-api';
 import { LocalFunction } from './local-function';
 import { createLocalResources } from './local-resources';
 import { QueueDrain, snsEventFromQueueBody } from './queue-drain';
@@ -57,6 +59,8 @@ export interface LocalSystemOptions {
   outagePatienceSeconds?: number;
   /** Waits between Lambda's asynchronous retries; AWS waits about 1 and 2 minutes. */
   asyncRetryDelaysMs: number[];
+  /** Overrides the runner's concurrency (the pool of runs at once), for benchmarks that measure it. */
+  runnerConcurrency?: number;
   log: RuntimeLog;
 }
 
@@ -73,6 +77,8 @@ export interface LocalFaults {
   streamProcessor?: string | null;
   streamProcessorOf?: Record<string, string | null>;
   errorHandler?: string | null;
+  /** Every runner invocation failing, as a crashing handler would. */
+  runner?: string | null;
   deletedMappings?: string[];
   /** The share (0 to 1) of the functions' DynamoDB writes whose answer is lost after they landed. */
   dynamodbLostAnswers?: number;
@@ -83,6 +89,8 @@ export interface LocalFaults {
 export interface LocalSystem {
   state: RuntimeState;
   settings: DeploymentSettings;
+  /** The runner's pool: runs at once. */
+  runnerConcurrency: number;
   stop(): Promise<void>;
 }
 
@@ -141,13 +149,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.push(async () => [...Object.values(clients), ...Object.values(behindGate)].forEach((client) => client.destroy()));
     const resources = await createLocalResources(clients, settings);
     const names = resourceNames('local');
+    // Lambda's Invoke API, which the processors and the runner call to dispatch runs; its targets are added below.
+    const asyncTargets: AsyncTarget[] = [];
+    const lambdaApi = await startLambdaApi({ functions: asyncTargets });
+    stops.push(() => lambdaApi.stop());
 
     const fn = async (name: string, app: string, environment: Record<string, string>, functionSettings: FunctionSettings) => {
       const dynamodbEndpoint = storeProxy ? await storeProxy.endpointFor(name.replace('async-jobs-local-', '')) : dynamodb.endpoint;
       const local = new LocalFunction({
         name,
         bundle: join(options.bundlesDir, app, 'main.js'),
-        environment: { ...awsEndpoints(settings.region, dynamodbEndpoint, motoEndpoint), ...environment },
+        environment: { ...awsEndpoints(settings.region, dynamodbEndpoint, motoEndpoint, lambdaApi.endpoint), ...environment },
         timeoutSeconds: functionSettings.timeoutSeconds,
         memoryMb: functionSettings.memoryMb,
         accountId: LOCAL_ACCOUNT_ID,
@@ -196,6 +208,29 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         ),
       ),
     );
+
+    // The runner: a pool of the environment's runner concurrency, fed by Lambda's asynchronous queue; an order it
+    // gives up on goes to the error topic in Lambda's envelope, as the function's on-failure destination.
+    const runner = await fn(names.runnerFunction, 'job-runner', jobRunnerEnvironment(settings, resources.errorTopicArn), {
+      memoryMb: settings.runner.memoryMb,
+      timeoutSeconds: processorSettings.timeoutSeconds,
+    });
+    const asyncRunner = new AsyncInvoker(
+      runner,
+      {
+        maximumRetryAttempts: settings.runner.maximumRetryAttempts,
+        retryDelaysMs: options.asyncRetryDelaysMs,
+        maximumEventAgeSeconds: settings.runner.maximumEventAgeSeconds,
+        concurrency: options.runnerConcurrency ?? settings.runner.reservedConcurrency,
+      },
+      async (envelope) => {
+        await clients.sns.send(new PublishCommand({ TopicArn: resources.errorTopicArn, Message: JSON.stringify(envelope) }));
+        log.warn(`the runner gave up on an order (${envelope.requestContext.condition}); it went to the error topic`);
+      },
+      log,
+    );
+    stops.push(async () => asyncRunner.stop());
+    asyncTargets.push({ arn: runner.arn, invoke: (event) => asyncRunner.invoke(event) });
 
     // The error handler's on-failure destination: the failed-events bus, in Lambda's envelope.
     const toBus = async (envelope: DestinationEnvelope) => {
@@ -311,6 +346,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
                 if (processor) processor.fault = fault ?? undefined;
               }
               if ('errorHandler' in request) errorHandler.fault = request.errorHandler ?? undefined;
+              if ('runner' in request) runner.fault = request.runner ?? undefined;
               if ('deletedMappings' in request)
                 for (const [i, source] of sources.entries())
                   source.deleted = (request.deletedMappings ?? []).includes(settings.consumers[i]);
@@ -324,17 +360,31 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
                 streamProcessor: processors[0]?.fault ?? null,
                 streamProcessorOf: Object.fromEntries(settings.consumers.map((c, i) => [c, processors[i].fault ?? null])),
                 errorHandler: errorHandler.fault ?? null,
+                runner: runner.fault ?? null,
                 deletedMappings: settings.consumers.filter((_, i) => sources[i].deleted),
                 dynamodbLostAnswers: storeProxy?.lossRate ?? 0,
                 storeCutOff: [...(storeProxy?.cutOff ?? [])],
               };
             }
-            if (path === '/_local/crash') return { lostInvocations: processors.map((p) => p.crash()) };
+            if (path === '/_local/crash') {
+              // The runner's environment, or every processor's: what was in flight fails, as a crash or an out-of-memory kill does.
+              if ((body as { function?: string }).function === 'runner') return { lostInvocations: [runner.crash()] };
+              return { lostInvocations: processors.map((p) => p.crash()) };
+            }
             if (path === '/_local/services') return controlServices(body as ServiceControl);
             if (path === '/_local/redeliver') return { redelivered: sources.map((s) => s.redeliver(request.jobId ?? '')) };
             if (path === '/_local/stats') {
               return {
-                invocations: Object.fromEntries([jobsApi, errorHandler, sweeper, ...processors].map((f) => [f.name, f.invocations])),
+                invocations: Object.fromEntries(
+                  [jobsApi, errorHandler, sweeper, runner, ...processors].map((f) => [f.name, f.invocations]),
+                ),
+                runner: {
+                  concurrency: options.runnerConcurrency ?? settings.runner.reservedConcurrency,
+                  inFlight: asyncRunner.inFlight,
+                  waiting: asyncRunner.waiting,
+                  maxInFlight: asyncRunner.maxInFlight,
+                  accepted: asyncRunner.accepted,
+                },
                 droppedByDeletedMappings: Object.fromEntries(settings.consumers.map((c, i) => [c, sources[i].dropped])),
                 dynamodbAnswersLost: storeProxy?.lost ?? {},
               };
@@ -361,7 +411,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     };
     mkdirSync(dirname(options.stateFile), { recursive: true });
     writeFileSync(options.stateFile, JSON.stringify(state, null, 2));
-    return { state, settings, stop: stopAll };
+    return { state, settings, runnerConcurrency: options.runnerConcurrency ?? settings.runner.reservedConcurrency, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -369,7 +419,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 }
 
 /** How the functions' SDK reaches the local parts: the SDK's own endpoint variables, nothing else. */
-function awsEndpoints(region: string, dynamodbEndpoint: string, motoEndpoint: string): Record<string, string> {
+function awsEndpoints(region: string, dynamodbEndpoint: string, motoEndpoint: string, lambdaEndpoint: string): Record<string, string> {
   return {
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: 'local',
@@ -379,6 +429,7 @@ function awsEndpoints(region: string, dynamodbEndpoint: string, motoEndpoint: st
     AWS_ENDPOINT_URL_SNS: motoEndpoint,
     AWS_ENDPOINT_URL_SQS: motoEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: motoEndpoint,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArguments, portArgument, secondsArgument } from './cli-arguments';
+import { countArgument, parseArguments, portArgument, secondsArgument } from './cli-arguments';
 import { startLocalSystem, type LocalSystem } from './local-system';
 import { consoleRuntimeLog } from './runtime-log';
 
@@ -14,6 +14,7 @@ const USAGE = `Usage: npm start -- [options]
   --faults              serve /_local/faults, /_local/crash, /_local/services, /_local/redeliver and /_local/stats
                         (for tests and benchmarks); the functions reach DynamoDB Local through a proxy that can lose answers
   --outage-patience <s> how long processors ride out an unreachable store or topic (local default 30)
+  --runner-concurrency <n>  runs the runner takes at once, its reserved concurrency in AWS (local default 50)
   --state-file <file>   where to write the running system's endpoints (.local/runtime.json)
   --help`;
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     faults: 'flag',
     'cors-origin': 'value',
     'outage-patience': 'value',
+    'runner-concurrency': 'value',
     'state-file': 'value',
     help: 'flag',
   });
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
     stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
     bundlesDir: resolve(__dirname, '..', '..', 'apps'),
     asyncRetryDelaysMs: [1000, 2000],
+    runnerConcurrency:
+      typeof args['runner-concurrency'] === 'string' ? countArgument(args['runner-concurrency'], 'runner-concurrency') : undefined,
     log: consoleRuntimeLog,
   });
   printSummary(system, typeof args['data-dir'] === 'string' ? resolve(args['data-dir']) : undefined, Date.now() - started);
@@ -83,6 +87,7 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
     `  DynamoDB Local  ${state.dynamodbEndpoint}   table ${r.tableName} with its stream (${dataDir ? `data in ${dataDir}` : 'in memory'})`,
     `  moto            ${state.motoEndpoint}   SNS, SQS, EventBridge`,
     `  consumers       ${state.consumers.join(', ')}   (batch ${s.batchSize}, window ${s.maximumBatchingWindowSeconds} s, ${s.maximumRetryAttempts} retries, bisect ${s.bisectBatchOnFunctionError ? 'on' : 'off'}, record age ≤ ${s.maximumRecordAgeSeconds} s)`,
+    `  runner          long runs off the stream (sleeps over 2 s, types declared execution: 'runner'), at most ${system.runnerConcurrency} at once; orders wait ≤ ${settings.runner.maximumEventAgeSeconds} s`,
     `  error topic     ${r.errorTopicArn} → error handler`,
     `  failed events   bus ${r.failedEventsBus}, archive ${r.archiveName}, replayed events → error handler`,
     `  sweeper         every ${settings.sweeper.intervalSeconds} s: ends entries nothing else will finish (never picked up within ${settings.stream.maximumRecordAgeSeconds} s, abandoned runs, unrecorded failures)`,

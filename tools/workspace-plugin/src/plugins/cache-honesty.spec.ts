@@ -165,10 +165,10 @@ function withRelativeImports(file: string, seen = new Set<string>()): Set<string
 describe('what a cached target runs is among its inputs', () => {
   it('finds the bundles and the targets that run them (the checks below are not vacuous)', () => {
     expect(bundles().map((b) => b.project)).toEqual(
-      expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'local-runtime', 'jobs-cli']),
+      expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'local-runtime', 'jobs-cli']),
     );
     expect(localSystemBundles().map((b) => b.project)).toEqual(
-      expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'local-runtime']),
+      expect.arrayContaining(['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'local-runtime']),
     );
     expect(localSystemBundles().map((b) => b.project)).not.toContain('jobs-cli');
     expect(targetsRunningTheLocalSystem()).toEqual(expect.arrayContaining(['client:test', 'jobs-cli:test', 'local-runtime:e2e']));
