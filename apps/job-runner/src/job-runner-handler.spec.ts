@@ -1,6 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { cryptoIdGenerator } from '@async-jobs/adapters';
-import { createSleepJobType, defineJobType, JobTypeRegistry, processJob, type Job } from '@async-jobs/domain';
+import { cryptoIdGenerator, outageWaitLog, PatientJobRepository } from '@async-jobs/adapters';
+import {
+  createSleepJobType,
+  defineJobType,
+  JobTypeRegistry,
+  processJob,
+  StoreUnavailableError,
+  type Job,
+  type JobChange,
+} from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
@@ -110,6 +118,33 @@ describe('job-runner handler', () => {
 
     expect(logs.find('run failed: Lambda retries the order')).toEqual([expect.objectContaining({ jobId: job.id, consumerId: 'a' })]);
     expect((await repository.get(job.id))?.consumers['a']).toMatchObject({ status: 'RUNNING', claimToken: queue.orders[0].claimToken });
+  });
+
+  it("names the order's consumer on the wait lines of an outage it rides out, though it is wired for every consumer", async () => {
+    const job = await dispatched();
+    let unreachable = 2;
+    const flakyStore = Object.assign(Object.create(repository) as InMemoryJobRepository, {
+      applyChange: async (jobId: string, change: JobChange) => {
+        if (unreachable-- > 0) throw new StoreUnavailableError('connect ECONNREFUSED 127.0.0.1:8000');
+        return repository.applyChange(jobId, change);
+      },
+    });
+    const patience = {
+      patienceMs: 10_000,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      onWait: outageWaitLog(deps.logger),
+    };
+    handle = createJobRunnerHandler({ ...deps, repository: new PatientJobRepository(flakyStore, patience) });
+
+    await handle(queue.orders[0], aLambdaContext({ awsRequestId: 'request-9' }));
+
+    expect(logs.find('dependency unavailable: waiting')).toEqual([
+      expect.objectContaining({ jobId: job.id, consumerId: 'a', requestId: 'request-9', attempt: 1 }),
+      expect.objectContaining({ jobId: job.id, consumerId: 'a', requestId: 'request-9', attempt: 2 }),
+    ]);
+    expect((await repository.get(job.id))?.consumers['a'].status).toBe('SUCCEEDED');
   });
 
   it('refuses what is not a run order of this deployment, writing nothing', async () => {

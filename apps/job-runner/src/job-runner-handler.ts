@@ -7,7 +7,7 @@ import {
   type ProcessOutcome,
   type RunDispatchedJobDeps,
 } from '@async-jobs/domain';
-import { lambdaInvocation, type Invocation, type Logger, type Metrics } from '@async-jobs/platform';
+import { inJobStory, lambdaInvocation, type Invocation, type Logger, type Metrics } from '@async-jobs/platform';
 
 export interface JobRunnerDeps extends RunDispatchedJobDeps {
   logger: Logger;
@@ -51,19 +51,22 @@ async function run(
   // Leave a second to answer in: a takeover's wait must not run into the timeout.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - 1000;
   try {
-    const outcome = await runDispatchedJob(deps, {
-      order,
-      lease: deps.lease,
-      deadline,
-      onClaimed: ({ attempt, adopted }) => {
-        const waitedMs = Math.max(0, deps.clock.now().getTime() - Date.parse(order.dispatchedAt));
-        if (!adopted)
-          return logger.info({ from: 'RUNNING', to: 'RUNNING', attempt }, 'run taken over: the previous runner stopped renewing');
-        logger.info({ attempt, waitedMs }, 'run adopted');
-        metric('RunStartDelay', { consumer: order.consumerId }, { ...ids, value: waitedMs });
-      },
-      onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
-    });
+    // Wired once for every consumer, the patient store and topic learn the consumer from the job's story.
+    const outcome = await inJobStory({ consumerId: order.consumerId }, () =>
+      runDispatchedJob(deps, {
+        order,
+        lease: deps.lease,
+        deadline,
+        onClaimed: ({ attempt, adopted }) => {
+          const waitedMs = Math.max(0, deps.clock.now().getTime() - Date.parse(order.dispatchedAt));
+          if (!adopted)
+            return logger.info({ from: 'RUNNING', to: 'RUNNING', attempt }, 'run taken over: the previous runner stopped renewing');
+          logger.info({ attempt, waitedMs }, 'run adopted');
+          metric('RunStartDelay', { consumer: order.consumerId }, { ...ids, value: waitedMs });
+        },
+        onRenewalError: (error) => logger.warn({ reason: failureReasonOf(error) }, 'lease renewal failed: will try again at the next beat'),
+      }),
+    );
     report(logger, outcome);
     metric(OUTCOME_METRICS[outcome.kind], { consumer: order.consumerId, jobType: order.job.type }, ids);
   } catch (error) {
@@ -86,6 +89,8 @@ function report(logger: Logger, outcome: ProcessOutcome): void {
     logger.warn({ from: 'RUNNING', to: 'FAILED', attempt: outcome.attempt, reason: outcome.reason }, 'job failed: sent to the error topic');
   else if (outcome.kind === 'retry')
     logger.warn({ attempt: outcome.attempt, reason: outcome.reason }, 'run failed: the next attempt is dispatched');
+  else if (outcome.kind === 'skipped' && outcome.stage === 'run')
+    logger.warn({ reason: outcome.reason }, 'run lost its claim: result discarded');
   else if (outcome.kind === 'skipped') logger.info({ stage: outcome.stage, reason: outcome.reason }, 'order skipped');
 }
 

@@ -108,7 +108,7 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
       const jobId = await system.submit({ seconds: 301 });
 
       await until(
-        'both processors report the unreachable topic for the job',
+        'both runs (on the runner: a 301 s sleep) report the unreachable topic for the job',
         () => new Set(storyOf(system, jobId, 'dependency unavailable: waiting').map((l) => l['consumerId'])).size === 2,
       );
       const waiting = await system.waitForJob(jobId, () => true);
@@ -118,7 +118,7 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
       restarted = true;
 
       const job = await system.waitForJob(jobId, (j) => j.status === 'FAILED', 60_000);
-      // One run each: the processors held their claims and waited; nothing was handed back.
+      // One run each: the runs held their claims and waited; nothing was handed back.
       for (const consumer of Object.values(job.consumers))
         expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'SLEEP_TOO_LONG' } });
       const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);

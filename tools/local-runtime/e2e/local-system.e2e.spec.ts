@@ -190,7 +190,8 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
 
   it('cancels a running job: its runs stop at their next heartbeat and nothing of them is stored', async () => {
     const jobId = await system.submit({ seconds: 60 });
-    await system.waitForJob(jobId, bothConsumers('RUNNING'));
+    // A 60 s sleep runs on the runner: cancel once both runs are under way there.
+    await system.waitForLines(jobLine(jobId, 'run adopted'), 2);
 
     const cancelled = await system.request('POST', `/jobs/${jobId}/cancel`);
     expect(cancelled.status).toBe(200);
