@@ -1,6 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -31,8 +29,15 @@ function wire(): ReturnType<typeof createErrorHandler> {
     ),
     clock: systemClock,
     ids: cryptoIdGenerator,
-    streamReader: new DynamoDbStreamBatchReader(new DynamoDBStreamsClient(sdkTimeouts('background'))),
-    failedEvents: new EventBridgeUnrecordedFailurePublisher(new EventBridgeClient(sdkTimeouts('background')), config.failedEventsBusName),
+    // Both serve rare paths (an on-failure record, a failure it cannot record): loaded at their first use.
+    streamReader: new DynamoDbStreamBatchReader(async () => {
+      const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
+      return new DynamoDBStreamsClient(sdkTimeouts('background'));
+    }),
+    failedEvents: new EventBridgeUnrecordedFailurePublisher(async () => {
+      const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+      return new EventBridgeClient(sdkTimeouts('background'));
+    }, config.failedEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },
   });
 }

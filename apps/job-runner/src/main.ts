@@ -1,6 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SNSClient } from '@aws-sdk/client-sns';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -35,10 +33,17 @@ function wire(): ReturnType<typeof createJobRunnerHandler> {
     ),
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     publisher: new PatientFailureNoticePublisher(
-      new SnsFailureNoticePublisher(new SNSClient(sdkTimeouts('background')), config.errorTopicArn),
+      // A permanent failure is the rare path: the topic's client is loaded at the first.
+      new SnsFailureNoticePublisher(async () => {
+        const { SNSClient } = await import('@aws-sdk/client-sns');
+        return new SNSClient(sdkTimeouts('background'));
+      }, config.errorTopicArn),
       patience,
     ),
-    dispatcher: new LambdaRunDispatcher(new LambdaClient(sdkTimeouts('background')), config.dispatch.runnerFunctionName),
+    dispatcher: new LambdaRunDispatcher(async () => {
+      const { LambdaClient } = await import('@aws-sdk/client-lambda');
+      return new LambdaClient(sdkTimeouts('background'));
+    }, config.dispatch.runnerFunctionName),
     dispatchLeaseMs: config.dispatch.dispatchLeaseMs,
     ids: cryptoIdGenerator,
     clock: systemClock,

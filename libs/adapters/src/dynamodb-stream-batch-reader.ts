@@ -1,4 +1,5 @@
-import { GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient, _Record } from '@aws-sdk/client-dynamodb-streams';
+import { clientFrom, type ClientSource } from './lazy-client';
 
 /** The pointer an event source mapping's on-failure record carries instead of the records. */
 export interface StreamBatchPointer {
@@ -26,18 +27,22 @@ export class StreamBatchUnreadableError extends Error {
  */
 export class DynamoDbStreamBatchReader {
   private readonly maxEmptyPages: number;
+  private readonly client: () => Promise<DynamoDBStreamsClient>;
 
-  constructor(
-    private readonly client: DynamoDBStreamsClient,
-    options: { maxEmptyPages?: number } = {},
-  ) {
+  /** `client`: a client, or its loader (read back only for an on-failure record: loaded at the first). */
+  constructor(client: ClientSource<DynamoDBStreamsClient>, options: { maxEmptyPages?: number } = {}) {
+    this.client = clientFrom(client);
     this.maxEmptyPages = options.maxEmptyPages ?? 10;
   }
 
   /** @throws StreamBatchUnreadableError when the end of the range cannot be reached. */
   async readBatch(pointer: StreamBatchPointer): Promise<_Record[]> {
     const end = BigInt(pointer.endSequenceNumber);
-    const { ShardIterator } = await this.client.send(
+    const [client, { GetRecordsCommand, GetShardIteratorCommand }] = await Promise.all([
+      this.client(),
+      import('@aws-sdk/client-dynamodb-streams'),
+    ]);
+    const { ShardIterator } = await client.send(
       new GetShardIteratorCommand({
         StreamArn: pointer.streamArn,
         ShardId: pointer.shardId,
@@ -49,7 +54,7 @@ export class DynamoDbStreamBatchReader {
     let iterator = ShardIterator;
     let emptyPages = 0;
     while (iterator && emptyPages < this.maxEmptyPages) {
-      const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       const fresh = page.Records ?? [];
       emptyPages = fresh.length === 0 ? emptyPages + 1 : 0;
       for (const record of fresh) {

@@ -1,18 +1,25 @@
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { UnrecordedFailurePublisher, UnrecordedFailure } from '@async-jobs/domain';
+import { clientFrom, type ClientSource } from './lazy-client';
 
 export const FAILED_EVENT_SOURCE = 'async-jobs.error-handler';
 export const FAILED_EVENT_DETAIL_TYPE = 'JobFailureUnrecorded';
 
 /** Puts a self-contained unrecorded failure on the failed-events bus, whose archive keeps it for replay. */
 export class EventBridgeUnrecordedFailurePublisher implements UnrecordedFailurePublisher {
+  private readonly client: () => Promise<EventBridgeClient>;
+
+  /** `client`: a client, or its loader (the rare path: loaded at the first failure the handler cannot record). */
   constructor(
-    private readonly client: EventBridgeClient,
+    client: ClientSource<EventBridgeClient>,
     private readonly eventBusName: string,
-  ) {}
+  ) {
+    this.client = clientFrom(client);
+  }
 
   async publishUnrecordedFailure(event: UnrecordedFailure): Promise<void> {
-    const result = await this.client.send(
+    const [client, { PutEventsCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-eventbridge')]);
+    const result = await client.send(
       new PutEventsCommand({
         Entries: [
           {

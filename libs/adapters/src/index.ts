@@ -14,3 +14,4 @@ export * from './outage-wait-log';
 export * from './patient-job-repository';
 export * from './patient-failure-notice-publisher';
 export * from './sdk-timeouts';
+export * from './lazy-client';

@@ -64,15 +64,13 @@ describe('LambdaRunDispatcher against moto', () => {
   });
 
   it('has the order accepted as an asynchronous invocation (202)', async () => {
-    const job = aJob();
-    await expect(
-      new LambdaRunDispatcher(lambda, functionName).dispatch(runOrder(job, 'a', 'token-1', '2026-01-01T00:00:00.000Z')),
-    ).resolves.toBeUndefined();
+    const dispatcher = new LambdaRunDispatcher(lambda, functionName);
+    await expect(dispatcher.dispatch(runOrder(aJob(), 'a', 'token-1', '2026-01-01T00:00:00.000Z'))).resolves.toBeUndefined();
   });
 
   it('fails loudly when the runner does not exist, so that the claim is released', async () => {
-    await expect(new LambdaRunDispatcher(lambda, 'no-such-runner').dispatch(runOrder(aJob(), 'a', 't', 'now'))).rejects.toThrow(
-      /not found|ResourceNotFound/i,
-    );
+    // Loaded at the first order, as main.ts wires it.
+    const dispatcher = new LambdaRunDispatcher(async () => lambda, 'no-such-runner');
+    await expect(dispatcher.dispatch(runOrder(aJob(), 'a', 't', 'now'))).rejects.toThrow(/not found|ResourceNotFound/i);
   });
 });

@@ -1,5 +1,6 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RunDispatcher, RunOrder } from '@async-jobs/domain';
+import { clientFrom, type ClientSource } from './lazy-client';
 
 /**
  * Sends a run order to the runner function as an asynchronous invocation: Lambda answers 202 once the
@@ -7,13 +8,19 @@ import type { RunDispatcher, RunOrder } from '@async-jobs/domain';
  * retries a failed run and hands one that failed for good to the on-failure destination.
  */
 export class LambdaRunDispatcher implements RunDispatcher {
+  private readonly client: () => Promise<LambdaClient>;
+
+  /** `client`: a client, or its loader (a processor that never meets a long job never loads it). */
   constructor(
-    private readonly client: LambdaClient,
+    client: ClientSource<LambdaClient>,
     private readonly functionName: string,
-  ) {}
+  ) {
+    this.client = clientFrom(client);
+  }
 
   async dispatch(order: RunOrder): Promise<void> {
-    const answer = await this.client.send(
+    const [client, { InvokeCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-lambda')]);
+    const answer = await client.send(
       new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(order)) }),
     );
     // An asynchronous invocation is accepted with 202 and nothing else.

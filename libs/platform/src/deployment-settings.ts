@@ -177,7 +177,8 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
       ...base.stream,
       maximumBatchingWindowSeconds: 0,
       maximumRetryAttempts: 2,
-      parallelizationFactor: 1,
+      // Prod's: short jobs flow through the stream in concurrent batches, as they do there.
+      parallelizationFactor: 4,
       maximumRecordAgeSeconds: 60,
     },
     sweeper: { intervalSeconds: 2, marginSeconds: 10, handOverGraceSeconds: 20 },

@@ -1,4 +1,4 @@
-import { costPerMillionJobs, inlineFootprint, LIST_PRICES, referenceFootprint } from './cost-model';
+import { costPerMillionJobs, inlineFootprint, LIST_PRICES, referenceFootprint, runnerFootprint } from './cost-model';
 
 const shape = { consumers: 2, jobSeconds: 300, processorGb: 0.5, apiGb: 0.5, apiSeconds: 0.1 };
 
@@ -36,5 +36,19 @@ describe('the cost model', () => {
       apiRequests: 1,
     });
     expect(inlineFootprint({ ...shape, jobSeconds: 1 }, measured).writeUnits).toBe(11); // shorter than a renewal: none
+  });
+
+  it('bills a run on the runner as its own invocation for its whole duration, and the dispatch as a moment of the batch', () => {
+    const measured = { writeUnits: 13, batchSize: 10, leaseSeconds: 60, writeUnitsPerRenewal: 1, runnerInvocationsPerRun: 1 };
+    expect(runnerFootprint({ ...shape, runnerGb: 0.5, dispatchSeconds: 0.05 }, measured)).toEqual({
+      writeUnits: 13 + 2 * 14,
+      readUnits: 0,
+      lambdaInvocations: 1 + 2 / 10 + 2,
+      lambdaGbSeconds: 0.5 * 0.1 + (2 * 0.5 * 0.05) / 10 + 2 * 0.5 * 300,
+      apiRequests: 1,
+    });
+    // A long run costs its compute wherever it runs: on the runner as much as in the reference, less the reads.
+    const runner = costPerMillionJobs(runnerFootprint({ ...shape, runnerGb: 0.5, dispatchSeconds: 0.05 }, measured));
+    expect(runner.lambdaCompute).toBeCloseTo(costPerMillionJobs(referenceFootprint(shape)).lambdaCompute, -1);
   });
 });

@@ -84,3 +84,25 @@ export function referenceFootprint(shape: DesignShape): JobFootprint {
     apiRequests: 1,
   };
 }
+
+/**
+ * This design with the run on the runner: the processor's share of a batch invocation to claim and dispatch (a
+ * moment, not the run), one runner invocation per consumer billed for the whole run, the write units counted
+ * (claim, adopt, complete per consumer) and a renewal every third of the lease while the run lasts longer.
+ */
+export function runnerFootprint(
+  shape: DesignShape & { runnerGb: number; dispatchSeconds: number },
+  measured: { writeUnits: number; batchSize: number; leaseSeconds: number; writeUnitsPerRenewal: number; runnerInvocationsPerRun: number },
+): JobFootprint {
+  const renewals = Math.max(0, Math.ceil(shape.jobSeconds / (measured.leaseSeconds / 3)) - 1);
+  return {
+    writeUnits: measured.writeUnits + shape.consumers * renewals * measured.writeUnitsPerRenewal,
+    readUnits: 0,
+    lambdaInvocations: 1 + shape.consumers / measured.batchSize + shape.consumers * measured.runnerInvocationsPerRun,
+    lambdaGbSeconds:
+      shape.apiGb * shape.apiSeconds +
+      (shape.consumers * shape.processorGb * shape.dispatchSeconds) / measured.batchSize +
+      shape.consumers * measured.runnerInvocationsPerRun * shape.runnerGb * shape.jobSeconds,
+    apiRequests: 1,
+  };
+}

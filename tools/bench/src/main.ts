@@ -1,6 +1,7 @@
 import { report, type BenchResult } from './bench-result';
 import { coldStartBench } from './cold-start-bench';
 import { contentionBench } from './contention-bench';
+import { longThroughputBench } from './long-throughput-bench';
 import { mixedLoadBench } from './mixed-load-bench';
 import { opsPerJobBench } from './ops-per-job-bench';
 import { ownerRefusalBench } from './owner-refusal-bench';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   pipeline: pipelineBench,
   'owner-refusal': ownerRefusalBench,
   'mixed-load': mixedLoadBench,
+  'long-throughput': longThroughputBench,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- pipeline contention` runs those. */

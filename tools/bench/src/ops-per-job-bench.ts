@@ -1,11 +1,21 @@
 import { BENCH_CALLER, BENCH_DEADLINES } from './bench-deadlines';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { cryptoIdGenerator, DynamoDbJobRepository } from '@async-jobs/adapters';
-import { builtInJobTypes, leasePolicy, processJob, submitJob, systemClock } from '@async-jobs/domain';
+import {
+  builtInJobTypes,
+  JobTypeRegistry,
+  leasePolicy,
+  noopJobType,
+  processJob,
+  runDispatchedJob,
+  submitJob,
+  systemClock,
+  type RunOrder,
+} from '@async-jobs/domain';
 import { startDynamoDbLocal } from '@async-jobs/local-services';
 import { deploymentSettings, jobsTableDefinition } from '@async-jobs/platform';
 import type { BenchResult } from './bench-result';
-import { costPerMillionJobs, inlineFootprint, referenceFootprint } from './cost-model';
+import { costPerMillionJobs, inlineFootprint, referenceFootprint, runnerFootprint } from './cost-model';
 import { countingDynamoDbClient, READS, sumOf, WRITES } from './counting-dynamodb-client';
 import { round } from './statistics';
 
@@ -24,6 +34,8 @@ export async function opsPerJobBench(): Promise<BenchResult> {
     const counting = countingDynamoDbClient(dynamodb.endpoint);
     const measured = await happyPath(counting, 'bench-jobs', CONSUMERS);
     const baseline = await happyPath(counting, 'bench-jobs-without-sweep-indexes', []);
+    // The same jobs with their runs dispatched to the runner: the hand-over's cost, in the same run.
+    const handedOver = await happyPath(counting, 'bench-jobs-on-the-runner', CONSUMERS, 'runner');
     counting.client.destroy();
 
     const { submit, perConsumer } = measured;
@@ -47,8 +59,23 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         leaseSeconds: prod.jobs.leaseSeconds,
         writeUnitsPerRenewal: 1, // the lease is no index key: one unit for the item
       });
-      return { ours: costPerMillionJobs(inline).total, reference: costPerMillionJobs(referenceFootprint(shape)).total };
+      const runner = runnerFootprint(
+        { ...shape, runnerGb: prod.runner.memoryMb / 1024, dispatchSeconds: 0.05 },
+        {
+          writeUnits: handedOver.writeUnits.total,
+          batchSize: prod.stream.batchSize,
+          leaseSeconds: prod.jobs.leaseSeconds,
+          writeUnitsPerRenewal: 1,
+          runnerInvocationsPerRun: handedOver.runnerInvocationsPerRun,
+        },
+      );
+      return {
+        'ours, inline': costPerMillionJobs(inline).total,
+        'ours, on the runner': costPerMillionJobs(runner).total,
+        reference: costPerMillionJobs(referenceFootprint(shape)).total,
+      };
     };
+    const runnerConsumerWrites = Math.max(...Object.values(handedOver.perConsumer).map((c) => c.writes));
     return {
       name: 'ops-per-job',
       figures: {
@@ -61,8 +88,15 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'write units per job (table + indexes)': measured.writeUnits,
         'write units per job without the sweep indexes (same run)': baseline.writeUnits,
         'sweep indexes, write units per job': round(measured.writeUnits.total - baseline.writeUnits.total),
-        '$ per million jobs of 1 s (runs inline, batches of 10; reference: batch size 1)': costs(1),
-        '$ per million jobs of 5 minutes': costs(300),
+        'on the runner: requests per job, all consumers': round(handedOver.total),
+        ...Object.fromEntries(
+          Object.entries(handedOver.perConsumer).map(([id, c]) => [`on the runner: consumer ${id} (per job; claim, adopt, complete)`, c]),
+        ),
+        'on the runner: write units per job': handedOver.writeUnits,
+        'on the runner: runner invocations per run': handedOver.runnerInvocationsPerRun,
+        'hand-over, extra requests per job (runner − inline, same run)': round(handedOver.total - total),
+        '$ per million jobs of 1 s (inline in batches of 10, as a 1 s sleep runs; reference: batch size 1)': costs(1),
+        '$ per million jobs of 5 minutes (on the runner, as a 5-minute sleep runs)': costs(300),
       },
       targets: [
         {
@@ -76,13 +110,22 @@ export async function opsPerJobBench(): Promise<BenchResult> {
           met: submit.reads + consumerReads === 0,
         },
         {
+          name: 'the hand-over costs one write per consumer and one invocation per run',
+          goal: `on the runner ≤ 3 writes and 0 reads per consumer, 1 runner invocation per run (measured ${runnerConsumerWrites} writes, ${handedOver.runnerInvocationsPerRun} invocations)`,
+          met:
+            runnerConsumerWrites <= 3 &&
+            Object.values(handedOver.perConsumer).every((c) => c.reads === 0) &&
+            handedOver.runnerInvocationsPerRun === 1,
+        },
+        {
           name: 'requests unchanged by the sweeper',
           goal: `the same requests with and without its indexes (${total} and ${baseline.total})`,
           met: total === baseline.total,
         },
       ],
       notes: [
-        'Lambda invocations per job per consumer under load are measured by the pipeline benchmark.',
+        'Lambda invocations per job per consumer under load are measured by the pipeline benchmark; the runner invocations per run here are the orders dispatched, counted.',
+        'A 5-minute run costs its compute wherever it runs; the runner bills it per run (the reference too), inline a batch shared it but held its shard for five minutes.',
         "Cost: tools/bench/src/cost-model.ts (list prices, us-east-1); inline, a batch's records share one invocation, so a batch of equally long jobs bills its duration once; stream reads by Lambda are free.",
         'The sweeper itself, when nothing is overdue: one Query per shard (4) and consumer every interval (a minute in AWS), whatever the traffic.',
       ],
@@ -92,12 +135,22 @@ export async function opsPerJobBench(): Promise<BenchResult> {
   }
 }
 
-/** Submits JOBS noop jobs into a fresh table with the sweep indexes of `indexed` consumers, and runs them on every consumer. */
-async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, tableName: string, indexed: string[]) {
+/**
+ * Submits JOBS noop jobs into a fresh table with the sweep indexes of `indexed` consumers, and runs them on every
+ * consumer: inline, or dispatched to the runner (the orders are run as the runner runs them, and counted).
+ */
+async function happyPath(
+  counting: ReturnType<typeof countingDynamoDbClient>,
+  tableName: string,
+  indexed: string[],
+  execution: 'inline' | 'runner' = 'inline',
+) {
   const { client, counts, capacity, reset } = counting;
   await client.send(new CreateTableCommand(jobsTableDefinition(tableName, indexed)));
   const repository = new DynamoDbJobRepository(client, tableName);
-  const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
+  const registry =
+    execution === 'inline' ? builtInJobTypes({ sleepMaxSeconds: 300 }) : new JobTypeRegistry([{ ...noopJobType, execution: 'runner' }]);
+  const orders: RunOrder[] = [];
   const deps = {
     repository,
     registry,
@@ -120,21 +173,34 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
   collect();
 
   const perConsumer: Record<string, { reads: number; writes: number }> = {};
+  let runsOnRunner = 0;
   for (const consumerId of CONSUMERS) {
     reset();
+    const runDeps = {
+      repository,
+      registry,
+      ids: cryptoIdGenerator,
+      clock: systemClock,
+      deadlines: BENCH_DEADLINES,
+      publisher: { publishFailure: async () => undefined },
+    };
+    const dispatcher = { dispatch: async (order: RunOrder) => void orders.push(order) };
+    const lease = leasePolicy(60_000);
     for (const job of jobs) {
       const outcome = await processJob(
-        {
-          repository,
-          registry,
-          ids: cryptoIdGenerator,
-          clock: systemClock,
-          deadlines: BENCH_DEADLINES,
-          publisher: { publishFailure: async () => undefined },
-        },
-        { job, consumerId, lease: leasePolicy(60_000), deadline: Date.now() + 600_000 },
+        { ...runDeps, ...(execution === 'runner' ? { dispatch: { dispatcher, leaseMs: 3_660_000 } } : {}) },
+        { job, consumerId, lease, deadline: Date.now() + 600_000 },
       );
-      if (outcome.kind !== 'succeeded') throw new Error(`job ${job.id} did not succeed: ${JSON.stringify(outcome)}`);
+      const expected = execution === 'inline' ? 'succeeded' : 'dispatched';
+      if (outcome.kind !== expected) throw new Error(`job ${job.id} was not ${expected}: ${JSON.stringify(outcome)}`);
+    }
+    for (const order of orders.splice(0)) {
+      runsOnRunner += 1;
+      const outcome = await runDispatchedJob(
+        { ...runDeps, dispatcher, dispatchLeaseMs: 3_660_000 },
+        { order, lease, deadline: Date.now() + 600_000 },
+      );
+      if (outcome.kind !== 'succeeded') throw new Error(`order of ${order.jobId} did not succeed: ${JSON.stringify(outcome)}`);
     }
     perConsumer[consumerId] = { reads: sumOf(counts, READS) / JOBS, writes: sumOf(counts, WRITES) / JOBS };
     collect();
@@ -150,5 +216,7 @@ async function happyPath(counting: ReturnType<typeof countingDynamoDbClient>, ta
     ),
     total: perJob(units.table + Object.values(units.indexes).reduce((a, b) => a + b, 0)),
   };
-  return { submit, perConsumer, total, writeUnits };
+  // Orders sent for each run: one, unless a retry or a redelivery sent another (none on the happy path).
+  const runnerInvocationsPerRun = execution === 'runner' ? round(runsOnRunner / (JOBS * CONSUMERS.length)) : 0;
+  return { submit, perConsumer, total, writeUnits, runnerInvocationsPerRun };
 }

@@ -21,6 +21,7 @@ function aHealthyRun(jobs = 10, duplicateEvery = 5): SoakObservations {
     accepted,
     answers: new Map([[202, jobs]]),
     consumers: CONSUMERS,
+    long: { ids: new Set(), renewEveryMs: 2000 },
     duplicateEvery,
     duplicates: new Map(picked.map((id) => [id, CONSUMERS.map(() => 1)])),
     stored: new Map(accepted.map((id) => [id, aFinishedJob(id)])),
@@ -111,5 +112,23 @@ describe('the soak verdict', () => {
     const doubled = aHealthyRun();
     doubled.stored.set('job-3', { ...aFinishedJob('job-3'), version: 6 });
     expect(unmet(doubled)).toEqual(['no job ran under two claims; no lost or doubled write']);
+  });
+
+  it("accepts a long job's adoption and a renewal per beat of its run, and no write more", () => {
+    // Eleven jobs, one of them long: the ten others had one in five delivered again, as the soak picks them.
+    const seen = aHealthyRun(11);
+    const long = seen.stored.get('job-3') as Job;
+    // 3 s on the runner, renewed every 2 s: claim, adopt, complete and at most 2 renewals per consumer.
+    for (const entry of Object.values(long.consumers))
+      Object.assign(entry, { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:03.000Z' });
+    seen.long = { ids: new Set(['job-3']), renewEveryMs: 2000 };
+    for (const version of [7, 9, 11]) {
+      long.version = version;
+      expect([version, soakVerdict(seen).problems]).toEqual([version, []]);
+    }
+    for (const version of [5, 6, 12]) {
+      long.version = version;
+      expect(soakVerdict(seen).problems).toEqual([`job-3: version ${version}, expected 7 to 11`]);
+    }
   });
 });

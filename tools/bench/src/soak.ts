@@ -1,6 +1,7 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Job } from '@async-jobs/domain';
+import { deploymentSettings } from '@async-jobs/platform';
 import { RunningLocalSystem, sleep, waitUntil } from '@async-jobs/local-services';
 import type { BenchResult } from './bench-result';
 import { soakVerdict, type ConsumerStory, type SoakVerdict } from './soak-verdict';
@@ -13,9 +14,19 @@ export interface SoakOptions {
   /** Every n-th job's stream record is delivered once more, as at-least-once delivery may. */
   duplicateEvery: number;
   maxInFlight: number;
+  /** Every n-th job is a sleep of `longSeconds`, long enough to run on the runner (issue #16); the others are noops, inline. */
+  longEvery: number;
+  longSeconds: number;
 }
 
-export const DEFAULT_SOAK: SoakOptions = { jobs: 10_000, loadFactor: 0.9, duplicateEvery: 50, maxInFlight: 32 };
+export const DEFAULT_SOAK: SoakOptions = {
+  jobs: 10_000,
+  loadFactor: 0.9,
+  duplicateEvery: 50,
+  maxInFlight: 32,
+  longEvery: 100,
+  longSeconds: 3,
+};
 
 /** Counts the lines with one message (e.g. "job succeeded") as the system prints them, without parsing the whole output again. */
 class LineCounter {
@@ -62,8 +73,10 @@ export async function soak(
     const skips = new LineCounter(system, 'delivery skipped');
     const consumers = system.state.consumers.length;
     const answers = new Map<number, number>();
-    const submit = async (): Promise<string | undefined> => {
-      const response = await system.request('POST', '/jobs', '{"type":"noop","input":{}}').catch(() => ({ status: 0, body: undefined }));
+    const NOOP = '{"type":"noop","input":{}}';
+    const LONG = JSON.stringify({ type: 'sleep', input: { seconds: options.longSeconds } });
+    const submit = async (body = NOOP): Promise<string | undefined> => {
+      const response = await system.request('POST', '/jobs', body).catch(() => ({ status: 0, body: undefined }));
       answers.set(response.status, (answers.get(response.status) ?? 0) + 1);
       return response.status === 202 ? (response.body.jobId as string) : undefined;
     };
@@ -90,6 +103,7 @@ export async function soak(
 
     // Phase 2: open loop at the chosen rate, bounded in flight.
     const soaked: string[] = [];
+    const long: string[] = [];
     const inFlight = new Set<Promise<void>>();
     /** Per picked job, the duplicates each consumer's source took. */
     const duplicates = new Map<string, number[]>();
@@ -112,10 +126,13 @@ export async function soak(
       const due = started + (i * 1000) / rate;
       if (due > Date.now()) await sleep(due - Date.now());
       while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight);
-      const send: Promise<void> = submit().then(async (id) => {
+      const isLong = i % options.longEvery === options.longEvery - 1;
+      const send: Promise<void> = submit(isLong ? LONG : NOOP).then(async (id) => {
         if (!id) return;
         soaked.push(id);
-        if (soaked.length % options.duplicateEvery === 0) await deliverAgain(id);
+        if (isLong) long.push(id);
+        // A long job's redelivery sends its order again rather than being turned away: the duplicates are the noops'.
+        else if ((soaked.length - long.length) % options.duplicateEvery === 0) await deliverAgain(id);
       });
       const tracked = send.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
@@ -142,6 +159,8 @@ export async function soak(
       accepted: soaked,
       answers,
       consumers: system.state.consumers,
+      // Locally a lease of 6 s, renewed every third of it (deploymentSettings('local')).
+      long: { ids: new Set(long), renewEveryMs: (deploymentSettings('local').jobs.leaseSeconds * 1000) / 3 },
       duplicateEvery: options.duplicateEvery,
       duplicates,
       stored: await storedJobs(system, client),
@@ -153,6 +172,7 @@ export async function soak(
       name: 'soak',
       figures: {
         jobs: soaked.length,
+        [`of which long (a ${options.longSeconds} s sleep, on the runner)`]: long.length,
         saturatedJobsPerSecond: round(saturatedRate, 1),
         offeredJobsPerSecond: round(rate, 1),
         sustainedJobsPerSecond: round(sustained, 1),

@@ -13,7 +13,13 @@ const ok = (result: unknown = {}): InvokeResult => ({ ok: true, result, requestI
 describe('StreamEventSource against DynamoDB Local streams', () => {
   let table: TestTable;
   const streams = new DynamoDBStreamsClient({});
-  const settings = { ...deploymentSettings('local').stream, batchSize: 4, maximumRetryAttempts: 2, maximumBatchingWindowSeconds: 0 };
+  const settings = {
+    ...deploymentSettings('local').stream,
+    batchSize: 4,
+    maximumRetryAttempts: 2,
+    maximumBatchingWindowSeconds: 0,
+    parallelizationFactor: 1,
+  };
 
   beforeEach(async () => (table = await createTestTable()));
   afterEach(async () => table.drop());
@@ -22,8 +28,9 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
   /** Writes `jobs` jobs, runs the event source with a function double answering `answer`, until `done`. */
   async function run(
     jobs: number,
-    answer: (records: LambdaStreamRecord[], call: number) => InvokeResult,
+    answer: (records: LambdaStreamRecord[], call: number) => InvokeResult | Promise<InvokeResult>,
     done: (calls: string[][], failures: OnFailureRecord[]) => boolean,
+    overrides: Partial<typeof settings> = {},
   ) {
     const ids: string[] = [];
     for (let i = 0; i < jobs; i++) {
@@ -46,7 +53,7 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
       fn,
       streams,
       streamArn: table.streamArn,
-      settings,
+      settings: { ...settings, ...overrides },
       log: quiet,
       onFailure: async (r) => void failures.push(r),
     });
@@ -66,6 +73,24 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
     expect(calls.flat()).toEqual(ids);
     expect(Math.max(...calls.map((batch) => batch.length))).toBe(4);
     expect(calls.every((batch) => batch.length <= 4)).toBe(true);
+  });
+
+  it('runs up to the parallelization factor of batches at once, and no more', async () => {
+    let running = 0;
+    let most = 0;
+    const { ids, calls } = await run(
+      8,
+      async () => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 300));
+        running -= 1;
+        return ok({ batchItemFailures: [] });
+      },
+      (c) => c.flat().length >= 8,
+      { batchSize: 2, parallelizationFactor: 2 },
+    );
+    expect(calls.flat().sort()).toEqual([...ids].sort());
+    expect(most).toBe(2);
   });
 
   it('retries from the lowest failed record of a partial batch response, checkpointing the ones before it', async () => {

@@ -72,7 +72,7 @@ export function createdAtLatest(pending: Pick<Pending, 'record' | 'arrivedAt'>):
  * batch size and batching window, partial batch responses (checkpoint at the lowest failed
  * sequence number), bisect on function error, bounded retries, maximum record age, and an
  * on-failure record (pointing into the stream, as AWS's does) handed to the destination.
- * Records of a shard are handled in order, one batch at a time.
+ * Records of a shard are handled in order, up to the parallelization factor's batches at once.
  */
 export class StreamEventSource {
   /** As if the mapping were deleted: records are read and dropped, never delivered, with no on-failure record. */
@@ -116,6 +116,10 @@ export class StreamEventSource {
   }
 
   private async run(): Promise<void> {
+    // Up to parallelizationFactor batches of a shard at once, as Lambda runs them (every record is a new job's, so
+    // records of one key, which Lambda keeps in order, never meet in two batches; a redelivery may, as in AWS).
+    const inFlight = new Set<Promise<void>>();
+    const parallel = Math.max(1, this.options.settings.parallelizationFactor);
     while (!this.stopped) {
       const fetched = await retryUntil(() => this.fetch(), {
         isStopped: () => this.stopped,
@@ -127,16 +131,19 @@ export class StreamEventSource {
       const ready =
         this.pending.length >= this.options.settings.batchSize ||
         (this.pending.length > 0 && Date.now() - this.pending[0].arrivedAt >= windowMs);
-      if (ready) {
+      if (ready && inFlight.size < parallel) {
         const shardId = this.pending[0].shardId;
         const batch: Pending[] = [];
         while (batch.length < this.options.settings.batchSize && this.pending[0]?.shardId === shardId)
           batch.push(this.pending.shift() as Pending);
-        await this.deliver(batch, 0);
+        const delivery = this.deliver(batch, 0).finally(() => inFlight.delete(delivery));
+        inFlight.add(delivery);
       } else if (!fetched) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Nothing new: wait a moment, or less if a batch in flight ends first.
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), ...inFlight]);
       }
     }
+    await Promise.all(inFlight);
   }
 
   /** Reads new records from every shard; true when any arrived. */
