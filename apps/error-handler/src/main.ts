@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type * as Streams from '@aws-sdk/client-dynamodb-streams';
+import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -7,6 +9,7 @@ import {
   outagePatience,
   outageWaitLog,
   PatientJobRepository,
+  sdkModule,
   sdkTimeouts,
 } from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
@@ -31,12 +34,12 @@ function wire(): ReturnType<typeof createErrorHandler> {
     ids: cryptoIdGenerator,
     // Both serve rare paths (an on-failure record, a failure it cannot record): loaded at their first use.
     streamReader: new DynamoDbStreamBatchReader(async () => {
-      const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
-      return new DynamoDBStreamsClient(sdkTimeouts('background'));
+      const module = sdkModule<typeof Streams>('sdk-dynamodb-streams.js');
+      return { module, client: new module.DynamoDBStreamsClient(sdkTimeouts('background')) };
     }),
     failedEvents: new EventBridgeUnrecordedFailurePublisher(async () => {
-      const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
-      return new EventBridgeClient(sdkTimeouts('background'));
+      const module = sdkModule<typeof EventBridge>('sdk-eventbridge.js');
+      return { module, client: new module.EventBridgeClient(sdkTimeouts('background')) };
     }, config.failedEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },
   });

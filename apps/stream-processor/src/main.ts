@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type * as Lambda from '@aws-sdk/client-lambda';
+import type * as Sns from '@aws-sdk/client-sns';
 import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
@@ -7,6 +9,7 @@ import {
   outageWaitLog,
   PatientFailureNoticePublisher,
   PatientJobRepository,
+  sdkModule,
   sdkTimeouts,
   SnsFailureNoticePublisher,
 } from '@async-jobs/adapters';
@@ -35,8 +38,8 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     publisher: new PatientFailureNoticePublisher(
       // A permanent failure is the rare path: the topic's client is loaded at the first.
       new SnsFailureNoticePublisher(async () => {
-        const { SNSClient } = await import('@aws-sdk/client-sns');
-        return new SNSClient(sdkTimeouts('background'));
+        const module = sdkModule<typeof Sns>('sdk-sns.js');
+        return { module, client: new module.SNSClient(sdkTimeouts('background')) };
       }, config.errorTopicArn),
       patience,
     ),
@@ -45,8 +48,8 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     deadlines: config.deadlines,
     dispatch: {
       dispatcher: new LambdaRunDispatcher(async () => {
-        const { LambdaClient } = await import('@aws-sdk/client-lambda');
-        return new LambdaClient(sdkTimeouts('background'));
+        const module = sdkModule<typeof Lambda>('sdk-lambda.js');
+        return { module, client: new module.LambdaClient(sdkTimeouts('background')) };
       }, config.dispatch.runnerFunctionName),
       leaseMs: config.dispatch.dispatchLeaseMs,
     },

@@ -1,3 +1,4 @@
+import * as Streams from '@aws-sdk/client-dynamodb-streams';
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -37,7 +38,7 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
     const sequence = records.map((r) => r.dynamodb?.SequenceNumber ?? '');
 
     // The on-failure record of a batch made of the 2nd to 4th records.
-    const batch = await new DynamoDbStreamBatchReader(streams).readBatch({
+    const batch = await new DynamoDbStreamBatchReader({ module: Streams, client: streams }).readBatch({
       streamArn: table.streamArn,
       shardId,
       startSequenceNumber: sequence[1],
@@ -70,7 +71,7 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
     expect(delivered).toHaveLength(4);
     expect(records).toHaveLength(12);
 
-    const batch = await new DynamoDbStreamBatchReader(streams).readBatch({
+    const batch = await new DynamoDbStreamBatchReader({ module: Streams, client: streams }).readBatch({
       streamArn: table.streamArn,
       shardId,
       startSequenceNumber: delivered[0].dynamodb?.SequenceNumber ?? '',
@@ -90,7 +91,7 @@ describe('DynamoDbStreamBatchReader against DynamoDB Local streams', () => {
     const start = records[0].dynamodb?.SequenceNumber ?? '';
 
     // An end beyond anything in the shard: the records are not (or no longer) all there.
-    const reading = new DynamoDbStreamBatchReader(streams, { maxEmptyPages: 2 }).readBatch({
+    const reading = new DynamoDbStreamBatchReader({ module: Streams, client: streams }, { maxEmptyPages: 2 }).readBatch({
       streamArn: table.streamArn,
       shardId,
       startSequenceNumber: start,

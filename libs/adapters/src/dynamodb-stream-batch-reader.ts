@@ -1,5 +1,6 @@
 import type { DynamoDBStreamsClient, _Record } from '@aws-sdk/client-dynamodb-streams';
-import { clientFrom, type ClientSource } from './lazy-client';
+import type * as Streams from '@aws-sdk/client-dynamodb-streams';
+import { clientFrom, type ClientSource, type SdkClient } from './lazy-client';
 
 /** The pointer an event source mapping's on-failure record carries instead of the records. */
 export interface StreamBatchPointer {
@@ -27,21 +28,21 @@ export class StreamBatchUnreadableError extends Error {
  */
 export class DynamoDbStreamBatchReader {
   private readonly maxEmptyPages: number;
-  private readonly client: () => Promise<DynamoDBStreamsClient>;
+  private readonly streams: () => Promise<SdkClient<typeof Streams, DynamoDBStreamsClient>>;
 
-  /** `client`: a client, or its loader (read back only for an on-failure record: loaded at the first). */
-  constructor(client: ClientSource<DynamoDBStreamsClient>, options: { maxEmptyPages?: number } = {}) {
-    this.client = clientFrom(client);
+  /** `streams`: the client and its module, or their loader (read back only for an on-failure record: loaded at the first). */
+  constructor(streams: ClientSource<SdkClient<typeof Streams, DynamoDBStreamsClient>>, options: { maxEmptyPages?: number } = {}) {
+    this.streams = clientFrom(streams);
     this.maxEmptyPages = options.maxEmptyPages ?? 10;
   }
 
   /** @throws StreamBatchUnreadableError when the end of the range cannot be reached. */
   async readBatch(pointer: StreamBatchPointer): Promise<_Record[]> {
     const end = BigInt(pointer.endSequenceNumber);
-    const [client, { GetRecordsCommand, GetShardIteratorCommand }] = await Promise.all([
-      this.client(),
-      import('@aws-sdk/client-dynamodb-streams'),
-    ]);
+    const {
+      client,
+      module: { GetRecordsCommand, GetShardIteratorCommand },
+    } = await this.streams();
     const { ShardIterator } = await client.send(
       new GetShardIteratorCommand({
         StreamArn: pointer.streamArn,

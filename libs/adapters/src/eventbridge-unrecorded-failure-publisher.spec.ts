@@ -1,3 +1,4 @@
+import * as EventBridge from '@aws-sdk/client-eventbridge';
 import type { UnrecordedFailure } from '@async-jobs/domain';
 import { createBusCapture, type BusCapture } from '@async-jobs/testing';
 import {
@@ -23,7 +24,9 @@ describe('EventBridgeUnrecordedFailurePublisher against moto', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new EventBridgeUnrecordedFailurePublisher(bus.events, bus.eventBusName).publishUnrecordedFailure(failure);
+    await new EventBridgeUnrecordedFailurePublisher({ module: EventBridge, client: bus.events }, bus.eventBusName).publishUnrecordedFailure(
+      failure,
+    );
 
     expect(await bus.received()).toEqual([
       expect.objectContaining({ source: FAILED_EVENT_SOURCE, 'detail-type': FAILED_EVENT_DETAIL_TYPE, detail: failure }),
@@ -31,7 +34,7 @@ describe('EventBridgeUnrecordedFailurePublisher against moto', () => {
   });
 
   it('fails loudly when the bus does not exist', async () => {
-    const publisher = new EventBridgeUnrecordedFailurePublisher(bus.events, 'no-such-bus');
+    const publisher = new EventBridgeUnrecordedFailurePublisher({ module: EventBridge, client: bus.events }, 'no-such-bus');
     await expect(
       publisher.publishUnrecordedFailure({
         kind: 'JobFailureUnrecorded',

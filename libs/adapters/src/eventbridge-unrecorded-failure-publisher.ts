@@ -1,26 +1,27 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import type { UnrecordedFailurePublisher, UnrecordedFailure } from '@async-jobs/domain';
-import { clientFrom, type ClientSource } from './lazy-client';
+import { clientFrom, type ClientSource, type SdkClient } from './lazy-client';
 
 export const FAILED_EVENT_SOURCE = 'async-jobs.error-handler';
 export const FAILED_EVENT_DETAIL_TYPE = 'JobFailureUnrecorded';
 
 /** Puts a self-contained unrecorded failure on the failed-events bus, whose archive keeps it for replay. */
 export class EventBridgeUnrecordedFailurePublisher implements UnrecordedFailurePublisher {
-  private readonly client: () => Promise<EventBridgeClient>;
+  private readonly events: () => Promise<SdkClient<typeof EventBridge, EventBridgeClient>>;
 
-  /** `client`: a client, or its loader (the rare path: loaded at the first failure the handler cannot record). */
+  /** `events`: the client and its module, or their loader (the rare path: loaded at the first failure the handler cannot record). */
   constructor(
-    client: ClientSource<EventBridgeClient>,
+    events: ClientSource<SdkClient<typeof EventBridge, EventBridgeClient>>,
     private readonly eventBusName: string,
   ) {
-    this.client = clientFrom(client);
+    this.events = clientFrom(events);
   }
 
   async publishUnrecordedFailure(event: UnrecordedFailure): Promise<void> {
-    const [client, { PutEventsCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-eventbridge')]);
+    const { client, module } = await this.events();
     const result = await client.send(
-      new PutEventsCommand({
+      new module.PutEventsCommand({
         Entries: [
           {
             EventBusName: this.eventBusName,

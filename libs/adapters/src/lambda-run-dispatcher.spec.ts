@@ -1,3 +1,4 @@
+import * as Lambda from '@aws-sdk/client-lambda';
 import { randomUUID } from 'node:crypto';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -64,13 +65,13 @@ describe('LambdaRunDispatcher against moto', () => {
   });
 
   it('has the order accepted as an asynchronous invocation (202)', async () => {
-    const dispatcher = new LambdaRunDispatcher(lambda, functionName);
+    const dispatcher = new LambdaRunDispatcher({ module: Lambda, client: lambda }, functionName);
     await expect(dispatcher.dispatch(runOrder(aJob(), 'a', 'token-1', '2026-01-01T00:00:00.000Z'))).resolves.toBeUndefined();
   });
 
   it('fails loudly when the runner does not exist, so that the claim is released', async () => {
     // Loaded at the first order, as main.ts wires it.
-    const dispatcher = new LambdaRunDispatcher(async () => lambda, 'no-such-runner');
+    const dispatcher = new LambdaRunDispatcher(async () => ({ module: Lambda, client: lambda }), 'no-such-runner');
     await expect(dispatcher.dispatch(runOrder(aJob(), 'a', 't', 'now'))).rejects.toThrow(/not found|ResourceNotFound/i);
   });
 });

@@ -1,6 +1,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type * as Lambda from '@aws-sdk/client-lambda';
 import type { RunDispatcher, RunOrder } from '@async-jobs/domain';
-import { clientFrom, type ClientSource } from './lazy-client';
+import { clientFrom, type ClientSource, type SdkClient } from './lazy-client';
 
 /**
  * Sends a run order to the runner function as an asynchronous invocation: Lambda answers 202 once the
@@ -8,20 +9,20 @@ import { clientFrom, type ClientSource } from './lazy-client';
  * retries a failed run and hands one that failed for good to the on-failure destination.
  */
 export class LambdaRunDispatcher implements RunDispatcher {
-  private readonly client: () => Promise<LambdaClient>;
+  private readonly lambda: () => Promise<SdkClient<typeof Lambda, LambdaClient>>;
 
-  /** `client`: a client, or its loader (a processor that never meets a long job never loads it). */
+  /** `lambda`: the client and its module, or their loader (a processor that never meets a long job never loads it). */
   constructor(
-    client: ClientSource<LambdaClient>,
+    lambda: ClientSource<SdkClient<typeof Lambda, LambdaClient>>,
     private readonly functionName: string,
   ) {
-    this.client = clientFrom(client);
+    this.lambda = clientFrom(lambda);
   }
 
   async dispatch(order: RunOrder): Promise<void> {
-    const [client, { InvokeCommand }] = await Promise.all([this.client(), import('@aws-sdk/client-lambda')]);
+    const { client, module } = await this.lambda();
     const answer = await client.send(
-      new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(order)) }),
+      new module.InvokeCommand({ FunctionName: this.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(order)) }),
     );
     // An asynchronous invocation is accepted with 202 and nothing else.
     if (answer.StatusCode !== 202)

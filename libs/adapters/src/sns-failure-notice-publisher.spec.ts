@@ -1,3 +1,4 @@
+import * as Sns from '@aws-sdk/client-sns';
 import { createTopicCapture, type TopicCapture } from '@async-jobs/testing';
 import type { JobFailureNotice } from '@async-jobs/domain';
 import { SnsFailureNoticePublisher } from './sns-failure-notice-publisher';
@@ -18,7 +19,7 @@ describe('SnsFailureNoticePublisher against moto', () => {
       occurredAt: '2026-01-01T00:00:00.000Z',
     };
 
-    await new SnsFailureNoticePublisher(capture.sns, capture.topicArn).publishFailure(notice);
+    await new SnsFailureNoticePublisher({ module: Sns, client: capture.sns }, capture.topicArn).publishFailure(notice);
 
     const [delivered] = await capture.received();
     expect(JSON.parse(delivered.Message)).toEqual(notice);
@@ -30,7 +31,10 @@ describe('SnsFailureNoticePublisher against moto', () => {
   });
 
   it('fails loudly when the topic does not exist', async () => {
-    const publisher = new SnsFailureNoticePublisher(capture.sns, 'arn:aws:sns:us-east-1:123456789012:no-such-topic');
+    const publisher = new SnsFailureNoticePublisher(
+      { module: Sns, client: capture.sns },
+      'arn:aws:sns:us-east-1:123456789012:no-such-topic',
+    );
     await expect(
       publisher.publishFailure({
         kind: 'JobFailed',

@@ -25,17 +25,31 @@ async function buildFloor(): Promise<string> {
     ].join('\n'),
   );
   const outfile = join(process.cwd(), FLOOR_DIR, 'main.js');
+  const apps = appBuildOptions();
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    platform: 'node',
-    target: 'node20',
+    platform: apps.platform,
+    target: apps.target,
     format: 'cjs',
-    minify: true,
+    minify: apps.minify,
+    mainFields: apps.esbuildOptions.mainFields,
+    legalComments: apps.esbuildOptions.legalComments,
     logLevel: 'silent',
   });
   return outfile;
+}
+
+/** The options every app bundle is built with: nx.json's target defaults for @nx/esbuild. */
+function appBuildOptions(): {
+  platform: 'node';
+  target: string;
+  minify: boolean;
+  esbuildOptions: { mainFields?: string[]; legalComments?: 'none' };
+} {
+  const nx = JSON.parse(readFileSync('nx.json', 'utf8')) as { targetDefaults: Record<string, { options: never }> };
+  return nx.targetDefaults['@nx/esbuild:esbuild'].options;
 }
 
 /** A fresh process that requires the bundle: its wall time, and the require() alone, in ms. */
@@ -66,6 +80,7 @@ async function composition(app: string): Promise<Record<string, number>> {
     write: false,
     metafile: true,
     tsconfig: `apps/${app}/tsconfig.app.json`,
+    mainFields: appBuildOptions().esbuildOptions.mainFields,
     logLevel: 'silent',
   });
   const sizes: Record<string, number> = {};
