@@ -250,6 +250,25 @@ describe('error handler', () => {
       expect((await repository.get(job.id))?.consumers.a).toMatchObject({ status: 'RUNNING', claimToken: 'runner-2' });
     });
 
+    it('names the invocations and the condition it does not know, and refuses an order for a consumer that is not one here', async () => {
+      const job = await submitted({ a: dispatchedEntry(Date.now() + 600_000), b: dispatchedEntry(Date.now() + 600_000) });
+      const odd = envelope(job, 'dispatch-1', 'RetriesExhausted');
+      odd.requestContext.condition = 'SomethingNew' as never;
+
+      await handle(anSnsEvent([odd]), aLambdaContext());
+      expect((await repository.get(job.id))?.consumers.a).toMatchObject({
+        status: 'FAILED',
+        error: { code: 'RUN_GAVE_UP', message: expect.stringContaining('SomethingNew') },
+      });
+      expect(logs.find('failure recorded')[0]).toMatchObject({ attempt: 3 });
+
+      const foreign = envelope(job, 'dispatch-1', 'RetriesExhausted');
+      foreign.requestPayload.consumerId = 'z';
+      await expect(handle(anSnsEvent([foreign]), aLambdaContext())).rejects.toThrow();
+      expect(logs.metric('FailureMessagesUnrecognised')).toHaveLength(1);
+      expect((await repository.get(job.id))?.consumers.b.status).toBe('RUNNING');
+    });
+
     it('keeps the dispatch as the origin of a failure it could not record, so that its replay records it', async () => {
       const job = await submitted({ a: dispatchedEntry(Date.now() + 600_000), b: dispatchedEntry(Date.now() + 600_000) });
       const broken = createErrorHandler({ ...deps, repository: anUnavailableRepository() });

@@ -147,6 +147,43 @@ describe('job-runner handler', () => {
     expect((await repository.get(job.id))?.consumers['a'].status).toBe('SUCCEEDED');
   });
 
+  it('takes over a run whose runner died, saying so, and counts no wait in the queue for it', async () => {
+    const job = await dispatched();
+    // A runner adopted the order and died: its lease ran out a moment ago.
+    await repository.applyChange(job.id, {
+      expect: { entries: { a: { kind: 'dispatched', claimToken: queue.orders[0].claimToken } } },
+      entries: { a: { set: { claimToken: 'dead-runner', leaseExpiresAt: clock.now().getTime() - 1 }, remove: ['dispatchedAt'] } },
+      updatedAt: clock.now().toISOString(),
+    });
+    clock.advance(90_000); // Lambda's retry comes a minute and a half later
+
+    await handle(queue.orders[0], aLambdaContext());
+
+    expect(logs.find('run taken over: the previous runner stopped renewing')).toEqual([
+      expect.objectContaining({ jobId: job.id, attempt: 2 }),
+    ]);
+    expect(logs.find('run adopted')).toEqual([]);
+    expect(logs.metric('RunStartDelay')).toEqual([]);
+    expect((await repository.get(job.id))?.consumers['a']).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
+  });
+
+  it('does not wait out a lease that outlasts its own invocation: a live runner answers for the job', async () => {
+    const job = await dispatched();
+    await repository.applyChange(job.id, {
+      expect: { entries: { a: { kind: 'dispatched', claimToken: queue.orders[0].claimToken } } },
+      entries: { a: { set: { claimToken: 'live-runner', leaseExpiresAt: clock.now().getTime() + 30_000 }, remove: ['dispatchedAt'] } },
+      updatedAt: clock.now().toISOString(),
+    });
+
+    await handle(queue.orders[0], aLambdaContext({ remainingMs: 10_000 }));
+
+    expect(clock.sleeps).toEqual([]);
+    expect(logs.find('order skipped')).toEqual([
+      expect.objectContaining({ jobId: job.id, reason: expect.objectContaining({ code: 'CLAIM_HELD' }) }),
+    ]);
+    expect((await repository.get(job.id))?.consumers['a']).toMatchObject({ status: 'RUNNING', claimToken: 'live-runner' });
+  });
+
   it('refuses what is not a run order of this deployment, writing nothing', async () => {
     const job = await dispatched();
     const writes = repository.writes;

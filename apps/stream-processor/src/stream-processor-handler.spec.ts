@@ -80,6 +80,10 @@ describe('stream-processor handler', () => {
     expect(logs.find('job dispatched to the runner')).toEqual([
       expect.objectContaining({ jobId: long.id, consumerId: 'a', requestId: 'req-7', attempt: 1 }),
     ]);
+    // Its story starts as an inline one does: claimed, PENDING → RUNNING.
+    expect(logs.find('job claimed').filter((line) => line['jobId'] === long.id)).toEqual([
+      expect.objectContaining({ from: 'PENDING', to: 'RUNNING', attempt: 1, requestId: 'req-7' }),
+    ]);
     expect(logs.metric('RunsDispatched')).toEqual([expect.objectContaining({ consumer: 'a', jobType: 'sleep', jobId: long.id })]);
   });
 

@@ -52,6 +52,7 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
       if (fieldValue !== undefined) set.push(`${fieldPath(field)} = ${value(fieldValue)}`);
     }
     if (patch.incrementAttempts) set.push(`${path}.${name('attempts')} = ${path}.${name('attempts')} + :one`);
+    if (patch.decrementAttempts) set.push(`${path}.${name('attempts')} = ${path}.${name('attempts')} - :one`);
     for (const field of patch.remove ?? []) remove.push(fieldPath(field));
   }
 

@@ -43,6 +43,8 @@ export interface EntryPatch {
   remove?: readonly RemovableEntryField[];
   /** Adds one to `attempts` atomically, so a claim needs no read of the count. */
   incrementAttempts?: boolean;
+  /** Takes one from `attempts`: a claim whose run never started gives its attempt back. */
+  decrementAttempts?: boolean;
 }
 
 /** Whether `job` meets what the change expects; the same rule the store's condition enforces. */
@@ -90,6 +92,7 @@ export function applyChange(job: Job, change: JobChange): Job {
     const entry: ConsumerEntry = { ...consumers[consumerId], ...definedOnly(patch.set) } as ConsumerEntry;
     for (const field of patch.remove ?? []) delete entry[field];
     if (patch.incrementAttempts) entry.attempts += 1;
+    if (patch.decrementAttempts) entry.attempts -= 1;
     consumers[consumerId] = entry;
   }
   return {

@@ -37,8 +37,7 @@ const fromDelivery = (evidenceRequired = false) => ({ kind: 'delivery' as const,
 const fromDispatch = (claimToken: string) => ({ kind: 'dispatch' as const, claimToken });
 const dispatched = (token = 'd1', leaseExpiresAt = now.getTime() + 600_000) =>
   anEntry({ status: 'RUNNING', attempts: 1, claimToken: token, leaseExpiresAt, dispatchedAt: now.toISOString() });
-const adopt = (dispatchToken = 'd1', claimToken = 'r1') =>
-  adoptTransition({ consumerId: 'a', dispatchToken, claimToken, now, leaseExpiresAt: now.getTime() + 60_000 });
+const adopt = (claimToken = 'r1') => adoptTransition({ consumerId: 'a', claimToken, now, leaseExpiresAt: now.getTime() + 60_000 });
 
 describe('claim', () => {
   it('takes a PENDING entry to RUNNING with the token, a lease and one more attempt', () => {
@@ -244,34 +243,52 @@ describe('dispatch to the runner', () => {
 
   it('is adopted by one runner: its own token and lease, no new attempt, no longer dispatched', () => {
     const job = aJob({ consumers: { a: dispatched('d1'), b: anEntry() } });
-    const change = written(adopt('d1', 'r1').plan(job));
+    const change = written(adopt('r1').plan(job));
     expect(change.expect.entries).toEqual({ a: { kind: 'dispatched', claimToken: 'd1' } });
     const entry = applyChange(job, change).consumers['a'];
     expect(entry).toMatchObject({ status: 'RUNNING', attempts: 1, claimToken: 'r1', leaseExpiresAt: now.getTime() + 60_000 });
     expect(entry.dispatchedAt).toBeUndefined();
     // A second delivery of the same order finds it adopted, under a live lease.
-    expect(stopped(adopt('d1', 'r2').plan(applyChange(job, change)))).toBe('CLAIM_HELD');
+    expect(stopped(adopt('r2').plan(applyChange(job, change)))).toBe('CLAIM_HELD');
     // The same runner whose answer was lost recognises its own adoption.
-    expect(adopt('d1', 'r1').plan(applyChange(job, change)).kind).toBe('already-applied');
+    expect(adopt('r1').plan(applyChange(job, change)).kind).toBe('already-applied');
   });
 
   it('takes over a runner that died once its lease lapsed, as the next attempt', () => {
     const job = aJob({ consumers: { a: running('r1', now.getTime() - 1), b: anEntry() } });
-    const change = written(adopt('d1', 'r2').plan(job));
+    const change = written(adopt('r2').plan(job));
     expect(change.expect.entries).toEqual({ a: { kind: 'claimable', now: now.getTime() } });
     expect(applyChange(job, change).consumers['a']).toMatchObject({ claimToken: 'r2', attempts: 2 });
   });
 
-  it('claims an entry released when a retry could not be dispatched, and takes over a lapsed dispatch, unmarking it', () => {
+  it('claims an entry released when a retry could not be dispatched', () => {
     const released = aJob({ consumers: { a: anEntry({ attempts: 1, lastError: reason }), b: anEntry() } });
-    expect(applyChange(released, written(adopt('d1', 'r1').plan(released))).consumers['a']).toMatchObject({
+    expect(applyChange(released, written(adopt('r1').plan(released))).consumers['a']).toMatchObject({
       status: 'RUNNING',
       attempts: 2,
     });
-    const lapsed = aJob({ consumers: { a: dispatched('d0', now.getTime() - 1), b: anEntry() } });
-    const entry = applyChange(lapsed, written(adopt('d1', 'r1').plan(lapsed))).consumers['a'];
-    expect(entry).toMatchObject({ claimToken: 'r1', attempts: 2 });
-    expect(entry.dispatchedAt).toBeUndefined();
+  });
+
+  it("adopts the entry's current dispatch whichever order arrives: one whose order was never sent, or whose lease lapsed", () => {
+    // A runner wrote its retry's dispatch d2 and died before sending the order: Lambda's retry of the old order adopts d2.
+    for (const leaseExpiresAt of [now.getTime() + 600_000, now.getTime() - 1]) {
+      const job = aJob({ consumers: { a: { ...dispatched('d2', leaseExpiresAt), attempts: 2 }, b: anEntry() } });
+      const change = written(adopt('r1').plan(job));
+      expect(change.expect.entries).toEqual({ a: { kind: 'dispatched', claimToken: 'd2' } });
+      const entry = applyChange(job, change).consumers['a'];
+      expect(entry).toMatchObject({ claimToken: 'r1', attempts: 2 });
+      expect(entry.dispatchedAt).toBeUndefined();
+    }
+  });
+
+  it('gives the attempt back when a claim is released before its run started (its order could not be sent)', () => {
+    const job = aJob({ consumers: { a: dispatched('d1'), b: anEntry() } });
+    const release = (unstarted: boolean) =>
+      applyChange(job, written(releaseTransition({ consumerId: 'a', claimToken: 'd1', lastError: reason, now, unstarted }).plan(job)))
+        .consumers['a'];
+    expect(release(true)).toMatchObject({ status: 'PENDING', attempts: 0, lastError: reason });
+    expect(release(true).dispatchedAt).toBeUndefined();
+    expect(release(false)).toMatchObject({ status: 'PENDING', attempts: 1 });
   });
 
   it('is never adopted once cancelled, finished or handed over', () => {
@@ -335,8 +352,8 @@ describe('every planned write', () => {
   const transitions: Transition[] = [
     claim(),
     claimTransition({ consumerId: 'a', claimToken: 'd1', now, leaseExpiresAt: now.getTime() + 600_000, dispatch: true }),
-    adopt('d1', 'r1'),
-    adoptTransition({ consumerId: 'b', dispatchToken: 'd1', claimToken: 'r1', now, leaseExpiresAt: now.getTime() + 60_000 }),
+    adopt('r1'),
+    adoptTransition({ consumerId: 'b', claimToken: 'r1', now, leaseExpiresAt: now.getTime() + 60_000 }),
     redispatchTransition({ consumerId: 'a', claimToken: 't1', dispatchToken: 'd2', leaseExpiresAt: 9e12, lastError: reason, now }),
     failTransition({ consumerId: 'a', reason, origin: fromDispatch('d1'), token: 'f1', now }),
     completeTransition({ consumerId: 'a', claimToken: 't1', result: 1, now }),

@@ -121,7 +121,7 @@ export function claimTransition(args: {
 function underClaim(
   name: string,
   args: { consumerId: string; claimToken: string; now: Date },
-  patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[]; incrementAttempts?: boolean },
+  patch: (at: string) => { set: Partial<ConsumerEntry>; remove: RemovableEntryField[]; attemptsDelta?: 1 | -1 },
   options: { keepsClaim?: boolean; landed?: (entry: ConsumerEntry) => boolean; whileHandedOver?: boolean } = {},
 ): Transition {
   const { consumerId, claimToken, now } = args;
@@ -141,7 +141,7 @@ function underClaim(
         return stop('FAILURE_HANDED_OVER', 'this run handed its failure to the error handler: it writes nothing more', entry.status);
       }
       const at = now.toISOString();
-      const { set, remove, incrementAttempts } = patch(at);
+      const { set, remove, attemptsDelta } = patch(at);
       return {
         kind: 'write',
         change: {
@@ -150,7 +150,7 @@ function underClaim(
             [consumerId]: {
               set: { ...set, updatedAt: at },
               remove: keepsClaim ? remove : ['claimToken', 'leaseExpiresAt', ...remove],
-              ...(incrementAttempts ? { incrementAttempts } : {}),
+              ...(attemptsDelta === 1 ? { incrementAttempts: true } : attemptsDelta === -1 ? { decrementAttempts: true } : {}),
             },
           },
           updatedAt: at,
@@ -184,32 +184,28 @@ export function renewLeaseTransition(args: { consumerId: string; claimToken: str
 }
 
 /**
- * The runner takes over the claim dispatched to it: RUNNING under the dispatch's token becomes RUNNING under
- * the runner's own token and lease, not counted as a new attempt (the dispatching claim counted it). Only one
- * runner adopts a dispatch, even when the order is delivered twice. Anything else is planned as a claim: a
- * takeover once the entry's lease lapsed (a runner that died, a dispatch no runner adopted), a stop otherwise.
+ * A runner takes over the dispatch that holds the entry: RUNNING under a dispatch's token becomes RUNNING under
+ * the runner's own token and lease, not counted as a new attempt (the dispatching claim counted it). Whichever
+ * order arrives adopts the entry's current dispatch — its own, or a later one whose order was never sent (a runner
+ * died between its retry's write and its order) — and only one runner adopts a dispatch, even when orders are
+ * delivered twice. Anything else is planned as a claim: a takeover once the entry's lease lapsed (a runner that
+ * died), a stop otherwise.
  */
-export function adoptTransition(args: {
-  consumerId: string;
-  dispatchToken: string;
-  claimToken: string;
-  now: Date;
-  leaseExpiresAt: number;
-}): Transition {
-  const { consumerId, dispatchToken, claimToken, now, leaseExpiresAt } = args;
+export function adoptTransition(args: { consumerId: string; claimToken: string; now: Date; leaseExpiresAt: number }): Transition {
+  const { consumerId, claimToken, now, leaseExpiresAt } = args;
   const claim = claimTransition({ consumerId, claimToken, now, leaseExpiresAt });
   return {
     name: 'adopt',
     plan(job) {
       const entry = entryOf(job, consumerId);
       if (isDecision(entry)) return entry;
-      const dispatched = entry.status === 'RUNNING' && entry.claimToken === dispatchToken && entry.dispatchedAt !== undefined;
-      if (!dispatched) return claim.plan(job);
+      const dispatch = entry.status === 'RUNNING' && entry.dispatchedAt !== undefined ? entry.claimToken : undefined;
+      if (dispatch === undefined) return claim.plan(job);
       const at = now.toISOString();
       return {
         kind: 'write',
         change: {
-          expect: { entries: { [consumerId]: { kind: 'dispatched', claimToken: dispatchToken } } },
+          expect: { entries: { [consumerId]: { kind: 'dispatched', claimToken: dispatch } } },
           entries: { [consumerId]: { set: { claimToken, leaseExpiresAt, startedAt: at, updatedAt: at }, remove: ['dispatchedAt'] } },
           updatedAt: at,
         },
@@ -236,7 +232,7 @@ export function redispatchTransition(args: {
     (at) => ({
       set: { claimToken: args.dispatchToken, leaseExpiresAt: args.leaseExpiresAt, dispatchedAt: at, lastError: args.lastError },
       remove: [],
-      incrementAttempts: true,
+      attemptsDelta: 1,
     }),
     { keepsClaim: true },
   );
@@ -257,22 +253,27 @@ export function handOverFailureTransition(args: {
   return underClaim(
     'hand-over-failure',
     args,
-    () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt'] }),
+    () => ({ set: { lastError: args.reason, deadline: args.deadline }, remove: ['leaseExpiresAt', 'dispatchedAt'] }),
     { keepsClaim: true, whileHandedOver: true },
   );
 }
 
-/** RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. */
+/**
+ * RUNNING → PENDING after a retryable failure, so that the redelivery can claim the job again. `unstarted`: the
+ * claim's run never started (its order could not be sent to the runner), so the attempt it counted is given back.
+ */
 export function releaseTransition(args: {
   consumerId: string;
   claimToken: string;
   lastError: FailureReason;
   now: Date;
   deadline?: number;
+  unstarted?: boolean;
 }): Transition {
   return underClaim('release', args, () => ({
     set: { status: 'PENDING', lastError: args.lastError, deadline: args.deadline },
-    remove: [],
+    remove: ['dispatchedAt'],
+    ...(args.unstarted ? { attemptsDelta: -1 } : {}),
   }));
 }
 

@@ -112,12 +112,16 @@ async function dispatchJob(
   }
   const entry = claim.job.consumers[consumerId];
   args.onClaimed?.({ attempt: entry.attempts });
+  // Attempts used up: fail it here, as inline (ATTEMPTS_EXHAUSTED before any run), rather than spend a runner on it.
+  if (entry.attempts > deps.registry.get(job.type).maxAttempts)
+    return runClaimedJob(deps, { ...args, job: claim.job, claimToken, attempt: entry.attempts }, releaseForRedelivery(deps));
   try {
     await dispatch.dispatcher.dispatch(runOrder(claim.job, consumerId, claimToken, entry.dispatchedAt ?? now.toISOString()));
   } catch (error) {
     const reason = { code: 'DISPATCH_FAILED', message: `the runner did not take the run: ${failureReasonOf(error).message}` };
-    await releaseForRedelivery(deps)({ job: claim.job, consumerId, claimToken }, reason);
-    return { kind: 'retry', reason, attempt: entry.attempts };
+    // The run never started: its attempt is given back with the claim.
+    await releaseForRedelivery(deps, { unstarted: true })({ job: claim.job, consumerId, claimToken }, reason);
+    return { kind: 'retry', reason, attempt: entry.attempts - 1 };
   }
   return { kind: 'dispatched', attempt: entry.attempts };
 }
@@ -129,14 +133,24 @@ export function runOrder(job: Job, consumerId: string, claimToken: string, dispa
 /** What a run that failed retryably leaves for its next attempt. */
 export type RetryLater = (run: { job: Job; consumerId: string; claimToken: string }, lastError: FailureReason) => Promise<void>;
 
-/** Inline: the claim goes back to PENDING, and the stream delivers the record again (reported as a batch item failure). */
-export function releaseForRedelivery(deps: ProcessJobDeps): RetryLater {
+/**
+ * Inline: the claim goes back to PENDING, and the stream delivers the record again (reported as a batch item failure).
+ * `unstarted`: the claim's run never started, and its attempt is given back.
+ */
+export function releaseForRedelivery(deps: Omit<ProcessJobDeps, 'dispatch'>, options: { unstarted?: boolean } = {}): RetryLater {
   return async ({ job, consumerId, claimToken }, lastError) => {
     const now = deps.clock.now();
     await applyTransition(
       deps,
       job.id,
-      releaseTransition({ consumerId, claimToken, lastError, now, deadline: retryDeadline(job, now, deps.deadlines) }),
+      releaseTransition({
+        consumerId,
+        claimToken,
+        lastError,
+        now,
+        deadline: retryDeadline(job, now, deps.deadlines),
+        unstarted: options.unstarted,
+      }),
       { seen: job, policy: deps.conflictPolicy },
     );
   };

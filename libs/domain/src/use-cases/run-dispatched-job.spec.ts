@@ -7,7 +7,7 @@ import type { JobFailureNotice } from '../ports/failure-notice-publisher';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
 import { runDispatchedJob, type RunDispatchedJobDeps } from './run-dispatched-job';
-import { FakeClock, InMemoryJobRepository, RecordingRunDispatcher, aJob, alice, deployedDeadlines } from '../../testing';
+import { FakeClock, InMemoryJobRepository, RecordingRunDispatcher, aJob, alice, anEntry, deployedDeadlines } from '../../testing';
 
 const DISPATCH_LEASE_MS = 600_000;
 const lease = { durationMs: 30_000, renewEveryMs: 0 };
@@ -101,10 +101,59 @@ describe('dispatching a run to the runner', () => {
 
     const outcome = await deliver(job);
 
-    expect(outcome).toMatchObject({ kind: 'retry', reason: { code: 'DISPATCH_FAILED' }, attempt: 1 });
+    expect(outcome).toMatchObject({ kind: 'retry', reason: { code: 'DISPATCH_FAILED' } });
     const entry = repository.jobs.get(job.id)!.consumers['a'];
-    expect(entry).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'DISPATCH_FAILED' } });
+    // The run never started: its attempt is given back with the claim.
+    expect(entry).toMatchObject({ status: 'PENDING', attempts: 0, lastError: { code: 'DISPATCH_FAILED' } });
     expect(entry.claimToken).toBeUndefined();
+    expect(entry.dispatchedAt).toBeUndefined();
+  });
+
+  it('never uses up attempts on orders the runner did not take: the type still gets every run it allows', async () => {
+    const { repository, runner, deliver, runOrder } = setUp(2);
+    const job = await stored(repository, aJob({ type: 'unreliable', input: {} }));
+    runner.refuse = new Error('Rate exceeded');
+    for (let i = 0; i < 5; i++) expect(await deliver(job)).toMatchObject({ kind: 'retry', reason: { code: 'DISPATCH_FAILED' } });
+    runner.refuse = undefined;
+
+    await deliver(job);
+    // Two retryable failures, then the third of its three attempts succeeds.
+    for (let n = 0; n < 3; n++) await runOrder(n);
+
+    expect(repository.jobs.get(job.id)!.consumers['a']).toMatchObject({ status: 'SUCCEEDED', attempts: 3, result: { runs: 3 } });
+  });
+
+  it('fails a job whose attempts are used up when it is claimed, without spending a runner on it', async () => {
+    const { repository, runner, published, deliver } = setUp();
+    const used = anEntry({ attempts: 3, lastError: { code: 'X', message: 'x' } });
+    const job = await stored(repository, aJob({ input: { seconds: 20 }, consumers: { a: used, b: anEntry() } }));
+
+    expect(await deliver(job)).toMatchObject({ kind: 'failed', reason: { code: 'ATTEMPTS_EXHAUSTED' }, attempt: 4 });
+    expect(runner.orders).toEqual([]);
+    expect(published).toEqual([expect.objectContaining({ kind: 'JobFailed', attempt: 4 })]);
+    const entry = repository.jobs.get(job.id)!.consumers['a'];
+    // Handed over to the error handler, and no longer waiting for a runner.
+    expect(entry.leaseExpiresAt).toBeUndefined();
+    expect(entry.dispatchedAt).toBeUndefined();
+  });
+
+  it('dispatches when it takes over a lapsed run, so that the order it sends can be adopted', async () => {
+    const { repository, clock, deliver, runOrder } = setUp();
+    const lapsed = anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'dead-runner', leaseExpiresAt: clock.now().getTime() - 1 });
+    const job = await stored(repository, aJob({ input: { seconds: 20 }, consumers: { a: lapsed, b: anEntry() } }));
+
+    expect(await deliver(job)).toEqual({ kind: 'dispatched', attempt: 2 });
+    expect(repository.jobs.get(job.id)!.consumers['a'].dispatchedAt).toBeDefined();
+    expect(await runOrder(0)).toMatchObject({ kind: 'succeeded', attempt: 2 });
+  });
+
+  it('fails an unknown type for good even where runs may go to the runner', async () => {
+    const { repository, runner, published, deliver } = setUp();
+    const job = await stored(repository, aJob({ type: 'no-such-type', input: {} }));
+
+    expect(await deliver(job)).toMatchObject({ kind: 'failed', reason: { code: 'UNKNOWN_JOB_TYPE' } });
+    expect(runner.orders).toEqual([]);
+    expect(published).toHaveLength(1);
   });
 
   it('sends the same order again when the record comes again before a runner adopted it, and writes nothing', async () => {
@@ -196,21 +245,64 @@ describe('the runner', () => {
   });
 
   it('releases the claim and throws when the next attempt cannot be dispatched: Lambda retries the invocation, which claims it', async () => {
-    const { repository, runner, deliver, runOrder } = setUp(1);
+    const { repository, clock, runner, deliver, runOrder } = setUp(1);
     const job = await stored(repository, aJob({ type: 'unreliable', input: {} }));
     await deliver(job);
     runner.refuse = new Error('Rate exceeded');
 
     await expect(runOrder(0)).rejects.toThrow('Rate exceeded');
-    expect(repository.jobs.get(job.id)!.consumers['a']).toMatchObject({
-      status: 'PENDING',
-      attempts: 2,
-      lastError: { code: 'JOB_RUN_ERROR' },
-    });
+    const released = repository.jobs.get(job.id)!.consumers['a'];
+    // The next attempt never started: its attempt is given back, and the sweeper waits as long as Lambda's retry may.
+    expect(released).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'JOB_RUN_ERROR' } });
+    expect(released.deadline).toBeGreaterThanOrEqual(clock.now().getTime() + DISPATCH_LEASE_MS);
 
     runner.refuse = undefined;
     // Lambda's retry delivers the same order: its dispatch is gone, so it claims the released entry.
-    expect(await runOrder(0)).toMatchObject({ kind: 'succeeded', attempt: 3 });
+    expect(await runOrder(0)).toMatchObject({ kind: 'succeeded', attempt: 2 });
+  });
+
+  it("adopts the entry's current dispatch when an older order is delivered: a retry whose order a dead runner never sent", async () => {
+    const { repository, clock, runner, deliver, deps } = setUp();
+    const job = await stored(repository, aJob({ input: { seconds: 20 } }));
+    await deliver(job);
+    // A runner adopted the order, failed retryably, wrote the next dispatch d2 and died before sending its order.
+    const d2 = {
+      claimToken: 'd2',
+      leaseExpiresAt: clock.now().getTime() + DISPATCH_LEASE_MS,
+      dispatchedAt: clock.now().toISOString(),
+    };
+    await repository.applyChange(job.id, {
+      expect: { entries: { a: { kind: 'dispatched', claimToken: 'token-1' } } },
+      entries: { a: { set: d2, incrementAttempts: true } },
+      updatedAt: clock.now().toISOString(),
+    });
+
+    // Lambda retries the old order, whose budget is far shorter than d2's lease: it adopts d2 rather than wait for it.
+    const outcome = await runDispatchedJob(deps, { order: runner.orders[0], lease, deadline: clock.now().getTime() + 60_000 });
+
+    expect(outcome).toMatchObject({ kind: 'succeeded', attempt: 2 });
+    expect(clock.sleeps).toEqual([20_000]);
+  });
+
+  it('dispatches nothing and throws nothing when the job was cancelled while its run failed retryably', async () => {
+    const { repository, clock, runner, deps } = setUp();
+    const job = await stored(repository, aJob({ type: 'cancelled-then-fails', input: {} }));
+    const cancelledThenFails = defineJobType({
+      ...unreliable(0),
+      name: 'cancelled-then-fails',
+      async run() {
+        await cancelJob({ repository, clock }, alice, job.id);
+        throw new Error('downstream timed out');
+      },
+    });
+    const withType = { ...deps, registry: new JobTypeRegistry([cancelledThenFails]) };
+    await processJob(withType, { job, consumerId: 'a', lease, deadline: clock.now().getTime() + 900_000 });
+
+    const outcome = await runDispatchedJob(withType, { order: runner.orders[0], lease, deadline: clock.now().getTime() + 900_000 });
+
+    expect(outcome).toMatchObject({ kind: 'retry' });
+    expect(runner.orders).toHaveLength(1);
+    expect(repository.jobs.get(job.id)!.consumers['a'].status).toBe('CANCELLED');
   });
 
   it('hands a failure over on the last attempt, under the runner’s claim', async () => {

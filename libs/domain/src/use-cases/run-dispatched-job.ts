@@ -35,7 +35,7 @@ export async function runDispatchedJob(deps: RunDispatchedJobDeps, args: RunDisp
   const claim = await claimOrTakeOver(
     deps,
     { job: order.job, consumerId, lease, deadline: args.deadline },
-    (now, leaseExpiresAt) => adoptTransition({ consumerId, dispatchToken: order.claimToken, claimToken, now, leaseExpiresAt }),
+    (now, leaseExpiresAt) => adoptTransition({ consumerId, claimToken, now, leaseExpiresAt }),
     // A holder whose lease outlasts this invocation is live (or a dispatch still queued): it answers for the job.
     'skip',
   );
@@ -64,11 +64,19 @@ function dispatchNextAttempt(deps: RunDispatchedJobDeps): RetryLater {
     try {
       await deps.dispatcher.dispatch(runOrder(redispatch.job, consumerId, dispatchToken, now.toISOString()));
     } catch (error) {
+      // The next attempt never started: its attempt is given back, and the sweeper waits as long as Lambda's retry may.
       const at = deps.clock.now();
       await applyTransition(
         deps,
         job.id,
-        releaseTransition({ consumerId, claimToken: dispatchToken, lastError, now: at, deadline: retryDeadline(job, at, deps.deadlines) }),
+        releaseTransition({
+          consumerId,
+          claimToken: dispatchToken,
+          lastError,
+          now: at,
+          deadline: Math.max(retryDeadline(job, at, deps.deadlines), at.getTime() + deps.dispatchLeaseMs),
+          unstarted: true,
+        }),
         { seen: redispatch.job, policy: deps.conflictPolicy },
       );
       throw error;
