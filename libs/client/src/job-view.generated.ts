@@ -19,6 +19,12 @@ export interface ConsumerView {
   result?: unknown;
   error?: FailureReason;
   lastError?: FailureReason;
+  /** How far the run said it was, as of its lease's last renewal (a third of the lease: 20 s in AWS, 2 s locally). */
+  progress?: {
+    percent: number;
+    message?: string;
+    at: string;
+  };
 }
 
 /** What callers see of a job: no claim tokens or leases, and the overall status derived from its consumers. */

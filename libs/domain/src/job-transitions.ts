@@ -1,7 +1,7 @@
 import type { JobChange, RemovableEntryField } from './job-change';
 import { deriveJobStatus, isTerminal, phaseOf } from './job-status';
 import type { FailureOrigin } from './failure-origin';
-import type { ConsumerEntry, FailureReason, Job, JsonValue } from './job';
+import type { ConsumerEntry, FailureReason, Job, JsonValue, RunProgress } from './job';
 import { mayAccess, type Caller } from './owner';
 
 /**
@@ -179,8 +179,20 @@ export function completeTransition(args: { consumerId: string; claimToken: strin
  * The running run's heartbeat: moves its lease forward, under its claim. A run that stops beating
  * (its environment crashed) loses the job to the next delivery once the lease runs out.
  */
-export function renewLeaseTransition(args: { consumerId: string; claimToken: string; leaseExpiresAt: number; now: Date }): Transition {
-  return underClaim('renew-lease', args, () => ({ set: { leaseExpiresAt: args.leaseExpiresAt }, remove: [] }), { keepsClaim: true });
+export function renewLeaseTransition(args: {
+  consumerId: string;
+  claimToken: string;
+  leaseExpiresAt: number;
+  now: Date;
+  /** The run's progress since the last renewal, stored with it at no extra write. */
+  progress?: RunProgress;
+}): Transition {
+  return underClaim(
+    'renew-lease',
+    args,
+    () => ({ set: { leaseExpiresAt: args.leaseExpiresAt, ...(args.progress ? { progress: args.progress } : {}) }, remove: [] }),
+    { keepsClaim: true },
+  );
 }
 
 /**

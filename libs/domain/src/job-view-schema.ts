@@ -35,6 +35,19 @@ export const ConsumerViewSchema = Type.Object(
     result: Type.Optional(Type.Unknown()),
     error: Type.Optional(FailureReasonViewSchema),
     lastError: Type.Optional(FailureReasonViewSchema),
+    progress: Type.Optional(
+      Type.Object(
+        {
+          percent: Type.Number({ minimum: 0, maximum: 100 }),
+          message: Type.Optional(Type.String({ maxLength: 200 })),
+          at: Timestamp(),
+        },
+        {
+          additionalProperties: false,
+          description: "How far the run said it was, as of its lease's last renewal (a third of the lease: 20 s in AWS, 2 s locally).",
+        },
+      ),
+    ),
   },
   { additionalProperties: false, description: "One consumer's run of the job: every consumer runs every job, independently." },
 );

@@ -17,6 +17,7 @@ export function toJobView(job: Job): JobView {
       if (e.result !== undefined) view.result = e.result;
       if (e.error) view.error = e.error;
       if (e.lastError) view.lastError = e.lastError;
+      if (e.progress) view.progress = e.progress;
       return [consumerId, view];
     }),
   );

@@ -13,6 +13,15 @@ export interface FailureReason {
   message: string;
 }
 
+/** How far a run says it is: written with the lease's next renewal, never on its own. */
+export interface RunProgress {
+  /** 0 to 100. */
+  percent: number;
+  message?: string;
+  /** When the run reported it. */
+  at: string;
+}
+
 /** One consumer's view of the job: every consumer runs every job, independently. */
 export interface ConsumerEntry {
   status: JobStatus;
@@ -35,6 +44,8 @@ export interface ConsumerEntry {
   error?: FailureReason;
   /** The last retryable failure, kept while the job is retried so that retrying is visible. */
   lastError?: FailureReason;
+  /** The run's last reported progress, as of its lease's last renewal. */
+  progress?: RunProgress;
   /**
    * While the entry is unfinished, when the sweeper looks at it (epoch ms): past it, an entry that
    * nothing changed is one nothing but the sweeper would finish. Removed when the entry finishes.

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RunningLocalSystem } from '@async-jobs/local-services';
-import { EXIT, run } from './main';
+import { EXIT, progressBar, run } from './main';
 
 describe('the jobs CLI against the local system', () => {
   let system: RunningLocalSystem;
@@ -30,6 +30,28 @@ describe('the jobs CLI against the local system', () => {
     // ...printed while waiting, before the summary.
     expect(lines.findIndex((line) => progress.test(line))).toBeLessThan(lines.findIndex((line) => line.endsWith(' (sleep) SUCCEEDED')));
     expect(out).toMatch(/a: SUCCEEDED {"sleptSeconds":1}/);
+  });
+
+  it('draws a progress bar per consumer while a run reports how far it is', async () => {
+    const { code, out } = await jobs('submit', '--seconds', '5', '--wait');
+    expect(code).toBe(EXIT.ok);
+    // A 5 s sleep reports every second; each lease renewal (every 2 s locally) stores the latest, and each new version is a line.
+    const bar = /a: RUNNING \[#*-*\] (\d+)% slept (\d) of 5 s/;
+    const drawn = out.split('\n').filter((line) => bar.test(line));
+    expect(drawn.length).toBeGreaterThan(0);
+    const percents = drawn.map((line) => Number(bar.exec(line)?.[1]));
+    expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
+    expect(out).toMatch(/a: SUCCEEDED {"sleptSeconds":5}/);
+  });
+
+  it('draws ten cells, a tenth each', () => {
+    expect([0, 9.9, 10, 55, 100].map(progressBar)).toEqual([
+      '[----------] 0%',
+      '[----------] 10%',
+      '[#---------] 10%',
+      '[#####-----] 55%',
+      '[##########] 100%',
+    ]);
   });
 
   it('lists, gets and cancels, with JSON for scripts', async () => {

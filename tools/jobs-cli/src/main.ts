@@ -106,10 +106,23 @@ function clientFor(flags: Parsed['flags']): JobsClient {
   }
 }
 
-/** One line per change: the job's status, then each consumer's status and attempts. */
+/** One line per change: the job's status, then each consumer's status and attempts, and a bar for a run that reports its progress. */
 function progressLine(job: JobView): string {
-  const consumers = Object.entries(job.consumers).map(([id, c]) => `${id}: ${c.status}${c.attempts > 1 ? ` (attempt ${c.attempts})` : ''}`);
+  const consumers = Object.entries(job.consumers).map(([id, c]) => {
+    const attempt = c.attempts > 1 ? ` (attempt ${c.attempts})` : '';
+    const progress =
+      c.status === 'RUNNING' && c.progress
+        ? ` ${progressBar(c.progress.percent)}${c.progress.message ? ` ${c.progress.message}` : ''}`
+        : '';
+    return `${id}: ${c.status}${attempt}${progress}`;
+  });
   return `${new Date().toISOString().slice(11, 19)}  ${job.status.padEnd(9)}  ${consumers.join('  ')}`;
+}
+
+/** `[######----] 60%`: ten cells, each a tenth. */
+export function progressBar(percent: number): string {
+  const filled = Math.max(0, Math.min(10, Math.floor(percent / 10)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(10 - filled)}] ${Math.round(percent)}%`;
 }
 
 function summary(job: JobView): string {

@@ -103,6 +103,25 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     }
   });
 
+  it("shows a run's progress mid-run, per consumer, as its lease renewals store it", async () => {
+    const jobId = await system.submit({ seconds: 8 });
+
+    const midway = await system.waitForJob(
+      jobId,
+      (j) => Object.values(j.consumers).some((c) => c.status === 'RUNNING' && (c.progress?.percent ?? 0) > 0),
+      15_000,
+    );
+
+    const running = Object.values(midway.consumers).find((c) => c.progress && c.progress.percent > 0);
+    expect(running?.progress).toEqual({
+      percent: expect.any(Number),
+      message: expect.stringMatching(/^slept [1-8] of 8 s$/),
+      at: expect.any(String),
+    });
+    expect(running?.progress?.percent).toBeLessThan(100);
+    await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 30_000);
+  });
+
   it('refuses a body that does not fit the API model at the gateway, naming the field', async () => {
     const response = await system.request('POST', '/jobs', '{"seconds":0}');
     expect(response.status).toBe(400);

@@ -1,7 +1,14 @@
 import { systemClock } from '../ports/clock';
 import { flakyJobType } from './flaky-job';
 
-const context = (attempt: number) => ({ jobId: 'j', consumerId: 'a', attempt, clock: systemClock, signal: new AbortController().signal });
+const context = (attempt: number) => ({
+  jobId: 'j',
+  consumerId: 'a',
+  attempt,
+  clock: systemClock,
+  signal: new AbortController().signal,
+  reportProgress: () => undefined,
+});
 
 describe('the flaky job', () => {
   it('fails its first attempts with an ordinary (retryable) error, then succeeds', async () => {

@@ -13,6 +13,12 @@ export interface JobRunContext {
    * run took over) or reached its type's run limit: stop early, as the result would be discarded.
    */
   signal: AbortSignal;
+  /**
+   * Says how far the run is: `percent` from 0 to 100 and a short message. Cheap to call often: only the latest is
+   * kept, and it is stored with the lease's next renewal (every third of the lease), never with a write of its own.
+   * @throws PermanentJobError (INVALID_PROGRESS) for a percent outside 0–100 or a message over 200 characters.
+   */
+  reportProgress(progress: { percent: number; message?: string }): void;
 }
 
 /**

@@ -38,15 +38,27 @@ export function createSleepJobType(options: { maxSeconds: number }) {
     // Room for the longest allowed sleep; a sleep that overran would overrun again.
     runLimit: { seconds: options.maxSeconds + SLEEP_RUN_MARGIN_SECONDS, onTimeout: 'fail' },
     execution: { byInput: ({ seconds }) => (seconds <= SLEEP_INLINE_MAX_SECONDS ? 'inline' : 'runner') },
-    async run({ seconds }, { clock, signal }) {
+    async run({ seconds }, { clock, signal, reportProgress }) {
       if (seconds > options.maxSeconds) {
         throw new PermanentJobError(
           'SLEEP_TOO_LONG',
           `A sleep of ${seconds}s exceeds the maximum of ${options.maxSeconds}s that one run may take`,
         );
       }
-      // A run that lost its claim stops sleeping: its result would be discarded anyway.
-      await Promise.race([clock.sleep(seconds * 1000), abortion(signal)]);
+      // It says how far it has slept, every second: only the latest report is stored, with the next lease renewal.
+      const started = clock.now().getTime();
+      const report = () => {
+        const slept = Math.min(seconds, Math.floor((clock.now().getTime() - started) / 1000));
+        reportProgress({ percent: (100 * slept) / seconds, message: `slept ${slept} of ${seconds} s` });
+      };
+      report();
+      const ticker = setInterval(report, 1000);
+      try {
+        // A run that lost its claim stops sleeping: its result would be discarded anyway.
+        await Promise.race([clock.sleep(seconds * 1000), abortion(signal)]);
+      } finally {
+        clearInterval(ticker);
+      }
       return { sleptSeconds: seconds };
     },
   });

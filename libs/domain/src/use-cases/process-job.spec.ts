@@ -298,17 +298,24 @@ describe('processJob', () => {
         inputSchema: Type.Object({}),
         maxAttempts: 2,
         runLimit: { seconds: 60, onTimeout: 'retry' },
-        run: (_input, { signal }) =>
+        run: (_input, { signal, reportProgress }) =>
           new Promise((resolve, reject) => {
             finish = resolve;
+            report = reportProgress;
             signal.addEventListener('abort', () => {
               aborted = true;
               reject(new Error('stopped: claim lost'));
             });
           }),
       });
-      return { type, finish: (value: string) => finish(value), aborted: () => aborted };
+      return {
+        type,
+        finish: (value: string) => finish(value),
+        aborted: () => aborted,
+        report: (p: { percent: number; message?: string }) => report(p),
+      };
     }
+    let report: (progress: { percent: number; message?: string }) => void = () => undefined;
     const lease = { durationMs: 3000, renewEveryMs: 1000 };
 
     /** Starts a controllable run on a fresh job and lets it claim; `through` stands a store in front of the repository. */
@@ -344,6 +351,34 @@ describe('processJob', () => {
       expect(repository.jobs.get(stored_.id)!.consumers.a.leaseExpiresAt).toBeUndefined();
       await jest.advanceTimersByTimeAsync(5000);
       expect(repository.writes).toBe(4); // the heartbeat stopped with the run
+    });
+
+    it('stores the latest progress with the next renewal, never with a write of its own', async () => {
+      const { job, repository, clock, stored_, running } = await startRun();
+      const writes = repository.writes;
+
+      job.report({ percent: 10, message: 'started' });
+      job.report({ percent: 40, message: 'reading' });
+      expect(repository.writes).toBe(writes); // reports alone write nothing
+      clock.advance(1000);
+      await jest.advanceTimersByTimeAsync(1000); // one beat
+
+      expect(repository.writes).toBe(writes + 1);
+      expect(repository.jobs.get(stored_.id)!.consumers.a.progress).toEqual({ percent: 40, message: 'reading', at: expect.any(String) });
+      clock.advance(1000);
+      await jest.advanceTimersByTimeAsync(1000); // a beat with nothing new renews the lease only
+      expect(repository.jobs.get(stored_.id)!.consumers.a.progress?.percent).toBe(40);
+      job.finish('done');
+      expect(await running).toMatchObject({ kind: 'succeeded' });
+    });
+
+    it('refuses progress outside 0–100 or a message too long: a bug of the type, which retrying cannot fix', async () => {
+      for (const bad of [{ percent: 101 }, { percent: -1 }, { percent: Number.NaN }, { percent: 5, message: 'x'.repeat(201) }]) {
+        const { job, running } = await startRun();
+        expect(() => job.report(bad)).toThrow(expect.objectContaining({ code: 'INVALID_PROGRESS', retryable: false }));
+        job.finish('done');
+        await running;
+      }
     });
 
     it('aborts the run when a renewal finds the job cancelled, and stores nothing of it', async () => {

@@ -176,7 +176,14 @@ export async function runClaimedJob(
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
-    result = await runWithinLimit(type, claimed, { jobId: claimed.id, consumerId, attempt, clock: deps.clock, signal: keeper.signal });
+    result = await runWithinLimit(type, claimed, {
+      jobId: claimed.id,
+      consumerId,
+      attempt,
+      clock: deps.clock,
+      signal: keeper.signal,
+      reportProgress: (progress) => keeper.reportProgress(progress),
+    });
     assertStorable(result);
   } catch (error) {
     if (keeper.lost) {

@@ -1,7 +1,14 @@
 import { PermanentJobError, systemClock, validateAgainstSchema } from '@async-jobs/domain';
 import { wordCountJob } from './word-count-job';
 
-const context = { jobId: 'job', consumerId: 'a', attempt: 1, clock: systemClock, signal: new AbortController().signal };
+const context = {
+  jobId: 'job',
+  consumerId: 'a',
+  attempt: 1,
+  clock: systemClock,
+  signal: new AbortController().signal,
+  reportProgress: () => undefined,
+};
 
 describe('the word-count job', () => {
   it('counts the words of the message', async () => {
