@@ -155,7 +155,11 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       expect(mapping).toMatchObject({
         starting_position: 'TRIM_HORIZON',
         filter_criteria: {
-          filter: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) }],
+          // New jobs, and the one write of a caller's retry (its mark), never claims, renewals or completions.
+          filter: [
+            { pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) },
+            { pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { retryRequestedAt: { S: [{ exists: true }] } } } }) },
+          ],
         },
         batch_size: settings.stream.batchSize,
         maximum_batching_window_in_seconds: settings.stream.maximumBatchingWindowSeconds,
@@ -264,6 +268,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
           expect.stringMatching(new RegExp(`/${environment}/GET/jobs$`)),
           expect.stringMatching(new RegExp(`/${environment}/GET/jobs/\\*$`)),
           expect.stringMatching(new RegExp(`/${environment}/POST/jobs/\\*/cancel$`)),
+          expect.stringMatching(new RegExp(`/${environment}/POST/jobs/\\*/retry$`)),
           expect.stringMatching(new RegExp(`/${environment}/GET/openapi\\.json$`)),
         ],
       }),
@@ -460,7 +465,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
 
     it('authorizes every method with IAM', () => {
       const methods = all(environment, 'aws_api_gateway_method');
-      expect(methods).toHaveLength(8);
+      expect(methods).toHaveLength(9);
       for (const method of methods) expect(method.authorization).toBe('AWS_IAM');
     });
 
@@ -498,6 +503,7 @@ describe('environments differ where their settings do', () => {
     const json = JSON.parse(Testing.synth(stack));
     const methods = Object.values(json.resource.aws_api_gateway_method) as { http_method: string; authorization: string }[];
     expect(methods.filter((m) => m.authorization !== 'AWS_IAM').map((m) => m.http_method)).toEqual([
+      'OPTIONS',
       'OPTIONS',
       'OPTIONS',
       'OPTIONS',

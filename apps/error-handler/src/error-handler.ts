@@ -11,9 +11,9 @@ import {
 } from '@async-jobs/domain';
 import {
   lambdaInvocation,
-  matchesFilterPattern,
+  matchesAnyFilterPattern,
   type Invocation,
-  NEW_JOBS_FILTER_PATTERN,
+  JOB_RECORD_FILTER_PATTERNS,
   type Logger,
   type Metrics,
 } from '@async-jobs/platform';
@@ -82,9 +82,9 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, invocation: I
       // Throws when the records are gone or unreachable: the whole event is then retried and,
       // finally, archived with its pointer through the on-failure destination.
       const records = await deps.streamReader.readBatch(source.pointer);
-      // The range holds every record of the table (idempotency keys, updates): only new jobs were in the batch.
+      // The range holds every record of the table (idempotency keys, updates): only new or retried jobs were in the batch.
       const jobIds = records
-        .filter((r) => matchesFilterPattern(r, NEW_JOBS_FILTER_PATTERN))
+        .filter((r) => matchesAnyFilterPattern(r, JOB_RECORD_FILTER_PATTERNS))
         .map((r) => jobIdOfStreamRecord(r))
         .filter((id): id is string => id !== undefined);
       // More jobs in the range than in the batch: with a parallelization factor above 1, concurrent

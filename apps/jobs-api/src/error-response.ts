@@ -6,6 +6,7 @@ import {
   JobAlreadyFinishedError,
   JobConflictError,
   JobNotFoundError,
+  NothingToRetryError,
   StoreUnavailableError,
   UnknownJobTypeError,
   ValidationError,
@@ -46,7 +47,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof JobNotFoundError) return respond(404, error.code, error.message);
   if (error instanceof ForbiddenError) return respond(403, error.code, error.message);
-  if (error instanceof JobAlreadyFinishedError || error instanceof IdempotencyKeyReusedError)
+  if (error instanceof JobAlreadyFinishedError || error instanceof IdempotencyKeyReusedError || error instanceof NothingToRetryError)
     return respond(409, error.code, error.message);
   if (error instanceof StoreUnavailableError || error instanceof JobConflictError) {
     return respond(503, 'SERVICE_UNAVAILABLE', 'The service is briefly unavailable; retry after the given delay', undefined, {

@@ -302,6 +302,60 @@ describe('jobs-api handler', () => {
     });
   });
 
+  describe('POST /jobs/{jobId}/retry', () => {
+    const retry = (jobId: string) =>
+      handle(
+        anApiRequest({ method: 'POST', path: `/jobs/${jobId}/retry`, resource: '/jobs/{jobId}/retry', pathParameters: { jobId } }),
+        aLambdaContext(),
+      );
+    /** The job as its runs left it: three attempts each, FAILED or SUCCEEDED. */
+    const endAs = async (jobId: string, statuses: Record<string, 'FAILED' | 'SUCCEEDED'>) => {
+      const job = repository.jobs.get(jobId);
+      if (!job) throw new Error(`no job ${jobId}`);
+      for (const [consumerId, status] of Object.entries(statuses)) {
+        const error = status === 'FAILED' ? { error: { code: 'RUN_TIMED_OUT', message: 'too slow' } } : {};
+        job.consumers[consumerId] = { ...job.consumers[consumerId], status, attempts: 3, ...error };
+      }
+    };
+
+    it('answers 202 with the FAILED consumers PENDING again, their failure kept as lastError, and logs it', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      await endAs(jobId, { a: 'FAILED', b: 'SUCCEEDED' });
+
+      const response = await retry(jobId);
+
+      expect(response.statusCode).toBe(202);
+      expect(response.headers?.['Location']).toBe(`/jobs/${jobId}`);
+      expect(JSON.parse(response.body)).toMatchObject({
+        status: 'RUNNING',
+        consumers: { a: { status: 'PENDING', attempts: 3, lastError: { code: 'RUN_TIMED_OUT' } }, b: { status: 'SUCCEEDED' } },
+      });
+      expect(logs.find('job retried')).toEqual([expect.objectContaining({ jobId, from: 'FAILED', to: 'PENDING', consumers: ['a'] })]);
+    });
+
+    it('refuses a job with nothing to retry with 409 NOTHING_TO_RETRY, writing nothing', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      const running = await retry(jobId);
+      await endAs(jobId, { a: 'SUCCEEDED', b: 'SUCCEEDED' });
+      const version = repository.jobs.get(jobId)?.version;
+      const succeeded = await retry(jobId);
+
+      for (const response of [running, succeeded]) {
+        expect(response.statusCode).toBe(409);
+        expect(JSON.parse(response.body).error).toMatchObject({
+          code: 'NOTHING_TO_RETRY',
+          message: expect.stringContaining('only a job that ended FAILED'),
+        });
+      }
+      expect(repository.jobs.get(jobId)?.version).toBe(version);
+    });
+
+    it('answers 404 for an unknown job and 400 for a malformed id', async () => {
+      expect((await retry(UNKNOWN_ID)).statusCode).toBe(404);
+      expect((await retry('nope')).statusCode).toBe(400);
+    });
+  });
+
   describe('POST /jobs with an Idempotency-Key', () => {
     const postWithKey = (body: string, key: string) => post(body, { 'content-type': 'application/json', 'Idempotency-Key': key });
 

@@ -42,7 +42,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'The request is invalid; `details` names each offending field',
   403: 'Not signed, or signed by someone not allowed (IAM); or an owner filter from a caller who is not an operator',
   404: "No such job (or route); another owner's job answers the same",
-  409: 'The job already finished (cancel), or the Idempotency-Key was used for another request (submit)',
+  409: 'The job already finished (cancel), has nothing to retry (retry: NOTHING_TO_RETRY), or the Idempotency-Key was used for another request (submit)',
   413: 'The body is too large',
   415: 'The body is not application/json',
   503: 'Briefly unavailable; retry after Retry-After seconds',
@@ -158,6 +158,16 @@ export function openApiDocument(registry: JobTypeRegistry): JsonSchemaDocument {
             "Every unfinished consumer becomes CANCELLED; a running consumer's late result is discarded. Cancelling a cancelled job returns it unchanged.",
           parameters: [jobId],
           responses: { '200': view('The cancelled job'), ...errors(400, 403, 404, 409, 503) },
+        },
+      },
+      '/jobs/{jobId}/retry': {
+        post: {
+          operationId: 'retryJob',
+          summary: 'Run again the consumers of a job that ended FAILED',
+          description:
+            "Every FAILED consumer goes back to PENDING, its attempts kept and its failure kept as lastError, and runs again as if delivered anew (the type's maxAttempts counts again). Only a job whose status is FAILED can be retried: a running, succeeded or cancelled job answers 409 NOTHING_TO_RETRY.",
+          parameters: [jobId],
+          responses: { '202': view('The job, its failed consumers PENDING again'), ...errors(400, 403, 404, 409, 503) },
         },
       },
       '/openapi.json': {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   actsForAnother,
   cancelJob,
+  retryJob,
   deriveJobStatus,
   getJob,
   listJobs,
@@ -73,13 +74,28 @@ export const ROUTE_HANDLERS: Record<RouteName, RouteHandler> = {
     return jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
   },
 
+  async retryJob(request, deps) {
+    request.logger = request.logger.child({ jobId: request.params['jobId'] });
+    const job = await retryJob(deps, request.caller, request.params['jobId'] ?? '');
+    if (actsForAnother(request.caller, job))
+      operatorAction(request.logger, request.caller, 'retry', { owner: job.owner?.principal ?? null });
+    const retried = Object.keys(job.consumers).filter((consumerId) => job.consumers[consumerId].retriedAt === job.retryRequestedAt);
+    request.logger.info({ from: 'FAILED', to: 'PENDING', consumers: retried }, 'job retried');
+    return jsonResponse(202, toJobView(job), { ETag: etagOf(job), Location: `/jobs/${job.id}` });
+  },
+
   async getOpenApi(_request, deps) {
     return jsonResponse(200, openApiDocument(deps.registry), { 'Cache-Control': 'max-age=300' });
   },
 };
 
 /** An operator acting on jobs that are not its own: who, what, and whose, for the audit trail. */
-function operatorAction(logger: Logger, caller: Caller, action: 'get' | 'list' | 'cancel', detail: Record<string, unknown>): void {
+function operatorAction(
+  logger: Logger,
+  caller: Caller,
+  action: 'get' | 'list' | 'cancel' | 'retry',
+  detail: Record<string, unknown>,
+): void {
   logger.info({ operator: caller.owner.userArn ?? caller.owner.principal, action, ...detail }, 'operator action');
 }
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpRequestError } from './http-request-error';
 
-export type RouteName = 'submitJob' | 'listJobs' | 'getJob' | 'cancelJob' | 'getOpenApi';
+export type RouteName = 'submitJob' | 'listJobs' | 'getJob' | 'cancelJob' | 'retryJob' | 'getOpenApi';
 
 /** The query parameters each route takes; any other is refused. */
 export const QUERY_PARAMETERS: Partial<Record<RouteName, readonly string[]>> = {
@@ -19,6 +19,7 @@ export const ROUTES: readonly RouteTemplate[] = [
   { resource: '/jobs', pattern: /^\/jobs\/?$/, methods: { POST: 'submitJob', GET: 'listJobs' } },
   { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, methods: { GET: 'getJob' } },
   { resource: '/jobs/{jobId}/cancel', pattern: /^\/jobs\/([^/]+)\/cancel\/?$/, methods: { POST: 'cancelJob' } },
+  { resource: '/jobs/{jobId}/retry', pattern: /^\/jobs\/([^/]+)\/retry\/?$/, methods: { POST: 'retryJob' } },
   { resource: '/openapi.json', pattern: /^\/openapi\.json$/, methods: { GET: 'getOpenApi' } },
 ];
 

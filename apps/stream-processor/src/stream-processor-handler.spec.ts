@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { cryptoIdGenerator, outageWaitLog, PatientFailureNoticePublisher } from '@async-jobs/adapters';
-import { createSleepJobType, defineJobType, JobTypeRegistry, type Job, type JobFailureNotice } from '@async-jobs/domain';
+import { createSleepJobType, defineJobType, JobTypeRegistry, retryJob, type Job, type JobFailureNotice } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
@@ -8,6 +8,7 @@ import {
   FakeClock,
   aStreamEvent,
   aSubmittedJob,
+  alice,
   CapturedLogs,
   deployedDeadlines,
   InMemoryJobRepository,
@@ -180,11 +181,30 @@ describe('stream-processor handler', () => {
     expect(logs.metric('RecordsUnreadable')).toEqual([expect.objectContaining({ consumer: 'a', RecordsUnreadable: 1 })]);
   });
 
-  it('ignores records other than INSERT', async () => {
+  it('ignores records other than a new job or a retry', async () => {
     const job = await submitted();
     const response = await handle(aStreamEvent([anInsertRecord(job, { eventName: 'MODIFY' })]), aLambdaContext());
     expect(response.batchItemFailures).toEqual([]);
     expect((await repository.get(job.id))?.consumers.a.status).toBe('PENDING');
+  });
+
+  it("claims and runs a retried job from the retry's own record, a MODIFY carrying its mark", async () => {
+    const failed = { status: 'FAILED' as const, attempts: 3, updatedAt: new Date().toISOString(), error: { code: 'X', message: 'x' } };
+    const job = await submitted({ input: { seconds: 1 } });
+    await repository.applyChange(job.id, {
+      expect: { entries: {} },
+      entries: { a: { set: failed }, b: { set: failed } },
+      updatedAt: new Date().toISOString(),
+    });
+    const retried = await retryJob({ repository, clock, deadlines: deployedDeadlines }, alice, job.id);
+
+    const response = await handle(aStreamEvent([anInsertRecord(retried, { eventName: 'MODIFY' })]), aLambdaContext());
+
+    expect(response.batchItemFailures).toEqual([]);
+    const after = await repository.get(job.id);
+    expect(after?.consumers.a).toMatchObject({ status: 'SUCCEEDED', attempts: 4, result: { sleptSeconds: 1 } });
+    // The claim took the mark away: its own record, and every later one, no longer passes the filter.
+    expect(after?.retryRequestedAt).toBeUndefined();
   });
 
   it('asks for every record again when the store is down', async () => {

@@ -8,7 +8,15 @@ import {
   type ProcessJobDeps,
   type ProcessOutcome,
 } from '@async-jobs/domain';
-import { lambdaInvocation, type Invocation, type Logger, type MetricName, type Metrics } from '@async-jobs/platform';
+import {
+  JOB_RECORD_FILTER_PATTERNS,
+  lambdaInvocation,
+  matchesAnyFilterPattern,
+  type Invocation,
+  type Logger,
+  type MetricName,
+  type Metrics,
+} from '@async-jobs/platform';
 
 export interface StreamProcessorDeps extends ProcessJobDeps {
   logger: Logger;
@@ -63,8 +71,9 @@ async function handleRecord(
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   const jobId = jobIdOfStreamRecord(record);
   let logger = batchLogger.child({ jobId });
-  if (record.eventName !== 'INSERT') {
-    logger.debug({ eventName: record.eventName }, 'record skipped: not a new job');
+  // What the mapping's filter lets through: a new job, or a caller's retry of one (its new image is the job to claim).
+  if (!matchesAnyFilterPattern(record, JOB_RECORD_FILTER_PATTERNS)) {
+    logger.debug({ eventName: record.eventName }, 'record skipped: not a new or retried job');
     return undefined;
   }
   try {

@@ -51,6 +51,7 @@ export class ApiAccess extends Construct {
           methods('GET/jobs'),
           methods('GET/jobs/*'),
           methods('POST/jobs/*/cancel'),
+          methods('POST/jobs/*/retry'),
           methods('GET/openapi.json'),
         ],
       },

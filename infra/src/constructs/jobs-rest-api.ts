@@ -43,7 +43,7 @@ const GATEWAY_RESPONSES: { type: string; status?: string; code: string }[] = [
 ];
 
 /**
- * The REST API: `/jobs` (submit, list), `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
+ * The REST API: `/jobs` (submit, list), `/jobs/{jobId}`, `/jobs/{jobId}/cancel`, `/jobs/{jobId}/retry`, `/openapi.json` (and a `{proxy+}` catch-all, so that unknown routes
  * get the handler's 404 body) proxied to jobs-api, AWS_IAM on every method, the request model
  * generated from the domain's schemas with a body validator, a stage with JSON access logs to an
  * encrypted log group, throttling and X-Ray, and a deployment redeployed whenever any of it changes.
@@ -94,6 +94,7 @@ export class JobsRestApi extends Construct {
     const jobs = new ApiGatewayResource(this, 'jobs', { restApiId, parentId: this.api.rootResourceId, pathPart: 'jobs' });
     const job = new ApiGatewayResource(this, 'job', { restApiId, parentId: jobs.id, pathPart: '{jobId}' });
     const cancel = new ApiGatewayResource(this, 'cancel', { restApiId, parentId: job.id, pathPart: 'cancel' });
+    const retry = new ApiGatewayResource(this, 'retry', { restApiId, parentId: job.id, pathPart: 'retry' });
     const openapi = new ApiGatewayResource(this, 'openapi', { restApiId, parentId: this.api.rootResourceId, pathPart: 'openapi.json' });
     const proxy = new ApiGatewayResource(this, 'proxy', { restApiId, parentId: this.api.rootResourceId, pathPart: '{proxy+}' });
 
@@ -137,6 +138,7 @@ export class JobsRestApi extends Construct {
     route('get-job', job, 'GET', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
     route('job-other', job, 'ANY');
     route('cancel-job', cancel, 'POST', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
+    route('retry-job', retry, 'POST', { requestParameters: { 'method.request.path.jobId': true }, requestValidatorId: validator.id });
     route('openapi', openapi, 'GET');
     route('unknown-route', proxy, 'ANY');
     // CORS, when origins are configured: browsers send preflights unsigned, so OPTIONS alone is not IAM-authorized;
@@ -146,6 +148,7 @@ export class JobsRestApi extends Construct {
         ['jobs', jobs],
         ['job', job],
         ['cancel', cancel],
+        ['retry', retry],
         ['openapi', openapi],
       ] as const) {
         route(`${name}-preflight`, resource, 'OPTIONS', { authorization: 'NONE' });
@@ -193,6 +196,7 @@ export class JobsRestApi extends Construct {
             'GET /jobs/{jobId}',
             'ANY /jobs/{jobId}',
             'POST /jobs/{jobId}/cancel',
+            'POST /jobs/{jobId}/retry',
             'GET /openapi.json',
             'ANY /{proxy+}',
           ],

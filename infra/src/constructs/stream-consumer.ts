@@ -3,7 +3,12 @@ import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { consumerFunctionName, NEW_JOBS_FILTER_PATTERN, streamProcessorEnvironment, type DeploymentSettings } from '@async-jobs/platform';
+import {
+  consumerFunctionName,
+  JOB_RECORD_FILTER_PATTERNS,
+  streamProcessorEnvironment,
+  type DeploymentSettings,
+} from '@async-jobs/platform';
 import { JobsFunction } from './jobs-function';
 
 /**
@@ -60,7 +65,7 @@ export class StreamConsumer extends Construct {
       eventSourceArn: table.streamArn,
       functionName: this.function.fn.arn,
       startingPosition: 'TRIM_HORIZON',
-      filterCriteria: { filter: [{ pattern: JSON.stringify(NEW_JOBS_FILTER_PATTERN) }] },
+      filterCriteria: { filter: JOB_RECORD_FILTER_PATTERNS.map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
       batchSize: s.batchSize,
       maximumBatchingWindowInSeconds: s.maximumBatchingWindowSeconds,
       parallelizationFactor: s.parallelizationFactor,

@@ -43,6 +43,8 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
   const remove: string[] = [];
   if (change.cancelledAt) set.push(`${name('cancelledAt')} = ${value(change.cancelledAt)}`);
   if (change.cancelledBy) set.push(`${name('cancelledBy')} = ${value(change.cancelledBy)}`);
+  if (change.retryRequestedAt) set.push(`${name('retryRequestedAt')} = ${value(change.retryRequestedAt)}`);
+  if (change.retryRequestedAt === null) remove.push(name('retryRequestedAt'));
   for (const [consumerId, patch] of Object.entries(change.entries)) {
     const path = consumerPath(consumerId);
     // The deadline lives at the top level, where it keys the consumer's unfinished-entries index.

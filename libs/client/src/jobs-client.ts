@@ -81,6 +81,11 @@ export class JobsClient {
     return this.call<JobsPage>('GET', 'jobs', { query: params });
   }
 
+  /** Runs again the consumers of a job that ended FAILED (409 NOTHING_TO_RETRY for any other). */
+  retryJob(jobId: string): Promise<JobView> {
+    return this.call<JobView>('POST', `jobs/${encodeURIComponent(jobId)}/retry`);
+  }
+
   cancelJob(jobId: string): Promise<JobView> {
     return this.call<JobView>('POST', `jobs/${encodeURIComponent(jobId)}/cancel`);
   }

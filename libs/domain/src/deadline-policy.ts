@@ -1,4 +1,4 @@
-import type { Job } from './job';
+import type { ConsumerEntry, Job } from './job';
 
 /**
  * When an unfinished consumer entry is due to be looked at by the sweeper: an instant after which,
@@ -16,14 +16,22 @@ export interface DeadlinePolicy {
   handOverMs: number;
 }
 
-/** The deadline of a PENDING entry: no delivery can claim it once the event source's maximum record age has passed. */
-export function pickupDeadline(job: Pick<Job, 'createdAt'>, policy: DeadlinePolicy): number {
-  return Date.parse(job.createdAt) + policy.pickupMs + policy.marginMs;
+/**
+ * The deadline of a PENDING entry: no delivery can claim it once the event source's maximum record age has passed,
+ * counted from the record that delivers it: the job's creation, or the entry's retry.
+ */
+export function pickupDeadline(job: Pick<Job, 'createdAt'>, policy: DeadlinePolicy, entry?: Pick<ConsumerEntry, 'retriedAt'>): number {
+  return Date.parse(entry?.retriedAt ?? job.createdAt) + policy.pickupMs + policy.marginMs;
 }
 
 /** The deadline of an entry released for a retry: the retry comes while the event source may still deliver. */
-export function retryDeadline(job: Pick<Job, 'createdAt'>, now: Date, policy: DeadlinePolicy): number {
-  return Math.max(pickupDeadline(job, policy), now.getTime() + policy.marginMs);
+export function retryDeadline(
+  job: Pick<Job, 'createdAt'>,
+  now: Date,
+  policy: DeadlinePolicy,
+  entry?: Pick<ConsumerEntry, 'retriedAt'>,
+): number {
+  return Math.max(pickupDeadline(job, policy, entry), now.getTime() + policy.marginMs);
 }
 
 /** The deadline of an entry whose failure was handed to the error handler. */

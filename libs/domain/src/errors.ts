@@ -79,6 +79,17 @@ export class JobAlreadyFinishedError extends JobsError {
   }
 }
 
+/** A retry of a job that did not end FAILED: there is nothing to run again. */
+export class NothingToRetryError extends JobsError {
+  readonly code = 'NOTHING_TO_RETRY';
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+  ) {
+    super(`Job ${jobId} is ${status}: only a job that ended FAILED can be retried`);
+  }
+}
+
 /** A conditional write kept losing to other writers until its retries ran out. Never swallowed. */
 export class JobConflictError extends JobsError {
   readonly code = 'JOB_CONFLICT';

@@ -31,6 +31,7 @@ export * from './ports/run-dispatcher';
 export * from './use-cases/submit-job';
 export * from './use-cases/get-job';
 export * from './use-cases/cancel-job';
+export * from './use-cases/retry-job';
 export * from './use-cases/record-failure';
 export * from './use-cases/process-job';
 export * from './use-cases/run-dispatched-job';

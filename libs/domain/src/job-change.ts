@@ -10,6 +10,8 @@ export interface JobChange {
   entries: Record<string, EntryPatch>;
   cancelledAt?: string;
   cancelledBy?: string;
+  /** Marks the write as a retry (the stream's filter lets it through); `null` removes the mark. */
+  retryRequestedAt?: string | null;
   updatedAt: string;
 }
 
@@ -36,7 +38,17 @@ export type EntryExpectation =
   /** RUNNING under exactly this claim, dispatched to the runner and not yet adopted by one. */
   | { kind: 'dispatched'; claimToken: string };
 
-export type RemovableEntryField = 'claimToken' | 'leaseExpiresAt' | 'dispatchedAt' | 'result' | 'error' | 'lastError' | 'deadline';
+export type RemovableEntryField =
+  | 'claimToken'
+  | 'leaseExpiresAt'
+  | 'dispatchedAt'
+  | 'result'
+  | 'error'
+  | 'lastError'
+  | 'deadline'
+  | 'finishedAt'
+  | 'finishedBy'
+  | 'progress';
 
 export interface EntryPatch {
   set: Partial<Omit<ConsumerEntry, 'attempts'>>;
@@ -95,14 +107,17 @@ export function applyChange(job: Job, change: JobChange): Job {
     if (patch.decrementAttempts) entry.attempts -= 1;
     consumers[consumerId] = entry;
   }
-  return {
+  const next: Job = {
     ...job,
     consumers,
     version: job.version + 1,
     updatedAt: change.updatedAt,
     ...(change.cancelledAt ? { cancelledAt: change.cancelledAt } : {}),
     ...(change.cancelledBy ? { cancelledBy: change.cancelledBy } : {}),
+    ...(change.retryRequestedAt ? { retryRequestedAt: change.retryRequestedAt } : {}),
   };
+  if (change.retryRequestedAt === null) delete next.retryRequestedAt;
+  return next;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

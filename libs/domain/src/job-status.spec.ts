@@ -48,11 +48,12 @@ describe('canTransition', () => {
     expect(canTransition('PENDING', 'CANCELLED')).toBe(true);
   });
 
-  it('never leaves a terminal status', () => {
+  it("never leaves a terminal status, but for a caller's retry of a FAILED entry back to PENDING", () => {
     for (const terminal of ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
       for (const next of ['PENDING', 'RUNNING', 'HANDED_OVER', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
         // Staying put is a write within the phase (the sweeper dropping a finished entry's deadline).
-        expect([terminal, next, canTransition(terminal, next)]).toEqual([terminal, next, next === terminal]);
+        const allowed = next === terminal || (terminal === 'FAILED' && next === 'PENDING');
+        expect([terminal, next, canTransition(terminal, next)]).toEqual([terminal, next, allowed]);
       }
     }
   });

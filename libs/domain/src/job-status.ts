@@ -25,7 +25,8 @@ const NEXT: Readonly<Record<EntryPhase, readonly EntryPhase[]>> = {
   // Only the failure it handed over ends it (recorded by the error handler, or by the sweeper when the handler never did), or a cancel.
   HANDED_OVER: ['FAILED', 'CANCELLED'],
   SUCCEEDED: [],
-  FAILED: [],
+  // Only a caller's retry moves a FAILED entry, back to PENDING (retryTransition); nothing else ever does.
+  FAILED: ['PENDING'],
   CANCELLED: [],
 };
 

@@ -11,6 +11,7 @@ import {
   redispatchTransition,
   releaseTransition,
   renewLeaseTransition,
+  retryTransition,
   type Decision,
   type Transition,
 } from './job-transitions';
@@ -348,6 +349,12 @@ describe('every planned write', () => {
     aJob({ createdAt: '2025-01-01T00:00:00.000Z', consumers: { a: running('t1', 1), b: anEntry({ deadline: 1 }) } }),
     // Dispatched to the runner and waiting for it; and a dispatch whose lease lapsed.
     aJob({ consumers: { a: dispatched('d1'), b: dispatched('d1', 1) } }),
+    // Ended FAILED on one consumer, SUCCEEDED on the other; and a retry waiting for its delivery.
+    aJob({ consumers: { a: anEntry({ status: 'FAILED', attempts: 3, error: reason }), b: anEntry({ status: 'SUCCEEDED', attempts: 1 }) } }),
+    aJob({
+      retryRequestedAt: now.toISOString(),
+      consumers: { a: anEntry({ attempts: 3, lastError: reason, attemptsBeforeRetry: 3 }), b: anEntry() },
+    }),
   ];
   const transitions: Transition[] = [
     claim(),
@@ -363,6 +370,7 @@ describe('every planned write', () => {
     failTransition({ consumerId: 'a', reason, origin: fromRun('t1'), token: 'f1', now }),
     failTransition({ consumerId: 'a', reason, origin: fromDelivery(), token: 'f1', now }),
     cancelTransition({ now, by: alice }),
+    retryTransition({ now, by: alice, deadlineOf: (at) => at.getTime() + 60_000 }),
     // The sweeper ends, postpones or cleans; far in the future, every deadline has passed.
     sweepTransition({ consumerId: 'a', now: new Date('2030-01-01T00:00:00.000Z'), policy: deadlines, token: 's1' }),
     sweepTransition({ consumerId: 'b', now: new Date('2030-01-01T00:00:00.000Z'), policy: deadlines, token: 's1' }),

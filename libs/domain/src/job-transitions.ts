@@ -30,7 +30,8 @@ export type StopCode =
   | 'FAILURE_HANDED_OVER'
   | 'STALE_CLAIM'
   | 'UNATTEMPTED'
-  | 'NOT_DUE';
+  | 'NOT_DUE'
+  | 'NOTHING_TO_RETRY';
 
 export interface StopReason {
   code: StopCode;
@@ -106,6 +107,8 @@ export function claimTransition(args: {
               incrementAttempts: true,
             },
           },
+          // The retry's mark goes with the first claim after it: later writes no longer pass the stream's filter.
+          ...(job?.retryRequestedAt !== undefined ? { retryRequestedAt: null } : {}),
           updatedAt: now.toISOString(),
         },
       };
@@ -400,6 +403,53 @@ export function cancelTransition(args: { now: Date; by: Caller }): Transition {
           cancelledBy: args.by.owner.principal,
           updatedAt: at,
         },
+      };
+    },
+  };
+}
+
+/**
+ * A caller's retry of a FAILED job: every FAILED entry back to PENDING, its attempts kept (the type's `maxAttempts`
+ * counts again from them) and its failure kept as `lastError`, with a new pickup deadline; the write carries the
+ * retry's mark, which lets it through the stream's filter to the processors. Only a job that ended FAILED is
+ * retried: one still running, succeeded or cancelled has nothing to retry.
+ */
+export function retryTransition(args: { now: Date; by: Caller; deadlineOf: (retriedAt: Date) => number }): Transition {
+  const at = args.now.toISOString();
+  return {
+    name: 'retry',
+    plan(job) {
+      if (!job || !mayAccess(args.by, job)) return stop('JOB_NOT_FOUND', 'the job does not exist (never created, or expired)');
+      const status = deriveJobStatus(job);
+      if (status !== 'FAILED') {
+        return stop('NOTHING_TO_RETRY', `the job is ${status}: only a job that ended FAILED can be retried`, status);
+      }
+      const failed = Object.keys(job.consumers).filter((consumerId) => job.consumers[consumerId].status === 'FAILED');
+      const entries = Object.fromEntries(
+        failed.map((consumerId) => {
+          const entry = job.consumers[consumerId];
+          return [
+            consumerId,
+            {
+              set: {
+                status: 'PENDING' as const,
+                ...(entry.error ? { lastError: entry.error } : {}),
+                retriedAt: at,
+                attemptsBeforeRetry: entry.attempts,
+                deadline: args.deadlineOf(args.now),
+                updatedAt: at,
+              },
+              remove: ['error', 'finishedAt', 'finishedBy', 'claimToken', 'leaseExpiresAt', 'progress'] as const,
+            },
+          ];
+        }),
+      );
+      const expectations = Object.fromEntries(
+        failed.map((consumerId) => [consumerId, { kind: 'status-in' as const, statuses: ['FAILED'] as const }]),
+      );
+      return {
+        kind: 'write',
+        change: { expect: { notCancelled: true, entries: expectations }, entries, retryRequestedAt: at, updatedAt: at },
       };
     },
   };

@@ -46,6 +46,10 @@ export interface ConsumerEntry {
   lastError?: FailureReason;
   /** The run's last reported progress, as of its lease's last renewal. */
   progress?: RunProgress;
+  /** When a caller last retried this FAILED entry: the stream delivers the retry from then. */
+  retriedAt?: string;
+  /** The attempts the entry had used when it was retried: the type's `maxAttempts` counts from there. */
+  attemptsBeforeRetry?: number;
   /**
    * While the entry is unfinished, when the sweeper looks at it (epoch ms): past it, an entry that
    * nothing changed is one nothing but the sweeper would finish. Removed when the entry finishes.
@@ -74,4 +78,9 @@ export interface Job {
   cancelledAt?: string;
   /** The principal that cancelled the job: its owner, or an operator. */
   cancelledBy?: string;
+  /**
+   * Set by a retry and removed by the next claim: the stream's filter lets a MODIFY record through only while it is
+   * in the new image, so that exactly the retry's write reaches the processors.
+   */
+  retryRequestedAt?: string;
 }

@@ -32,7 +32,7 @@ export type SweepVerdict =
 export function sweepVerdict(job: Job, entry: ConsumerEntry, now: number, policy: DeadlinePolicy): SweepVerdict {
   if (isTerminal(entry.status)) return { kind: 'clean', expect: { kind: 'status-in', statuses: [entry.status] } };
   if (entry.status === 'PENDING') {
-    const deliverableUntil = pickupDeadline(job, policy);
+    const deliverableUntil = pickupDeadline(job, policy, entry);
     const expect: EntryExpectation = { kind: 'status-in', statuses: ['PENDING'] };
     if (now <= deliverableUntil) return { kind: 'postpone', until: deliverableUntil, expect };
     const window = `${Math.round(policy.pickupMs / 1000)}s`;

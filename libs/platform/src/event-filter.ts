@@ -15,3 +15,8 @@ export function matchesFilterPattern(event: unknown, pattern: Pattern): boolean 
     });
   });
 }
+
+/** Whether an event passes a list of filter patterns, as a mapping's filter criteria do: any one of them. */
+export function matchesAnyFilterPattern(event: unknown, patterns: readonly Pattern[]): boolean {
+  return patterns.some((pattern) => matchesFilterPattern(event, pattern));
+}

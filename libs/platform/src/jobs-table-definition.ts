@@ -92,3 +92,15 @@ export function jobsTableDefinition(tableName: string, consumers: readonly strin
  * runtime applies the same pattern.
  */
 export const NEW_JOBS_FILTER_PATTERN = { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } };
+
+/**
+ * And a caller's retry of a FAILED job: the one MODIFY whose new image carries the retry's mark. The retry's write sets
+ * `retryRequestedAt` and the first claim after it removes it, so claims, renewals and completions never pass.
+ */
+export const RETRIED_JOBS_FILTER_PATTERN = {
+  eventName: ['MODIFY'],
+  dynamodb: { NewImage: { retryRequestedAt: { S: [{ exists: true }] } } },
+};
+
+/** The mapping's filter criteria: a record passes when it matches any of them (Lambda ORs a mapping's filters). */
+export const JOB_RECORD_FILTER_PATTERNS = [NEW_JOBS_FILTER_PATTERN, RETRIED_JOBS_FILTER_PATTERN] as const;

@@ -128,6 +128,7 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'A 5-minute run costs its compute wherever it runs; the runner bills it per run (the reference too), inline a batch shared it but held its shard for five minutes.',
         "Cost: tools/bench/src/cost-model.ts (list prices, us-east-1); inline, a batch's records share one invocation, so a batch of equally long jobs bills its duration once; stream reads by Lambda are free.",
         'The sweeper itself, when nothing is overdue: one Query per shard (4) and consumer every interval (a minute in AWS), whatever the traffic.',
+        'Progress (issue #15) adds no request: the latest report rides on a lease renewal that happens anyway. A retry is one write, then per consumer retried a claim and a completion, as a new delivery.',
       ],
     };
   } finally {

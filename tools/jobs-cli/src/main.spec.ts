@@ -54,6 +54,18 @@ describe('the jobs CLI against the local system', () => {
     ]);
   });
 
+  it('retries only a job that ended FAILED: another is refused with NOTHING_TO_RETRY (exit 3)', async () => {
+    const submitted = JSON.parse((await jobs('submit', '--seconds', '1', '--wait', '--json')).out.split('\n').pop() ?? '{}');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const refused = await jobs('retry', submitted.jobId);
+      expect(refused.code).toBe(EXIT.api);
+      expect(stderr.mock.calls.map(([text]) => String(text)).join('')).toContain('only a job that ended FAILED can be retried');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('lists, gets and cancels, with JSON for scripts', async () => {
     const submitted = JSON.parse((await jobs('submit', '--type', 'sleep', '--input', '{"seconds":5}', '--json')).out);
     const cancelled = await jobs('cancel', submitted.jobId, '--json');

@@ -13,6 +13,7 @@ const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- 
   get <jobId>
   list [--status <status>] [--type <type>] [--limit <n>] [--next-token <token>]
   cancel <jobId>
+  retry <jobId> [--wait] [--timeout <s>]   run again the consumers of a job that ended FAILED
   watch <jobId> [--timeout <s>]
   replay --from <ISO time> [--to <ISO time>] [--environment <env> --account <id>]
 Options: --endpoint <url> (or JOBS_API_URL; the running local system by default), --region <region>,
@@ -193,6 +194,18 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
       case 'cancel': {
         const job = await clientFor(flags).cancelJob(jobIdArgument());
         show(job, summary(job));
+        return EXIT.ok;
+      }
+      case 'retry': {
+        const client = clientFor(flags);
+        const job = await client.retryJob(jobIdArgument());
+        if (flags['wait']) return await watch(client, job.jobId, flags, print);
+        show(
+          job,
+          `retried ${job.jobId}: ${Object.entries(job.consumers)
+            .map(([id, c]) => `${id}: ${c.status}`)
+            .join('  ')}`,
+        );
         return EXIT.ok;
       }
       case 'watch':

@@ -86,7 +86,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
     expect(story.filter((l) => l['message'] === 'job succeeded').every((l) => l['service'] === 'job-runner')).toBe(true);
   });
 
-  it('fails a run the runner gave up on, through its on-failure destination, the error topic and the error handler', async () => {
+  it('fails a run the runner gave up on, through its on-failure destination, the error topic and the error handler; a retry then runs it', async () => {
     await system.admin('faults', { runner: 'runner environment broken' });
     try {
       const jobId = await system.submit({ seconds: 3 });
@@ -98,6 +98,19 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       }
       const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
       expect(recorded.every((l) => l['service'] === 'error-handler')).toBe(true);
+
+      // The fault cleared, a retry runs both consumers again: the retry's write passes the stream's filter once.
+      await system.admin('faults', { runner: null });
+      const retried = await system.request('POST', `/jobs/${jobId}/retry`);
+      expect(retried.status).toBe(202);
+      expect(retried.body.consumers.a).toMatchObject({ status: 'PENDING', attempts: 1, lastError: { code: 'RUN_RETRIES_EXHAUSTED' } });
+      const done = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 30_000);
+      for (const consumer of Object.values(done.consumers))
+        expect(consumer).toMatchObject({ status: 'SUCCEEDED', attempts: 2, result: { sleptSeconds: 3 } });
+      // Claimed once more per consumer, from the retry's record only (no claim, renewal or completion came through again).
+      const claims = await system.waitForLines(jobLine(jobId, 'job claimed'), 4);
+      expect(claims.map((l) => `${l['consumerId']}:${l['attempt']}`).sort()).toEqual(['a:1', 'a:2', 'b:1', 'b:2']);
+      expect((await system.request('POST', `/jobs/${jobId}/retry`)).body.error.code).toBe('NOTHING_TO_RETRY');
     } finally {
       await system.admin('faults', { runner: null });
     }
@@ -305,7 +318,13 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   it('serves its OpenAPI document', async () => {
     const response = await system.request('GET', '/openapi.json');
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body.paths)).toEqual(['/jobs', '/jobs/{jobId}', '/jobs/{jobId}/cancel', '/openapi.json']);
+    expect(Object.keys(response.body.paths)).toEqual([
+      '/jobs',
+      '/jobs/{jobId}',
+      '/jobs/{jobId}/cancel',
+      '/jobs/{jobId}/retry',
+      '/openapi.json',
+    ]);
   });
 
   it('does not run a job twice when the stream delivers its record again', async () => {

@@ -87,6 +87,13 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
       await waitUntil('a failure was kept for replay', async () => system.logLines().some((l) => l['FailuresArchived'] === 1), 20_000);
       await system.admin('faults', { storeCutOff: [] });
       await at(29);
+      // A run in flight when the store goes away: a 2 s sleep runs inline, so its completion meets the outage and,
+      // after the processors' 5 s of patience, hands its record back (the pipeline is otherwise too quick to leave one).
+      const inFlight = await submitUntilAccepted(system, JSON.stringify({ seconds: 2 }), undefined);
+      if (inFlight) {
+        accepted.push(inFlight);
+        await system.waitForLines((l) => l['jobId'] === inFlight.jobId && l['message'] === 'job claimed', 2, 10_000);
+      }
       expect(await system.admin('services', { dynamodb: 'kill' })).toMatchObject({ dynamodb: false });
       await sleep(7_000); // 7 s down: longer than the processors' 5 s of patience, shorter than the event source's three tries
       expect(await system.admin('services', { dynamodb: 'restart' })).toMatchObject({ dynamodb: true });

@@ -14,6 +14,7 @@ const RESOURCES = [
   { resource: '/jobs', pattern: /^\/jobs\/?$/, params: [] as string[] },
   { resource: '/jobs/{jobId}', pattern: /^\/jobs\/([^/]+)\/?$/, params: ['jobId'] },
   { resource: '/jobs/{jobId}/cancel', pattern: /^\/jobs\/([^/]+)\/cancel\/?$/, params: ['jobId'] },
+  { resource: '/jobs/{jobId}/retry', pattern: /^\/jobs\/([^/]+)\/retry\/?$/, params: ['jobId'] },
   { resource: '/openapi.json', pattern: /^\/openapi\.json$/, params: [] as string[] },
 ];
 

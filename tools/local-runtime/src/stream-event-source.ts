@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { randomUUID } from 'node:crypto';
 import { restoreEmptyMaps } from '@async-jobs/adapters';
-import { matchesFilterPattern, NEW_JOBS_FILTER_PATTERN, type DeploymentSettings } from '@async-jobs/platform';
+import { JOB_RECORD_FILTER_PATTERNS, matchesAnyFilterPattern, type DeploymentSettings } from '@async-jobs/platform';
 import type { LocalFunction } from './local-function';
 import { retryUntil } from './retry-until';
 import type { RuntimeLog } from './runtime-log';
@@ -169,7 +169,7 @@ export class StreamEventSource {
       for (const record of page.Records ?? []) {
         // The mapping's filter (the one infra sets): only new jobs reach the function; other records are checkpointed.
         const lambdaRecord = this.toLambdaRecord(record);
-        if (!matchesFilterPattern(lambdaRecord, NEW_JOBS_FILTER_PATTERN)) continue;
+        if (!matchesAnyFilterPattern(lambdaRecord, JOB_RECORD_FILTER_PATTERNS)) continue;
         if (this.deleted) {
           this.dropped.push(lambdaRecord.dynamodb.Keys?.['id']?.S ?? '');
           if (this.dropped.length > 1000) this.dropped.shift();

@@ -2,7 +2,7 @@ import { applyTransition, type ConflictRetryPolicy } from '../apply-transition';
 import { handOverDeadline, retryDeadline, type DeadlinePolicy } from '../deadline-policy';
 import { JobsError, PermanentJobError, RunTimedOutError } from '../errors';
 import { failureReasonOf } from '../failure-reason';
-import type { FailureReason, Job, JsonValue } from '../job';
+import type { ConsumerEntry, FailureReason, Job, JsonValue } from '../job';
 import { executionOf, type JobRunContext, type JobType } from '../job-types/job-type';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import {
@@ -113,7 +113,7 @@ async function dispatchJob(
   const entry = claim.job.consumers[consumerId];
   args.onClaimed?.({ attempt: entry.attempts });
   // Attempts used up: fail it here, as inline (ATTEMPTS_EXHAUSTED before any run), rather than spend a runner on it.
-  if (entry.attempts > deps.registry.get(job.type).maxAttempts)
+  if (attemptOfRound(entry, entry.attempts) > deps.registry.get(job.type).maxAttempts)
     return runClaimedJob(deps, { ...args, job: claim.job, claimToken, attempt: entry.attempts }, releaseForRedelivery(deps));
   try {
     await dispatch.dispatcher.dispatch(runOrder(claim.job, consumerId, claimToken, entry.dispatchedAt ?? now.toISOString()));
@@ -148,7 +148,7 @@ export function releaseForRedelivery(deps: Omit<ProcessJobDeps, 'dispatch'>, opt
         claimToken,
         lastError,
         now,
-        deadline: retryDeadline(job, now, deps.deadlines),
+        deadline: retryDeadline(job, now, deps.deadlines, job.consumers[consumerId]),
         unstarted: options.unstarted,
       }),
       { seen: job, policy: deps.conflictPolicy },
@@ -172,7 +172,7 @@ export async function runClaimedJob(
   let result: JsonValue;
   try {
     type = deps.registry.get(claimed.type);
-    if (attempt > type.maxAttempts) {
+    if (attemptOfRound(claimed.consumers[consumerId], attempt) > type.maxAttempts) {
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
@@ -289,7 +289,7 @@ async function handleRunFailure(
   const { job, consumerId, claimToken, attempt, type, keeper } = run;
   let reason = failureReasonOf(run.error);
   const permanent = run.error instanceof JobsError && !run.error.retryable;
-  const lastAttempt = type !== undefined && attempt >= type.maxAttempts;
+  const lastAttempt = type !== undefined && attemptOfRound(job.consumers[consumerId], attempt) >= type.maxAttempts;
   const release = async (lastError: FailureReason) => {
     await keeper.stop();
     await run.retryLater({ job, consumerId, claimToken }, lastError);
@@ -331,6 +331,11 @@ async function handleRunFailure(
     },
   );
   return { kind: 'failed', reason, attempt };
+}
+
+/** The attempt within the entry's current round: a caller's retry gives the type its `maxAttempts` again. */
+function attemptOfRound(entry: Pick<ConsumerEntry, 'attemptsBeforeRetry'> | undefined, attempt: number): number {
+  return attempt - (entry?.attemptsBeforeRetry ?? 0);
 }
 
 function assertStorable(result: JsonValue): void {

@@ -74,7 +74,7 @@ function dispatchNextAttempt(deps: RunDispatchedJobDeps): RetryLater {
           claimToken: dispatchToken,
           lastError,
           now: at,
-          deadline: Math.max(retryDeadline(job, at, deps.deadlines), at.getTime() + deps.dispatchLeaseMs),
+          deadline: Math.max(retryDeadline(job, at, deps.deadlines, job.consumers[consumerId]), at.getTime() + deps.dispatchLeaseMs),
           unstarted: true,
         }),
         { seen: redispatch.job, policy: deps.conflictPolicy },
