@@ -19,6 +19,8 @@ export interface ConsumerView {
   result?: unknown;
   error?: FailureReason;
   lastError?: FailureReason;
+  /** While a RUNNING consumer's run waits for the runner (a job type that runs off the stream, beyond the runner's concurrency): since when. */
+  queuedSince?: string;
   /** How far the run said it was, as of its lease's last renewal (a third of the lease: 20 s in AWS, 2 s locally). */
   progress?: {
     percent: number;

@@ -16,7 +16,7 @@ function StringMap<T extends TSchema>(values: T) {
   return Type.Unsafe<Record<string, Static<T>>>({ type: 'object', additionalProperties: values });
 }
 
-const Timestamp = () => Type.String({ format: 'date-time' });
+const Timestamp = (options: { description?: string } = {}) => Type.String({ format: 'date-time', ...options });
 
 export const JobStatusSchema = StringEnum<JobStatus>(JOB_STATUSES);
 
@@ -35,6 +35,12 @@ export const ConsumerViewSchema = Type.Object(
     result: Type.Optional(Type.Unknown()),
     error: Type.Optional(FailureReasonViewSchema),
     lastError: Type.Optional(FailureReasonViewSchema),
+    queuedSince: Type.Optional(
+      Timestamp({
+        description:
+          "While a RUNNING consumer's run waits for the runner (a job type that runs off the stream, beyond the runner's concurrency): since when.",
+      }),
+    ),
     progress: Type.Optional(
       Type.Object(
         {

@@ -42,6 +42,22 @@ describe('toJobView', () => {
     expect(view).toMatchObject({ jobId: job.id, id: job.id, status: 'RUNNING', owner: job.owner?.principal });
   });
 
+  it("says since when a run waits in the runner's queue, and nothing once a runner adopted it", () => {
+    const waiting = anEntry({
+      status: 'RUNNING',
+      attempts: 1,
+      claimToken: 'd1',
+      leaseExpiresAt: 1_767_229_200_000,
+      dispatchedAt: '2026-01-01T00:00:01.000Z',
+    });
+    const adopted = anEntry({ status: 'RUNNING', attempts: 1, claimToken: 'r1', leaseExpiresAt: 1_767_225_660_000 });
+    const view = toJobView(aJob({ consumers: { a: waiting, b: adopted } }));
+
+    expect(view.consumers['a'].queuedSince).toBe('2026-01-01T00:00:01.000Z');
+    expect(view.consumers['b'].queuedSince).toBeUndefined();
+    expect(validate(view)).toBe(true);
+  });
+
   it('is refused by the schema if a stored-only field leaks into it', () => {
     const view = toJobView(aJob());
     const leaked = { ...view, consumers: { a: { ...view.consumers['a'], claimToken: 'claim-1' } } };

@@ -18,6 +18,8 @@ export function toJobView(job: Job): JobView {
       if (e.error) view.error = e.error;
       if (e.lastError) view.lastError = e.lastError;
       if (e.progress) view.progress = e.progress;
+      // Claimed for the runner and not yet adopted by one: RUNNING, but waiting in the runner's queue.
+      if (e.status === 'RUNNING' && e.dispatchedAt) view.queuedSince = e.dispatchedAt;
       return [consumerId, view];
     }),
   );

@@ -115,7 +115,8 @@ function progressLine(job: JobView): string {
       c.status === 'RUNNING' && c.progress
         ? ` ${progressBar(c.progress.percent)}${c.progress.message ? ` ${c.progress.message}` : ''}`
         : '';
-    return `${id}: ${c.status}${attempt}${progress}`;
+    const queued = c.status === 'RUNNING' && c.queuedSince ? ' (queued for the runner)' : '';
+    return `${id}: ${c.status}${attempt}${queued}${progress}`;
   });
   return `${new Date().toISOString().slice(11, 19)}  ${job.status.padEnd(9)}  ${consumers.join('  ')}`;
 }
