@@ -1,18 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type * as Lambda from '@aws-sdk/client-lambda';
-import type * as Sns from '@aws-sdk/client-sns';
-import {
-  cryptoIdGenerator,
-  DynamoDbJobRepository,
-  LambdaRunDispatcher,
-  outagePatience,
-  outageWaitLog,
-  PatientFailureNoticePublisher,
-  PatientJobRepository,
-  sdkModule,
-  sdkTimeouts,
-  SnsFailureNoticePublisher,
-} from '@async-jobs/adapters';
+import { cryptoIdGenerator, outagePatience, outageWaitLog, runAdapters } from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
@@ -25,28 +11,16 @@ function wire(): ReturnType<typeof createJobRunnerHandler> {
   const logger = createLogger({ service: 'job-runner', level: config.logLevel });
   // An outage is ridden out in the invocation, as the processor does, while the lease is kept alive.
   const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, {}));
+  const { repository, publisher, dispatcher } = runAdapters({ ...config, ...config.dispatch }, patience);
   return createJobRunnerHandler({
     logger,
     metrics: new Metrics({ service: 'job-runner' }),
     consumers: config.consumers,
     lease: leasePolicy(config.leaseSeconds * 1000),
-    repository: new PatientJobRepository(
-      new DynamoDbJobRepository(new DynamoDBClient(sdkTimeouts('background')), config.tableName),
-      patience,
-    ),
+    repository,
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
-    publisher: new PatientFailureNoticePublisher(
-      // A permanent failure is the rare path: the topic's client is loaded at the first.
-      new SnsFailureNoticePublisher(async () => {
-        const module = sdkModule<typeof Sns>('sdk-sns.js');
-        return { module, client: new module.SNSClient(sdkTimeouts('background')) };
-      }, config.errorTopicArn),
-      patience,
-    ),
-    dispatcher: new LambdaRunDispatcher(async () => {
-      const module = sdkModule<typeof Lambda>('sdk-lambda.js');
-      return { module, client: new module.LambdaClient(sdkTimeouts('background')) };
-    }, config.dispatch.runnerFunctionName),
+    publisher,
+    dispatcher,
     dispatchLeaseMs: config.dispatch.dispatchLeaseMs,
     ids: cryptoIdGenerator,
     clock: systemClock,

@@ -15,3 +15,4 @@ export * from './patient-job-repository';
 export * from './patient-failure-notice-publisher';
 export * from './sdk-timeouts';
 export * from './lazy-client';
+export * from './run-adapters';

@@ -125,3 +125,22 @@ export function jobSweeperEnvironment(settings: DeploymentSettings): Record<stri
     LOG_LEVEL: settings.logLevel,
   };
 }
+
+/** What every function that runs jobs reads alike (the stream processor, the runner): read back from its environment. */
+export function runSettingsFrom(settings: EnvironmentSettings) {
+  return {
+    tableName: settings.string('JOBS_TABLE_NAME'),
+    errorTopicArn: settings.string('ERROR_TOPIC_ARN'),
+    /** The longest sleep one run may take. */
+    sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
+    /** How long a claim holds without the run's heartbeat. */
+    leaseSeconds: settings.integer('LEASE_SECONDS', 60, { min: 3, max: 900 }),
+    /** How long to keep trying a store or topic that is down before giving the work back. */
+    outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 60, { min: 0, max: 600 }),
+    /** When the sweeper looks at an entry a run leaves unfinished. */
+    deadlines: deadlinePolicyFrom(settings),
+    /** The runner that takes runs off the stream, and how long its dispatching claims hold. */
+    dispatch: dispatchSettingsFrom(settings),
+    logLevel: settings.string('LOG_LEVEL', 'info'),
+  };
+}
