@@ -28,10 +28,18 @@ import {
   ListEventSourceMappingsCommand,
 } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   consumerFunctionName,
-  JOB_RECORD_FILTER_PATTERNS,
+  announcingConsumer,
+  streamFilterPatterns,
   deploymentSettings,
   invokeRoleName,
   JOBS_BY_OWNER_INDEX,
@@ -58,6 +66,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   const cloudwatch = new CloudWatchClient(config);
   const iam = new IAMClient(config);
   const wafv2 = new WAFV2Client(config);
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
   const checks: string[] = [];
   const check = (what: string, ok: boolean, seen: unknown) => {
     if (!ok) throw new Error(`rehearsal check failed: ${what}; saw ${JSON.stringify(seen)}`);
@@ -122,11 +131,16 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
         EventSourceMappings.length === 1 && mapping?.EventSourceArn === Table?.LatestStreamArn,
         EventSourceMappings,
       );
+      const announces = consumerId === announcingConsumer(settings);
       check(
-        `consumer ${consumerId}: the mapping lets through new jobs (INSERT) and retries (MODIFY with the retry's mark) only`,
+        `consumer ${consumerId}: the mapping lets through new jobs (INSERT) and retries (MODIFY with the retry's mark)${announces ? ', and the writes that ended entries (it announces them)' : ' only'}`,
         // In any order: Lambda ORs a mapping's filters (moto hands them back reordered).
         JSON.stringify((mapping?.FilterCriteria?.Filters ?? []).map((f) => f.Pattern ?? '').sort()) ===
-          JSON.stringify(JOB_RECORD_FILTER_PATTERNS.map((pattern) => JSON.stringify(pattern)).sort()),
+          JSON.stringify(
+            streamFilterPatterns(announces)
+              .map((pattern) => JSON.stringify(pattern))
+              .sort(),
+          ),
         mapping?.FilterCriteria,
       );
       check(
@@ -245,6 +259,57 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
       );
     }
 
+    const jobEventsBus = await events.send(new DescribeEventBusCommand({ Name: names.jobEventsBus }));
+    check(
+      'the job-events bus exists and is in the outputs',
+      jobEventsBus.Name === names.jobEventsBus && outputs['job_events_bus']?.value === names.jobEventsBus,
+      { jobEventsBus, output: outputs['job_events_bus'] },
+    );
+    const announcer = await lambda.send(
+      new GetFunctionCommand({ FunctionName: consumerFunctionName('rehearsal', announcingConsumer(settings)) }),
+    );
+    check(
+      'the announcing consumer publishes to the job-events bus',
+      announcer.Configuration?.Environment?.Variables?.['JOB_EVENTS_BUS_NAME'] === names.jobEventsBus,
+      announcer.Configuration?.Environment?.Variables,
+    );
+
+    const bucket = outputs['results_bucket']?.value;
+    check(
+      'the results bucket is named for the environment, account and region',
+      /^async-jobs-rehearsal-results-\d{12}-us-east-1$/.test(bucket ?? ''),
+      bucket,
+    );
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+    const byDefault = encryption.ServerSideEncryptionConfiguration?.Rules?.[0];
+    check(
+      'the results bucket encrypts with the project key',
+      byDefault?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm === 'aws:kms' &&
+        /^arn:aws:kms:/.test(byDefault.ApplyServerSideEncryptionByDefault.KMSMasterKeyID ?? ''),
+      byDefault,
+    );
+    const publicAccess = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+    check(
+      'the results bucket blocks every public access',
+      Object.values(publicAccess.PublicAccessBlockConfiguration ?? {}).filter((on) => on === true).length === 4,
+      publicAccess.PublicAccessBlockConfiguration,
+    );
+    const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    check(
+      "the results bucket expires results with the jobs' retention",
+      lifecycle.Rules?.[0]?.Expiration?.Days === settings.jobs.retentionDays && lifecycle.Rules[0].Status === 'Enabled',
+      lifecycle.Rules,
+    );
+    const bucketPolicy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy ?? '{}');
+    check(
+      'the results bucket refuses plain HTTP',
+      bucketPolicy.Statement?.some(
+        (st: { Effect: string; Condition?: { Bool?: Record<string, string> } }) =>
+          st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
+      bucketPolicy,
+    );
+
     const topic = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs['error_topic_arn']?.value }));
     check('the error topic is encrypted', Boolean(topic.Attributes?.['KmsMasterKeyId']), topic.Attributes);
 
@@ -313,7 +378,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     }
     check('the outputs name the API URL', Boolean(outputs['api_url']?.value), outputs);
   } finally {
-    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch, iam, wafv2]) client.destroy();
+    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch, iam, wafv2, s3]) client.destroy();
   }
   return checks;
 }

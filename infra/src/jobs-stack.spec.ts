@@ -151,7 +151,20 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
   it('maps the stream to each consumer with every setting explicit', () => {
     const mappings = all(environment, 'aws_lambda_event_source_mapping');
     expect(mappings).toHaveLength(settings.consumers.length);
-    for (const mapping of mappings) {
+    for (const [i, mapping] of mappings.entries()) {
+      // The first consumer's mapping announces: it also carries the writes that ended entries (their new image has `announce`).
+      const announcements =
+        i === 0
+          ? [
+              {
+                pattern: JSON.stringify({
+                  eventName: ['MODIFY'],
+                  dynamodb: { NewImage: { announce: { M: { at: { S: [{ exists: true }] } } } } },
+                }),
+              },
+            ]
+          : [];
+      expect(mapping.function_name).toContain(`consumer-${settings.consumers[i]}_processor`);
       expect(mapping).toMatchObject({
         starting_position: 'TRIM_HORIZON',
         filter_criteria: {
@@ -159,6 +172,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
           filter: [
             { pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [{ exists: true }] } } } }) },
             { pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { retryRequestedAt: { S: [{ exists: true }] } } } }) },
+            ...announcements,
           ],
         },
         batch_size: settings.stream.batchSize,
@@ -412,6 +426,93 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     ]);
   });
 
+  it('has a job-events bus encrypted with our key, published to by the announcing consumer and the error handler only', () => {
+    const bus = all(environment, 'aws_cloudwatch_event_bus').find((b) => b.name === names.jobEventsBus);
+    expect(bus).toMatchObject({ kms_key_identifier: expect.stringMatching(/^\$\{aws_kms_key\.encryption_key_.*\.arn\}$/) });
+    const publishers = policyDocuments(environment)
+      .flatMap((d) => d.statement)
+      .filter((st: any) => st.sid === 'PublishJobEvents');
+    expect(publishers).toHaveLength(2);
+    for (const grant of publishers)
+      expect(grant).toMatchObject({
+        actions: ['events:PutEvents'],
+        resources: [expect.stringContaining('aws_cloudwatch_event_bus.job-events_bus_')],
+      });
+    const functions = all(environment, 'aws_lambda_function');
+    const announcing = functions
+      .filter((f) => f.environment.variables.JOB_EVENTS_BUS_NAME === names.jobEventsBus)
+      .map((f) => f.function_name);
+    expect(announcing.sort()).toEqual([names.errorHandlerFunction, consumerFunctionName(environment, settings.consumers[0])].sort());
+  });
+
+  describe('the results bucket', () => {
+    const bucketRef = '${aws_s3_bucket.results_bucket_';
+    it('is named for the environment, account and region, encrypted with our key, and never public', () => {
+      expect(one(environment, 'aws_s3_bucket')).toMatchObject({
+        bucket: `async-jobs-${environment}-results-\${data.aws_caller_identity.account.account_id}-${settings.region}`,
+        force_destroy: !settings.deletionProtection,
+      });
+      expect(one(environment, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+        {
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: 'aws:kms',
+            kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.encryption_key_.*\.arn\}$/),
+          },
+          bucket_key_enabled: true,
+        },
+      ]);
+      expect(one(environment, 'aws_s3_bucket_public_access_block')).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(one(environment, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+      for (const type of [
+        'aws_s3_bucket_server_side_encryption_configuration',
+        'aws_s3_bucket_public_access_block',
+        'aws_s3_bucket_policy',
+      ])
+        expect(one(environment, type).bucket).toEqual(expect.stringContaining(bucketRef));
+    });
+
+    it("expires each result with its job's retention, and refuses plain HTTP", () => {
+      expect(one(environment, 'aws_s3_bucket_lifecycle_configuration').rule).toEqual([
+        expect.objectContaining({
+          status: 'Enabled',
+          filter: [{ prefix: 'results/' }],
+          expiration: [{ days: settings.jobs.retentionDays }],
+          abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+        }),
+      ]);
+      const deny = policyDocuments(environment)
+        .flatMap((d) => d.statement)
+        .find((st: any) => st.sid === 'DenyPlainHttp');
+      expect(deny).toMatchObject({
+        effect: 'Deny',
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      });
+    });
+
+    it('lets the runs put results under the prefix and jobs-api read them (for its links), nothing more', () => {
+      const statements = policyDocuments(environment).flatMap((d) => d.statement);
+      const s3Grants = statements.filter((st: any) => st.effect !== 'Deny' && st.actions.some((a: string) => a.startsWith('s3:')));
+      expect(s3Grants.map((st: any) => [st.sid, st.actions])).toEqual(
+        expect.arrayContaining([
+          ['LinkToStoredResults', ['s3:GetObject']],
+          ['StoreLargeResults', ['s3:PutObject']],
+        ]),
+      );
+      // The processors' and the runner's (one statement each), and jobs-api's.
+      expect(s3Grants).toHaveLength(settings.consumers.length + 2);
+      for (const grant of s3Grants)
+        expect(grant.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.results_bucket_.*\.arn\}\/results\/\*$/)]);
+      const functions = all(environment, 'aws_lambda_function');
+      for (const fn of functions.filter((f) => f.function_name !== names.errorHandlerFunction && f.function_name !== names.sweeperFunction))
+        expect(fn.environment.variables.RESULTS_BUCKET).toBe(one(environment, 'aws_s3_bucket').bucket);
+    });
+  });
+
   it('has no web ACL unless the environment asks for one', () => {
     expect(all(environment, 'aws_wafv2_web_acl')).toHaveLength(settings.access.waf.enabled ? 1 : 0);
   });
@@ -426,6 +527,8 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         'failed_events_bus',
         'invoke_role_arns',
         'table_name',
+        'results_bucket',
+        'job_events_bus',
         ...(settings.access.waf.enabled ? ['web_acl_arn'] : []),
       ].sort(),
     );
@@ -436,6 +539,11 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       const statements = policyDocuments(environment).flatMap((d) => d.statement);
       expect(statements.length).toBeGreaterThan(10);
       for (const statement of statements) {
+        // The one exception is a deny: the results bucket refuses every action over plain HTTP.
+        if (statement.effect === 'Deny') {
+          expect([statement.sid, statement.actions]).toEqual(['DenyPlainHttp', ['s3:*']]);
+          continue;
+        }
         for (const action of statement.actions) expect([statement.sid, action]).toEqual([statement.sid, expect.not.stringContaining('*')]);
         if (statement.resources.includes('*')) {
           // X-Ray has no resource-level permissions; in a key policy "*" is the key itself.

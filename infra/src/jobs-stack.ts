@@ -7,6 +7,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import {
+  announcingConsumer,
   JOBS_BY_OWNER_INDEX,
   JOBS_BY_TYPE_INDEX,
   jobsApiEnvironment,
@@ -16,12 +17,14 @@ import {
 } from '@async-jobs/platform';
 import { EncryptionKey } from './constructs/encryption-key';
 import { ErrorHandling } from './constructs/error-handling';
+import { JobEventsBus } from './constructs/job-events-bus';
 import { JobsFunction } from './constructs/jobs-function';
 import { JobRunner } from './constructs/job-runner';
 import { JobSweeper } from './constructs/job-sweeper';
 import { JobsRestApi } from './constructs/jobs-rest-api';
 import { JobsTable } from './constructs/jobs-table';
 import { Operations } from './constructs/operations';
+import { ResultsBucket } from './constructs/results-bucket';
 import { StreamConsumer } from './constructs/stream-consumer';
 import { configureStateBackend } from './state-backend';
 
@@ -46,6 +49,7 @@ const ENDPOINT_SERVICES = [
   'iam',
   'kms',
   'lambda',
+  's3',
   'sns',
   'sqs',
   'sts',
@@ -56,6 +60,8 @@ const ENDPOINT_SERVICES = [
 /** One environment of async-jobs: `jobs-<env>`, built from that environment's settings. */
 export class JobsStack extends TerraformStack {
   readonly table: JobsTable;
+  readonly results: ResultsBucket;
+  readonly jobEvents: JobEventsBus;
   readonly errorHandling: ErrorHandling;
   readonly consumers: StreamConsumer[];
   readonly runner: JobRunner;
@@ -79,6 +85,8 @@ export class JobsStack extends TerraformStack {
             skipCredentialsValidation: true,
             skipRequestingAccountId: true,
             skipMetadataApiCheck: 'true',
+            // moto serves buckets by path, not by a host name per bucket.
+            s3UsePathStyle: true,
             endpoints: [Object.fromEntries(ENDPOINT_SERVICES.map((service) => [service, options.awsEndpoint]))],
           }
         : {}),
@@ -99,6 +107,8 @@ export class JobsStack extends TerraformStack {
       key,
       deletionProtection: settings.deletionProtection,
     });
+    this.results = new ResultsBucket(this, 'results', { settings, accountId: account.accountId, key });
+    this.jobEvents = new JobEventsBus(this, 'job-events', { settings, key });
     const registry = jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds });
     // Synth stops here, naming the type, when a run limit cannot fit Lambda's 900 s.
     const processorTimeoutSeconds = streamProcessorTimeoutSeconds(settings.jobs, registry.longestRun());
@@ -107,6 +117,7 @@ export class JobsStack extends TerraformStack {
       settings,
       bundleDir: join(bundlesDir, 'error-handler'),
       table: this.table.table,
+      jobEventsBusArn: this.jobEvents.bus.arn,
       key,
       emulated,
     });
@@ -116,6 +127,7 @@ export class JobsStack extends TerraformStack {
       bundleDir: join(bundlesDir, 'job-runner'),
       table: this.table.table,
       errorTopic: this.errorHandling.topic,
+      resultObjectsArn: this.results.objectsArn,
       key,
       region: settings.region,
       accountId: account.accountId,
@@ -132,6 +144,9 @@ export class JobsStack extends TerraformStack {
           table: this.table.table,
           errorTopic: this.errorHandling.topic,
           runnerArn: this.runner.arn,
+          resultObjectsArn: this.results.objectsArn,
+          accountId: account.accountId,
+          ...(consumerId === announcingConsumer(settings) ? { jobEventsBusArn: this.jobEvents.bus.arn } : {}),
           key,
           emulated,
         }),
@@ -160,6 +175,8 @@ export class JobsStack extends TerraformStack {
             `${this.table.table.arn}/index/${JOBS_BY_TYPE_INDEX.name}`,
           ],
         },
+        // Its links to stored results are signed with this role: S3 checks the role's read (and the key's decrypt) when fetched.
+        { sid: 'LinkToStoredResults', actions: ['s3:GetObject'], resources: [this.results.objectsArn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
@@ -191,6 +208,8 @@ export class JobsStack extends TerraformStack {
     });
     if (this.restApi.firewall) new TerraformOutput(this, 'web_acl_arn', { value: this.restApi.firewall.webAcl.arn });
     new TerraformOutput(this, 'table_name', { value: this.table.table.name });
+    new TerraformOutput(this, 'results_bucket', { value: this.results.bucket.bucket });
+    new TerraformOutput(this, 'job_events_bus', { value: this.jobEvents.bus.name, description: 'Add rules here to receive job events' });
     new TerraformOutput(this, 'error_topic_arn', { value: this.errorHandling.topic.arn });
     new TerraformOutput(this, 'failed_events_bus', { value: this.errorHandling.bus.name });
     new TerraformOutput(this, 'failed_events_archive', { value: this.errorHandling.archive.name });

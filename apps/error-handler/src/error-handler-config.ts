@@ -3,6 +3,8 @@ import { EnvironmentSettings } from '@async-jobs/platform';
 export interface ErrorHandlerConfig {
   tableName: string;
   failedEventsBusName: string;
+  /** Where the announcements found in a failed range go. */
+  jobEventsBusName: string;
   /** The deployment's environment, which names the consumer functions (`async-jobs-<env>-processor-<id>`). */
   environment: string;
   consumers: string[];
@@ -16,6 +18,7 @@ export function loadErrorHandlerConfig(env: Record<string, string | undefined>):
   return {
     tableName: settings.string('JOBS_TABLE_NAME'),
     failedEventsBusName: settings.string('FAILED_EVENTS_BUS_NAME'),
+    jobEventsBusName: settings.string('JOB_EVENTS_BUS_NAME'),
     environment: settings.string('ENVIRONMENT'),
     consumers: settings.idList('CONSUMERS'),
     outagePatienceSeconds: settings.integer('OUTAGE_PATIENCE_SECONDS', 20, { min: 0, max: 300 }),

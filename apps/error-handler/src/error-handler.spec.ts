@@ -18,6 +18,7 @@ import {
   aSubmittedJob,
   CapturedLogs,
   InMemoryJobRepository,
+  RecordingJobEventPublisher,
   RecordingUnrecordedFailurePublisher,
   anUnavailableRepository,
 } from '@async-jobs/testing';
@@ -50,6 +51,7 @@ class InMemoryStream {
 describe('error handler', () => {
   let stream: InMemoryStream;
   let bus: RecordingUnrecordedFailurePublisher;
+  let jobEvents: RecordingJobEventPublisher;
   let logs: CapturedLogs;
   let repository: InMemoryJobRepository;
   let deps: ErrorHandlerDeps;
@@ -58,6 +60,7 @@ describe('error handler', () => {
   beforeEach(() => {
     stream = new InMemoryStream();
     bus = new RecordingUnrecordedFailurePublisher();
+    jobEvents = new RecordingJobEventPublisher();
     repository = new InMemoryJobRepository();
     logs = new CapturedLogs();
     deps = {
@@ -68,6 +71,7 @@ describe('error handler', () => {
       ids: cryptoIdGenerator,
       streamReader: stream,
       failedEvents: bus,
+      jobEvents,
       naming: { environment: 'test', consumers: ['a', 'b'] },
     };
     handle = createErrorHandler(deps);
@@ -182,6 +186,28 @@ describe('error handler', () => {
       });
       expect(stored?.consumers.a.status).toBe('PENDING');
     }
+  });
+
+  it("publishes the job events of the announcements in a failed range of the announcing consumer's mapping, and only of that one", async () => {
+    const job = await submitted();
+    const finished: Job = {
+      ...job,
+      version: 2,
+      consumers: { ...job.consumers, a: { ...job.consumers.a, status: 'SUCCEEDED', attempts: 1, finishedAt: at } },
+      announce: { at, consumers: ['a'] },
+    };
+    stream.append(anInsertRecord(finished, { eventName: 'MODIFY' }) as _Record);
+    const range = (consumerId: string) =>
+      anOnFailureRecord({ functionArn: processorArn(consumerId), streamArn: STREAM_ARN, shardId: stream.shardId, records: stream.records });
+
+    await handle(anSnsEvent([range('b')]), aLambdaContext());
+    expect(jobEvents.events).toEqual([]);
+
+    await handle(anSnsEvent([range('a')]), aLambdaContext());
+    expect(jobEvents.events.map((e) => e.detail.eventId)).toEqual([`${job.id}/a/SUCCEEDED/${at}`]);
+
+    jobEvents.refuse = new Error('the bus is unreachable');
+    await expect(handle(anSnsEvent([range('a')]), aLambdaContext())).rejects.toThrow(/job events not published/);
   });
 
   it('accepts a replayed Lambda on-failure destination envelope around the SNS event', async () => {

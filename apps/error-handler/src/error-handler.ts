@@ -1,8 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { jobIdOfStreamRecord, type DynamoDbStreamBatchReader } from '@async-jobs/adapters';
+import { jobFromStreamRecord, jobIdOfStreamRecord, type DynamoDbStreamBatchReader } from '@async-jobs/adapters';
 import {
   failureReasonOf,
+  jobEventsOf,
   recordFailure,
+  type JobEventPublisher,
   type Clock,
   type UnrecordedFailurePublisher,
   type FailureToRecord,
@@ -10,8 +12,11 @@ import {
   type JobRepository,
 } from '@async-jobs/domain';
 import {
+  ANNOUNCED_JOBS_FILTER_PATTERN,
+  announcingConsumer,
   lambdaInvocation,
   matchesAnyFilterPattern,
+  matchesFilterPattern,
   type Invocation,
   JOB_RECORD_FILTER_PATTERNS,
   type Logger,
@@ -27,6 +32,8 @@ export interface ErrorHandlerDeps {
   ids: Pick<IdGenerator, 'newToken'>;
   streamReader: Pick<DynamoDbStreamBatchReader, 'readBatch'>;
   failedEvents: UnrecordedFailurePublisher;
+  /** Where the announcements of a failed range of the announcing consumer's mapping go. */
+  jobEvents: JobEventPublisher;
   naming: ConsumerNaming;
 }
 
@@ -95,6 +102,22 @@ async function handleEvent(deps: ErrorHandlerDeps, event: unknown, invocation: I
           { jobsInRange: jobIds.length, batchSize: source.pointer.batchSize },
           'failed batch shares its stream range: recording only entries with an attempt',
         );
+      // The announcing consumer's mapping also carried the writes that ended entries: their events are published here.
+      if (source.consumerId === announcingConsumer(deps.naming)) {
+        for (const announcement of records.filter((r) => matchesFilterPattern(r, ANNOUNCED_JOBS_FILTER_PATTERN))) {
+          const jobId = jobIdOfStreamRecord(announcement);
+          try {
+            const events = jobEventsOf(jobFromStreamRecord(announcement));
+            await deps.jobEvents.publish(events);
+            logger.info({ jobId, events: events.map((e) => e.detail.eventId) }, 'job events of a failed range published');
+            for (const e of events) metric('JobEventsPublished', { detailType: e.detailType }, { jobId: e.detail.jobId });
+          } catch (error) {
+            logger.error({ jobId, err: error }, 'job events of a failed range not published');
+            metric('JobEventsNotPublished', {});
+            problems.push(`${jobId}: job events not published: ${failureReasonOf(error).code}`);
+          }
+        }
+      }
       for (const jobId of jobIds) {
         await record(
           { jobId, consumerId: source.consumerId, reason: source.reason, origin: { kind: 'delivery', evidenceRequired: shared } },

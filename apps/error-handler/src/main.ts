@@ -5,6 +5,7 @@ import {
   cryptoIdGenerator,
   DynamoDbJobRepository,
   DynamoDbStreamBatchReader,
+  EventBridgeJobEventPublisher,
   EventBridgeUnrecordedFailurePublisher,
   outagePatience,
   outageWaitLog,
@@ -41,6 +42,10 @@ function wire(): ReturnType<typeof createErrorHandler> {
       const module = sdkModule<typeof EventBridge>('sdk-eventbridge.js');
       return { module, client: new module.EventBridgeClient(sdkTimeouts('background')) };
     }, config.failedEventsBusName),
+    jobEvents: new EventBridgeJobEventPublisher(async () => {
+      const module = sdkModule<typeof EventBridge>('sdk-eventbridge.js');
+      return { module, client: new module.EventBridgeClient(sdkTimeouts('background')) };
+    }, config.jobEventsBusName),
     naming: { environment: config.environment, consumers: config.consumers },
   });
 }

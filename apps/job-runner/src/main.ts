@@ -11,7 +11,7 @@ function wire(): ReturnType<typeof createJobRunnerHandler> {
   const logger = createLogger({ service: 'job-runner', level: config.logLevel });
   // An outage is ridden out in the invocation, as the processor does, while the lease is kept alive.
   const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, {}));
-  const { repository, publisher, dispatcher } = runAdapters({ ...config, ...config.dispatch }, patience);
+  const { repository, publisher, dispatcher, results } = runAdapters({ ...config, ...config.dispatch }, patience);
   return createJobRunnerHandler({
     logger,
     metrics: new Metrics({ service: 'job-runner' }),
@@ -20,6 +20,7 @@ function wire(): ReturnType<typeof createJobRunnerHandler> {
     repository,
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     publisher,
+    results,
     dispatcher,
     dispatchLeaseMs: config.dispatch.dispatchLeaseMs,
     ids: cryptoIdGenerator,

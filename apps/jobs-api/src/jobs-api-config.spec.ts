@@ -1,7 +1,7 @@
 import { loadJobsApiConfig } from './jobs-api-config';
 
 describe('loadJobsApiConfig', () => {
-  const base = { JOBS_TABLE_NAME: 'jobs', CONSUMERS: 'a,b' };
+  const base = { JOBS_TABLE_NAME: 'jobs', CONSUMERS: 'a,b', RESULTS_BUCKET: 'results' };
 
   it('has CORS off unless origins are given', () => {
     expect(loadJobsApiConfig(base).corsAllowedOrigins).toEqual([]);
@@ -33,5 +33,12 @@ describe('loadJobsApiConfig', () => {
     // A session stands for its whole role: naming carol's session would make every caller of the role an operator.
     const session = 'arn:aws:sts::123456789012:assumed-role/async-jobs-prod-callers-invoke/carol';
     expect(() => loadJobsApiConfig({ ...base, OPERATOR_PRINCIPALS: session })).toThrow(/role sessions are not accepted/);
+  });
+
+  it('reads the results bucket and a link expiry of 15 minutes unless told, within 1 minute and 12 hours', () => {
+    expect(loadJobsApiConfig(base).results).toEqual({ bucket: 'results', urlExpirySeconds: 900 });
+    expect(loadJobsApiConfig({ ...base, RESULT_URL_EXPIRY_SECONDS: '60' }).results.urlExpirySeconds).toBe(60);
+    expect(() => loadJobsApiConfig({ ...base, RESULT_URL_EXPIRY_SECONDS: '86400' })).toThrow(/RESULT_URL_EXPIRY_SECONDS/);
+    expect(() => loadJobsApiConfig({ JOBS_TABLE_NAME: 'jobs', CONSUMERS: 'a' })).toThrow(/RESULTS_BUCKET is required/);
   });
 });

@@ -16,6 +16,8 @@ export interface JobsApiConfig {
   deadlines: { pickupMs: number; marginMs: number; handOverMs: number };
   /** How callers are known, and who operates. */
   callers: CallerPolicy;
+  /** The results bucket, and how long a link to a result in it works. */
+  results: { bucket: string; urlExpirySeconds: number };
 }
 
 export function loadJobsApiConfig(env: Record<string, string | undefined>): JobsApiConfig {
@@ -30,6 +32,11 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
     corsAllowedOrigins: corsOrigins(env['CORS_ALLOWED_ORIGINS']),
     deadlines: deadlinePolicyFrom(settings),
     callers: { identity: callerIdentity(env['CALLER_IDENTITY']), operators: operatorPrincipals(env['OPERATOR_PRINCIPALS']) },
+    // Links are short-lived: a GET is cheap, and a leaked link should not outlive the caller's need for it.
+    results: {
+      bucket: settings.string('RESULTS_BUCKET'),
+      urlExpirySeconds: settings.integer('RESULT_URL_EXPIRY_SECONDS', 900, { min: 60, max: 43_200 }),
+    },
   };
 }
 

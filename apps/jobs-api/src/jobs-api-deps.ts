@@ -1,4 +1,4 @@
-import type { SubmitJobDeps } from '@async-jobs/domain';
+import type { ResultLinks, SubmitJobDeps } from '@async-jobs/domain';
 import type { Logger, Metrics } from '@async-jobs/platform';
 import type { CallerPolicy } from './caller-identity';
 
@@ -11,4 +11,6 @@ export interface JobsApiDeps extends SubmitJobDeps {
   corsAllowedOrigins?: readonly string[];
   /** How callers are known, and who operates. */
   callers: CallerPolicy;
+  /** Links to results stored in the results bucket. */
+  resultLinks: ResultLinks;
 }

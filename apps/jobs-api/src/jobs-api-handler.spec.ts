@@ -1,5 +1,5 @@
 import { cryptoIdGenerator } from '@async-jobs/adapters';
-import { builtInJobTypes } from '@async-jobs/domain';
+import { builtInJobTypes, type Job } from '@async-jobs/domain';
 import { createLogger, Metrics } from '@async-jobs/platform';
 import {
   aLambdaContext,
@@ -9,6 +9,7 @@ import {
   FakeClock,
   InMemoryJobRepository,
   anUnavailableRepository,
+  anEntry,
 } from '@async-jobs/testing';
 import Ajv from 'ajv';
 import { createJobsApiHandler, type JobsApiDeps } from './jobs-api-handler';
@@ -45,6 +46,9 @@ describe('jobs-api handler', () => {
       deadlines: deployedDeadlines,
       maxBodyBytes: 1024,
       callers: { identity: 'iam', operators: [OPS_ROLE] },
+      resultLinks: {
+        linkTo: async (stored) => ({ url: `https://results.example/${stored.key}?signed`, expiresAt: '2030-01-01T00:15:00.000Z' }),
+      },
     };
     handle = createJobsApiHandler(deps);
   });
@@ -236,6 +240,33 @@ describe('jobs-api handler', () => {
         updatedAt: expect.any(String),
         owner: ALICE,
       });
+    });
+
+    it('links a stored result (presigned, with its size and type) and returns a small one inline', async () => {
+      const { jobId } = JSON.parse((await post('{"seconds":3}')).body);
+      const job = await repository.get(jobId);
+      const stored = { key: `results/${jobId}/a/t.json`, bytes: 2_097_152, contentType: 'application/json' };
+      repository.jobs.set(jobId, {
+        ...(job as Job),
+        consumers: {
+          a: anEntry({ status: 'SUCCEEDED', resultRef: stored }),
+          b: anEntry({ status: 'SUCCEEDED', result: { sleptSeconds: 3 } }),
+        },
+      });
+
+      const { consumers } = JSON.parse((await get(jobId)).body);
+
+      expect(consumers.a).toEqual(
+        expect.objectContaining({
+          resultUrl: `https://results.example/results/${jobId}/a/t.json?signed`,
+          resultUrlExpiresAt: '2030-01-01T00:15:00.000Z',
+          resultBytes: 2_097_152,
+          resultContentType: 'application/json',
+        }),
+      );
+      expect(consumers.a).not.toHaveProperty('result');
+      expect(consumers.b.result).toEqual({ sleptSeconds: 3 });
+      expect(consumers.b).not.toHaveProperty('resultUrl');
     });
 
     it('answers 404 with an error body for an unknown id', async () => {

@@ -1,5 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { cryptoIdGenerator, DynamoDbJobRepository, sdkTimeouts } from '@async-jobs/adapters';
+import {
+  cryptoIdGenerator,
+  DynamoDbJobRepository,
+  S3ResultLinks,
+  s3ClientOptions,
+  sdkModule,
+  sdkTimeouts,
+  type S3PresignModule,
+} from '@async-jobs/adapters';
 import { systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
@@ -22,6 +30,13 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
     maxBodyBytes: config.maxBodyBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
     callers: config.callers,
+    resultLinks: new S3ResultLinks(
+      async () => {
+        const module = sdkModule<S3PresignModule>('sdk-s3.js');
+        return { module, client: new module.S3Client({ ...sdkTimeouts('interactive'), ...s3ClientOptions(process.env) }) };
+      },
+      { bucket: config.results.bucket, expiresInSeconds: config.results.urlExpirySeconds, clock: systemClock },
+    ),
   });
 }
 

@@ -9,6 +9,7 @@ import {
   submitJob,
   submitJobIdempotently,
   toJobView,
+  toJobViewWithLinks,
   type Caller,
   type Job,
 } from '@async-jobs/domain';
@@ -55,14 +56,15 @@ export const ROUTE_HANDLERS: Record<RouteName, RouteHandler> = {
     const page = await listJobs(deps, caller, query['owner'] ? { ...query, owner: principalOf(query['owner']) } : query);
     if (caller.operator && query['owner'] !== caller.owner.principal)
       operatorAction(logger, caller, 'list', { owner: query['owner'] ?? 'every owner', returned: page.jobs.length });
-    return jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
+    const jobs = await Promise.all(page.jobs.map((job) => toJobViewWithLinks(job, deps.resultLinks)));
+    return jsonResponse(200, { jobs, ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
   },
 
   async getJob({ event, caller, params, logger }, deps) {
     const job = await getJob(deps, caller, params['jobId'] ?? '');
     if (actsForAnother(caller, job))
       operatorAction(logger.child({ jobId: job.id }), caller, 'get', { owner: job.owner?.principal ?? null });
-    return unchanged(event, job) ?? jsonResponse(200, toJobView(job), { ETag: etagOf(job) });
+    return unchanged(event, job) ?? jsonResponse(200, await toJobViewWithLinks(job, deps.resultLinks), { ETag: etagOf(job) });
   },
 
   async cancelJob(request, deps) {

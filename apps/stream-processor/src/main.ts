@@ -1,4 +1,13 @@
-import { cryptoIdGenerator, outagePatience, outageWaitLog, runAdapters } from '@async-jobs/adapters';
+import type * as EventBridge from '@aws-sdk/client-eventbridge';
+import {
+  cryptoIdGenerator,
+  EventBridgeJobEventPublisher,
+  outagePatience,
+  outageWaitLog,
+  runAdapters,
+  sdkModule,
+  sdkTimeouts,
+} from '@async-jobs/adapters';
 import { leasePolicy, systemClock } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { createLogger, Metrics, wiredOnFirstUse } from '@async-jobs/platform';
@@ -11,7 +20,7 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
   const logger = createLogger({ service: 'stream-processor', level: config.logLevel });
   // An outage is ridden out in the invocation, and every wait is logged with the job it holds up.
   const patience = outagePatience(config.outagePatienceSeconds * 1000, outageWaitLog(logger, { consumerId: config.consumerId }));
-  const { repository, publisher, dispatcher } = runAdapters({ ...config, ...config.dispatch }, patience);
+  const { repository, publisher, dispatcher, results } = runAdapters({ ...config, ...config.dispatch }, patience);
   return createStreamProcessorHandler({
     logger,
     metrics: new Metrics({ service: 'stream-processor' }),
@@ -20,10 +29,19 @@ function wire(): ReturnType<typeof createStreamProcessorHandler> {
     repository,
     registry: jobCatalog({ sleepMaxSeconds: config.sleepMaxSeconds }),
     publisher,
+    results,
     ids: cryptoIdGenerator,
     clock: systemClock,
     deadlines: config.deadlines,
     dispatch: { dispatcher, leaseMs: config.dispatch.dispatchLeaseMs },
+    ...(config.jobEventsBusName
+      ? {
+          jobEvents: new EventBridgeJobEventPublisher(async () => {
+            const module = sdkModule<typeof EventBridge>('sdk-eventbridge.js');
+            return { module, client: new module.EventBridgeClient(sdkTimeouts('background')) };
+          }, config.jobEventsBusName),
+        }
+      : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import {
   deployedDeadlines,
   InMemoryJobRepository,
   RecordingFailureNoticePublisher,
+  RecordingJobEventPublisher,
   RecordingRunDispatcher,
   anUnavailableRepository,
 } from '@async-jobs/testing';
@@ -65,6 +66,59 @@ describe('stream-processor handler', () => {
     await repository.create(job);
     return job;
   }
+
+  describe('as the announcing consumer', () => {
+    const finishedOn = (job: Job, consumers: string[]): Job => ({
+      ...job,
+      version: job.version + 1,
+      consumers: Object.fromEntries(
+        Object.entries(job.consumers).map(([id, entry]) => [
+          id,
+          consumers.includes(id) ? { ...entry, status: 'SUCCEEDED', attempts: 1 } : entry,
+        ]),
+      ),
+      announce: { at: '2026-01-01T00:00:05.000Z', consumers },
+    });
+
+    it('publishes the events of a write that ended entries, and runs no job for it', async () => {
+      const jobEvents = new RecordingJobEventPublisher();
+      handle = createStreamProcessorHandler({ ...deps, jobEvents });
+      const job = await submitted({ input: { seconds: 1 } });
+      const record = anInsertRecord(finishedOn(job, ['a', 'b']), { eventName: 'MODIFY' });
+
+      expect((await handle(aStreamEvent([record]), aLambdaContext())).batchItemFailures).toEqual([]);
+
+      expect(jobEvents.events.map((e) => e.detail.eventId)).toEqual([
+        `${job.id}/a/SUCCEEDED/2026-01-01T00:00:05.000Z`,
+        `${job.id}/b/SUCCEEDED/2026-01-01T00:00:05.000Z`,
+        `${job.id}/job/SUCCEEDED/2026-01-01T00:00:05.000Z`,
+      ]);
+      expect(clock.sleeps).toEqual([]);
+      expect((await repository.get(job.id))?.consumers.a.status).toBe('PENDING');
+      expect(logs.metric('JobEventsPublished')).toHaveLength(3);
+      expect(logs.find('job event published').map((l) => l['jobId'])).toEqual([job.id, job.id, job.id]);
+    });
+
+    it('hands the record back when the bus refuses, counting it', async () => {
+      const jobEvents = new RecordingJobEventPublisher();
+      jobEvents.refuse = new Error('bus unreachable');
+      handle = createStreamProcessorHandler({ ...deps, jobEvents });
+      const job = await submitted();
+      const record = anInsertRecord(finishedOn(job, ['a']), { eventName: 'MODIFY' });
+
+      const response = await handle(aStreamEvent([record]), aLambdaContext());
+
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb?.SequenceNumber }]);
+      expect(logs.metric('JobEventsNotPublished')).toHaveLength(1);
+    });
+
+    it('leaves announcements alone on a consumer that does not announce', async () => {
+      const job = await submitted();
+      const record = anInsertRecord(finishedOn(job, ['a']), { eventName: 'MODIFY' });
+      expect((await handle(aStreamEvent([record]), aLambdaContext())).batchItemFailures).toEqual([]);
+      expect(clock.sleeps).toEqual([]);
+    });
+  });
 
   it('dispatches a long job to the runner and acknowledges its record at once, running the short one of the batch inline', async () => {
     const runner = new RecordingRunDispatcher();

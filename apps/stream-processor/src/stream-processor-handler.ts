@@ -3,14 +3,18 @@ import { jobFromStreamRecord, jobIdOfStreamRecord } from '@async-jobs/adapters';
 import {
   CorruptJobError,
   failureReasonOf,
+  jobEventsOf,
   processJob,
+  type JobEventPublisher,
   type LeasePolicy,
   type ProcessJobDeps,
   type ProcessOutcome,
 } from '@async-jobs/domain';
 import {
+  ANNOUNCED_JOBS_FILTER_PATTERN,
   JOB_RECORD_FILTER_PATTERNS,
   lambdaInvocation,
+  matchesFilterPattern,
   matchesAnyFilterPattern,
   type Invocation,
   type Logger,
@@ -23,6 +27,8 @@ export interface StreamProcessorDeps extends ProcessJobDeps {
   metrics: Metrics;
   consumerId: string;
   lease: LeasePolicy;
+  /** Only the announcing consumer's: where the job events its mapping's announcements become go. */
+  jobEvents?: JobEventPublisher;
 }
 
 /**
@@ -71,6 +77,8 @@ async function handleRecord(
   const sequenceNumber = record.dynamodb?.SequenceNumber;
   const jobId = jobIdOfStreamRecord(record);
   let logger = batchLogger.child({ jobId });
+  if (deps.jobEvents && matchesFilterPattern(record, ANNOUNCED_JOBS_FILTER_PATTERN))
+    return announce(deps.jobEvents, { logger, metric }, record);
   // What the mapping's filter lets through: a new job, or a caller's retry of one (its new image is the job to claim).
   if (!matchesAnyFilterPattern(record, JOB_RECORD_FILTER_PATTERNS)) {
     logger.debug({ eventName: record.eventName }, 'record skipped: not a new or retried job');
@@ -100,6 +108,35 @@ async function handleRecord(
     logger.error({ err: error, reason: failureReasonOf(error) }, 'record failed: will be retried');
     metric('RecordsRetried', { consumer: deps.consumerId }, { jobId, consumerId: deps.consumerId });
     return sequenceNumber;
+  }
+}
+
+/**
+ * A write that ended entries, as the announcing consumer's mapping delivers it: its job events go to the job-events
+ * bus. A refusal hands the record back to the mapping (delivered again, then to the on-failure destination, from
+ * which the error handler publishes them): at least once, each event with its stable id.
+ */
+async function announce(
+  publisher: JobEventPublisher,
+  { logger, metric }: Pick<Invocation, 'logger' | 'metric'>,
+  record: DynamoDBRecord,
+): Promise<string | undefined> {
+  try {
+    const events = jobEventsOf(jobFromStreamRecord(record));
+    await publisher.publish(events);
+    for (const event of events) {
+      logger.info({ detailType: event.detailType, eventId: event.detail.eventId, status: event.detail.status }, 'job event published');
+      metric('JobEventsPublished', { detailType: event.detailType }, { jobId: event.detail.jobId });
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof CorruptJobError) {
+      logger.error({ err: error }, 'announcement unreadable: skipped');
+      return undefined;
+    }
+    logger.error({ err: error, reason: failureReasonOf(error) }, 'job events not published: the record will be delivered again');
+    metric('JobEventsNotPublished', {});
+    return record.dynamodb?.SequenceNumber;
   }
 }
 

@@ -27,7 +27,14 @@ export class ErrorHandling extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploymentSettings; bundleDir: string; table: DynamodbTable; key: KmsKey; emulated?: boolean },
+    props: {
+      settings: DeploymentSettings;
+      bundleDir: string;
+      table: DynamodbTable;
+      jobEventsBusArn: string;
+      key: KmsKey;
+      emulated?: boolean;
+    },
   ) {
     super(scope, id);
     const { settings, table, key } = props;
@@ -57,6 +64,8 @@ export class ErrorHandling extends Construct {
         },
         // Its own unrecorded failures, and Lambda's on-failure destination (sent with this role).
         { sid: 'KeepUnrecordedFailures', actions: ['events:PutEvents'], resources: [this.bus.arn] },
+        // The announcements of a failed range of the announcing consumer's mapping.
+        { sid: 'PublishJobEvents', actions: ['events:PutEvents'], resources: [props.jobEventsBusArn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });

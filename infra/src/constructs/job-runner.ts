@@ -27,6 +27,8 @@ export class JobRunner extends Construct {
       bundleDir: string;
       table: DynamodbTable;
       errorTopic: SnsTopic;
+      /** The results bucket's objects (its results prefix). */
+      resultObjectsArn: string;
       key: KmsKey;
       region: string;
       accountId: string;
@@ -46,7 +48,7 @@ export class JobRunner extends Construct {
         timeoutSeconds: props.timeoutSeconds,
         reservedConcurrency: settings.runner.reservedConcurrency,
       },
-      environment: jobRunnerEnvironment(settings, errorTopic.arn),
+      environment: jobRunnerEnvironment(settings, errorTopic.arn, props.accountId),
       logRetentionDays: settings.logRetentionDays,
       key,
       emulated: props.emulated,
@@ -55,6 +57,8 @@ export class JobRunner extends Construct {
         { sid: 'AdoptAndCompleteRuns', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [table.arn] },
         // Its failure notices, and Lambda's on-failure destination (sent with this role).
         { sid: 'PublishFailures', actions: ['sns:Publish'], resources: [errorTopic.arn] },
+        // A result too large for the job item: one object per run under the results prefix, never read back.
+        { sid: 'StoreLargeResults', actions: ['s3:PutObject'], resources: [props.resultObjectsArn] },
         // A retry is the next attempt's order, sent to itself.
         { sid: 'DispatchTheNextAttempt', actions: ['lambda:InvokeFunction'], resources: [this.arn] },
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },

@@ -3,12 +3,7 @@ import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import {
-  consumerFunctionName,
-  JOB_RECORD_FILTER_PATTERNS,
-  streamProcessorEnvironment,
-  type DeploymentSettings,
-} from '@async-jobs/platform';
+import { consumerFunctionName, streamFilterPatterns, streamProcessorEnvironment, type DeploymentSettings } from '@async-jobs/platform';
 import { JobsFunction } from './jobs-function';
 
 /**
@@ -32,6 +27,11 @@ export class StreamConsumer extends Construct {
       errorTopic: SnsTopic;
       /** The runner, which it dispatches long runs to. */
       runnerArn: string;
+      accountId: string;
+      /** Only the announcing consumer's: its mapping carries the writes that end entries, and it publishes their events here. */
+      jobEventsBusArn?: string;
+      /** The results bucket's objects (its results prefix). */
+      resultObjectsArn: string;
       key: KmsKey;
       emulated?: boolean;
     },
@@ -43,7 +43,7 @@ export class StreamConsumer extends Construct {
       name: consumerFunctionName(settings.environment, props.consumerId),
       bundleDir: props.bundleDir,
       settings: { ...settings.functions.streamProcessor, timeoutSeconds: props.timeoutSeconds },
-      environment: streamProcessorEnvironment(settings, props.consumerId, errorTopic.arn),
+      environment: streamProcessorEnvironment(settings, props.consumerId, errorTopic.arn, props.accountId),
       logRetentionDays: settings.logRetentionDays,
       key,
       emulated: props.emulated,
@@ -56,7 +56,10 @@ export class StreamConsumer extends Construct {
         },
         // Both the processor's own failure notices and the mapping's on-failure records (sent with this role).
         { sid: 'PublishFailures', actions: ['sns:Publish'], resources: [errorTopic.arn] },
+        // A result too large for the job item: one object per run under the results prefix, never read back.
+        { sid: 'StoreLargeResults', actions: ['s3:PutObject'], resources: [props.resultObjectsArn] },
         { sid: 'DispatchRunsToTheRunner', actions: ['lambda:InvokeFunction'], resources: [props.runnerArn] },
+        ...(props.jobEventsBusArn ? [{ sid: 'PublishJobEvents', actions: ['events:PutEvents'], resources: [props.jobEventsBusArn] }] : []),
         { sid: 'UseTheDataKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.arn] },
       ],
     });
@@ -65,7 +68,9 @@ export class StreamConsumer extends Construct {
       eventSourceArn: table.streamArn,
       functionName: this.function.fn.arn,
       startingPosition: 'TRIM_HORIZON',
-      filterCriteria: { filter: JOB_RECORD_FILTER_PATTERNS.map((pattern) => ({ pattern: JSON.stringify(pattern) })) },
+      filterCriteria: {
+        filter: streamFilterPatterns(props.jobEventsBusArn !== undefined).map((pattern) => ({ pattern: JSON.stringify(pattern) })),
+      },
       batchSize: s.batchSize,
       maximumBatchingWindowInSeconds: s.maximumBatchingWindowSeconds,
       parallelizationFactor: s.parallelizationFactor,

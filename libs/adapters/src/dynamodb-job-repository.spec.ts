@@ -104,7 +104,7 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
 
     const done = await repository.applyChange(
       job.id,
-      change(completeTransition({ consumerId: 'a', claimToken: 't1', result, now }).plan(claimed.job)),
+      change(completeTransition({ consumerId: 'a', claimToken: 't1', placed: { result }, now }).plan(claimed.job)),
     );
 
     expect(done.applied && done.job.consumers.a).toEqual({
@@ -316,7 +316,9 @@ describe('DynamoDbJobRepository sweep index, against DynamoDB Local', () => {
     await repository.applyChange(
       overdue.id,
       change(
-        completeTransition({ consumerId: 'a', claimToken: 't', result: 1, now: new Date() }).plan(claimed.applied ? claimed.job : overdue),
+        completeTransition({ consumerId: 'a', claimToken: 't', placed: { result: 1 }, now: new Date() }).plan(
+          claimed.applied ? claimed.job : overdue,
+        ),
       ),
     );
 

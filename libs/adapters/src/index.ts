@@ -16,3 +16,6 @@ export * from './patient-failure-notice-publisher';
 export * from './sdk-timeouts';
 export * from './lazy-client';
 export * from './run-adapters';
+export * from './s3-result-store';
+export * from './s3-result-links';
+export * from './eventbridge-job-event-publisher';

@@ -1,4 +1,4 @@
-import type { EntryExpectation, JobChange } from '@async-jobs/domain';
+import { announcementOf, type EntryExpectation, type JobChange } from '@async-jobs/domain';
 import { UNFINISHED_ENTRIES_INDEX } from '@async-jobs/platform';
 
 export interface UpdateParts {
@@ -45,6 +45,10 @@ export function jobChangeExpression(change: JobChange): UpdateParts {
   if (change.cancelledBy) set.push(`${name('cancelledBy')} = ${value(change.cancelledBy)}`);
   if (change.retryRequestedAt) set.push(`${name('retryRequestedAt')} = ${value(change.retryRequestedAt)}`);
   if (change.retryRequestedAt === null) remove.push(name('retryRequestedAt'));
+  // The stream record of a write that ends entries carries what it ended; any other write's record carries nothing.
+  const announce = announcementOf(change);
+  if (announce) set.push(`${name('announce')} = ${value(announce)}`);
+  else remove.push(name('announce'));
   for (const [consumerId, patch] of Object.entries(change.entries)) {
     const path = consumerPath(consumerId);
     // The deadline lives at the top level, where it keys the consumer's unfinished-entries index.

@@ -99,7 +99,7 @@ describe('optimistic locking under contention, against DynamoDB Local', () => {
       );
       const finish =
         attempts >= ATTEMPTS_BEFORE_SUCCESS
-          ? completeTransition({ consumerId, claimToken: token, result: { attempts }, now: new Date() })
+          ? completeTransition({ consumerId, claimToken: token, placed: { result: { attempts } }, now: new Date() })
           : releaseTransition({
               consumerId,
               claimToken: token,

@@ -8,9 +8,11 @@
  * The API tries twice, not the SDK's default three times: a call then gives up within about 6 s
  * (2 × (1 s + 2 s) and a backoff), so even a request that makes two calls answers 503 before its
  * 10 s timeout would turn into a 502 that carries no Retry-After.
+ *
+ * A transfer (a result of up to 128 MiB put to S3) may wait a minute for the answer once its body is sent.
  */
-export function sdkTimeouts(kind: 'interactive' | 'background') {
-  const requestTimeout = kind === 'interactive' ? 2000 : 10_000;
+export function sdkTimeouts(kind: 'interactive' | 'background' | 'transfer') {
+  const requestTimeout = { interactive: 2000, background: 10_000, transfer: 60_000 }[kind];
   const requestHandler = { connectionTimeout: kind === 'interactive' ? 1000 : 2000, requestTimeout, throwOnRequestTimeout: true };
   return kind === 'interactive' ? { requestHandler, maxAttempts: 2 } : { requestHandler };
 }

@@ -16,7 +16,15 @@ export interface ConsumerView {
   updatedAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The result, inline when its JSON is at most 32 KiB; a larger one is at resultUrl. */
   result?: unknown;
+  /** The size of a stored result (one not inline), in bytes. */
+  resultBytes?: number;
+  /** The media type of a stored result: application/json. */
+  resultContentType?: string;
+  /** Where a stored result can be fetched, without credentials, until resultUrlExpiresAt (a presigned S3 GET; past it S3 answers 403: GET the job again for a fresh link). */
+  resultUrl?: string;
+  resultUrlExpiresAt?: string;
   error?: FailureReason;
   lastError?: FailureReason;
   /** While a RUNNING consumer's run waits for the runner (a job type that runs off the stream, beyond the runner's concurrency): since when. */

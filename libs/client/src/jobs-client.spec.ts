@@ -35,6 +35,17 @@ describe('JobsClient against the local system with SigV4 required', () => {
     expect((await client.getJob(accepted.jobId)).consumers['a'].result).toEqual({ sleptSeconds: 1 });
   });
 
+  it('gets a result wherever it is kept: a stored one (over 32 KiB) fetched from its link and parsed', async () => {
+    const { jobId } = await client.submitJob({ type: 'sample-export', input: { kilobytes: 100 } });
+    await client.waitFor(jobId, { pollMs: 100 });
+
+    const result = (await client.getResult(jobId, { consumerId: 'b' })) as { kilobytes: number; rows: { row: number }[] };
+    expect(result.kilobytes).toBe(100);
+    expect(result.rows).toHaveLength(100);
+    expect(result.rows[99].row).toBe(100_099);
+    expect((await client.getJob(jobId)).consumers['b'].resultBytes).toBe(Buffer.byteLength(JSON.stringify(result)));
+  });
+
   it('lists and cancels', async () => {
     const { jobId } = await client.submitJob({ seconds: 5 });
     const cancelled = await client.cancelJob(jobId);

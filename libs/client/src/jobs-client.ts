@@ -5,6 +5,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { FINISHED, type JobsPage, type JobView, type ListJobsQuery, type SubmitAccepted, type SubmitJobRequest } from './api-types';
 import { JobsApiError, WaitTimeoutError } from './jobs-api-error';
 import { NodeSha256 } from './node-sha256';
+import { resultConsumer, writeResult, type DownloadProgress } from './result-download';
+import { Writable } from 'node:stream';
 
 export interface JobsClientOptions {
   /** The API's base URL, e.g. the stack output `api_url` or `http://localhost:3000`. */
@@ -70,6 +72,36 @@ export class JobsClient {
 
   getJob(jobId: string): Promise<JobView> {
     return this.call<JobView>('GET', `jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  /**
+   * A finished job's result, wherever it is kept: inline in the job, or (over 32 KiB) fetched from its link and parsed.
+   * For large results prefer `downloadResult`, which streams. `consumerId`: whose result (the first that SUCCEEDED by default).
+   * @throws NoResultError when no consumer (or not the one named) SUCCEEDED.
+   */
+  async getResult(jobId: string, options: { consumerId?: string } = {}): Promise<unknown> {
+    const job = await this.getJob(jobId);
+    const [, consumer] = resultConsumer(job, options.consumerId);
+    if (consumer.resultUrl === undefined) return consumer.result ?? null;
+    const chunks: Buffer[] = [];
+    await writeResult(job, consumer, new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) }));
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  /**
+   * Streams a finished job's result, as a JSON document, to `destination`: the job is read first, so its link is fresh.
+   * @returns the consumer whose result it is and its size in bytes.
+   * @throws NoResultError, or ResultLinkExpiredError should the fresh link still expire before the download starts.
+   */
+  async downloadResult(
+    jobId: string,
+    destination: Writable,
+    options: { consumerId?: string; onProgress?: (progress: DownloadProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<{ consumerId: string; bytes: number; job: JobView }> {
+    const job = await this.getJob(jobId);
+    const [consumerId, consumer] = resultConsumer(job, options.consumerId);
+    const { bytes } = await writeResult(job, consumer, destination, options);
+    return { consumerId, bytes, job };
   }
 
   listJobs(query: ListJobsQuery = {}): Promise<JobsPage> {

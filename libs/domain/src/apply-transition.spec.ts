@@ -38,7 +38,7 @@ describe('applyTransition', () => {
       if (interfered) return;
       interfered = true; // consumer b completes between cancel's read and its write
       const current = repository.jobs.get(id)!;
-      const change = completeTransition({ consumerId: 'b', claimToken: 'tb', result: 'done', now: clock.now() }).plan(current);
+      const change = completeTransition({ consumerId: 'b', claimToken: 'tb', placed: { result: 'done' }, now: clock.now() }).plan(current);
       if (change.kind === 'write') repository.jobs.set(id, applyChange(current, change.change));
     };
 

@@ -1,4 +1,5 @@
-import type { ConsumerEntry, Job, JobStatus } from './job';
+import type { Announcement, ConsumerEntry, Job, JobStatus } from './job';
+import { isTerminal } from './job-status';
 
 /**
  * A single conditional write to a job, described without any storage vocabulary: what the writer
@@ -43,6 +44,7 @@ export type RemovableEntryField =
   | 'leaseExpiresAt'
   | 'dispatchedAt'
   | 'result'
+  | 'resultRef'
   | 'error'
   | 'lastError'
   | 'deadline'
@@ -97,6 +99,18 @@ function leaseLapsedBefore(entry: ConsumerEntry, instant: number): boolean {
   return entry.leaseExpiresAt === undefined || entry.leaseExpiresAt < instant;
 }
 
+/**
+ * What a change announces: the entries it moves to a terminal status. The store sets it on the item with the write
+ * (and removes it with any write that ends nothing), so no transition has to say it.
+ */
+export function announcementOf(change: JobChange): Announcement | undefined {
+  const consumers = Object.entries(change.entries)
+    .filter(([, patch]) => patch.set.status !== undefined && isTerminal(patch.set.status))
+    .map(([consumerId]) => consumerId)
+    .sort();
+  return consumers.length ? { at: change.updatedAt, consumers } : undefined;
+}
+
 /** The job as it is after `change`; what the store computes, for tests and in-memory stores. */
 export function applyChange(job: Job, change: JobChange): Job {
   const consumers = { ...job.consumers };
@@ -117,6 +131,9 @@ export function applyChange(job: Job, change: JobChange): Job {
     ...(change.retryRequestedAt ? { retryRequestedAt: change.retryRequestedAt } : {}),
   };
   if (change.retryRequestedAt === null) delete next.retryRequestedAt;
+  const announce = announcementOf(change);
+  if (announce) next.announce = announce;
+  else delete next.announce;
   return next;
 }
 

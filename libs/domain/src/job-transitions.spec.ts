@@ -84,7 +84,7 @@ describe('claim', () => {
 });
 
 describe('complete and release', () => {
-  const complete = (token: string) => completeTransition({ consumerId: 'a', claimToken: token, result: { ok: true }, now });
+  const complete = (token: string) => completeTransition({ consumerId: 'a', claimToken: token, placed: { result: { ok: true } }, now });
 
   it('stores the result and drops the claim', () => {
     const job = aJob({ consumers: { a: running('t1'), b: anEntry() } });
@@ -363,7 +363,7 @@ describe('every planned write', () => {
     adoptTransition({ consumerId: 'b', claimToken: 'r1', now, leaseExpiresAt: now.getTime() + 60_000 }),
     redispatchTransition({ consumerId: 'a', claimToken: 't1', dispatchToken: 'd2', leaseExpiresAt: 9e12, lastError: reason, now }),
     failTransition({ consumerId: 'a', reason, origin: fromDispatch('d1'), token: 'f1', now }),
-    completeTransition({ consumerId: 'a', claimToken: 't1', result: 1, now }),
+    completeTransition({ consumerId: 'a', claimToken: 't1', placed: { result: 1 }, now }),
     releaseTransition({ consumerId: 'a', claimToken: 't1', lastError: reason, now }),
     renewLeaseTransition({ consumerId: 'a', claimToken: 't1', leaseExpiresAt: now.getTime() + 30_000, now }),
     handOverFailureTransition({ consumerId: 'a', claimToken: 't1', reason, now }),

@@ -1,7 +1,8 @@
 import type { JobChange, RemovableEntryField } from './job-change';
 import { deriveJobStatus, isTerminal, phaseOf } from './job-status';
 import type { FailureOrigin } from './failure-origin';
-import type { ConsumerEntry, FailureReason, Job, JsonValue, RunProgress } from './job';
+import type { ConsumerEntry, FailureReason, Job, RunProgress } from './job';
+import type { PlacedResult } from './result-placement';
 import { mayAccess, type Caller } from './owner';
 
 /**
@@ -164,13 +165,13 @@ function underClaim(
 }
 
 /** RUNNING → SUCCEEDED with the result, only under the claim that ran the job. */
-export function completeTransition(args: { consumerId: string; claimToken: string; result: JsonValue; now: Date }): Transition {
+export function completeTransition(args: { consumerId: string; claimToken: string; placed: PlacedResult; now: Date }): Transition {
   return underClaim(
     'complete',
     args,
     (at) => ({
-      set: { status: 'SUCCEEDED', result: args.result, finishedAt: at, finishedBy: args.claimToken },
-      remove: ['lastError', 'deadline'],
+      set: { status: 'SUCCEEDED', ...args.placed, finishedAt: at, finishedBy: args.claimToken },
+      remove: ['lastError', 'deadline', 'resultRef' in args.placed ? 'result' : 'resultRef'],
     }),
     {
       landed: (entry) => entry.status === 'SUCCEEDED' && entry.finishedBy === args.claimToken,

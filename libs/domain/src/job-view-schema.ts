@@ -32,7 +32,19 @@ export const ConsumerViewSchema = Type.Object(
     updatedAt: Timestamp(),
     startedAt: Type.Optional(Timestamp()),
     finishedAt: Type.Optional(Timestamp()),
-    result: Type.Optional(Type.Unknown()),
+    result: Type.Optional(
+      Type.Unknown({ description: 'The result, inline when its JSON is at most 32 KiB; a larger one is at resultUrl.' }),
+    ),
+    resultBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'The size of a stored result (one not inline), in bytes.' })),
+    resultContentType: Type.Optional(Type.String({ description: 'The media type of a stored result: application/json.' })),
+    resultUrl: Type.Optional(
+      Type.String({
+        format: 'uri',
+        description:
+          'Where a stored result can be fetched, without credentials, until resultUrlExpiresAt (a presigned S3 GET; past it S3 answers 403: GET the job again for a fresh link).',
+      }),
+    ),
+    resultUrlExpiresAt: Type.Optional(Timestamp()),
     error: Type.Optional(FailureReasonViewSchema),
     lastError: Type.Optional(FailureReasonViewSchema),
     queuedSince: Type.Optional(

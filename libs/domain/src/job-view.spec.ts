@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { toJobView } from './job-view';
+import { toJobView, toJobViewWithLinks } from './job-view';
 import { JobViewSchema } from './job-view-schema';
 import { aJob, anEntry } from '../testing';
 
@@ -66,5 +66,37 @@ describe('toJobView', () => {
     expect(validate.errors).toEqual([
       expect.objectContaining({ keyword: 'additionalProperties', params: { additionalProperty: 'claimToken' } }),
     ]);
+  });
+
+  it('shows a stored result by its size and type, and GET adds a fresh link to it; an inline result gets none', async () => {
+    const job = aJob({
+      consumers: {
+        a: anEntry({ status: 'SUCCEEDED', resultRef: { key: 'results/j/a/t.json', bytes: 2_097_152, contentType: 'application/json' } }),
+        b: anEntry({ status: 'SUCCEEDED', result: { small: true } }),
+      },
+    });
+    const asked: string[] = [];
+    const view = await toJobViewWithLinks(job, {
+      linkTo: async (stored) => {
+        asked.push(stored.key);
+        return { url: `https://results.example/${stored.key}?signed`, expiresAt: '2026-01-01T00:15:00.000Z' };
+      },
+    });
+
+    expect(toJobView(job).consumers['a']).toEqual(
+      expect.objectContaining({ resultBytes: 2_097_152, resultContentType: 'application/json' }),
+    );
+    expect(toJobView(job).consumers['a'].resultUrl).toBeUndefined();
+    expect(view.consumers['a']).toMatchObject({
+      resultBytes: 2_097_152,
+      resultContentType: 'application/json',
+      resultUrl: 'https://results.example/results/j/a/t.json?signed',
+      resultUrlExpiresAt: '2026-01-01T00:15:00.000Z',
+    });
+    expect(view.consumers['a']).not.toHaveProperty('resultRef');
+    expect(view.consumers['b']).toEqual(expect.objectContaining({ result: { small: true } }));
+    expect(view.consumers['b'].resultUrl).toBeUndefined();
+    expect(asked).toEqual(['results/j/a/t.json']);
+    expect(validate(view)).toBe(true);
   });
 });

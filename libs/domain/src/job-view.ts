@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { deriveJobStatus } from './job-status';
 import type { Job } from './job';
+import type { ResultLinks } from './ports/result-links';
 import type { ConsumerViewSchema, JobViewSchema } from './job-view-schema';
 
 export type ConsumerView = Static<typeof ConsumerViewSchema>;
@@ -15,6 +16,10 @@ export function toJobView(job: Job): JobView {
       if (e.startedAt) view.startedAt = e.startedAt;
       if (e.finishedAt) view.finishedAt = e.finishedAt;
       if (e.result !== undefined) view.result = e.result;
+      if (e.resultRef) {
+        view.resultBytes = e.resultRef.bytes;
+        view.resultContentType = e.resultRef.contentType;
+      }
       if (e.error) view.error = e.error;
       if (e.lastError) view.lastError = e.lastError;
       if (e.progress) view.progress = e.progress;
@@ -37,4 +42,18 @@ export function toJobView(job: Job): JobView {
     ...(job.cancelledAt ? { cancelledAt: job.cancelledAt } : {}),
     ...(job.cancelledBy ? { cancelledBy: job.cancelledBy } : {}),
   };
+}
+
+/** The view with a fresh link to each stored result: what GET answers (links are made on every read, and expire). */
+export async function toJobViewWithLinks(job: Job, links: ResultLinks): Promise<JobView> {
+  const view = toJobView(job);
+  await Promise.all(
+    Object.entries(job.consumers).map(async ([consumerId, entry]) => {
+      if (!entry.resultRef) return;
+      const link = await links.linkTo(entry.resultRef);
+      view.consumers[consumerId].resultUrl = link.url;
+      view.consumers[consumerId].resultUrlExpiresAt = link.expiresAt;
+    }),
+  );
+  return view;
 }

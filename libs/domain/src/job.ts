@@ -1,4 +1,5 @@
 import type { JobOwner } from './owner';
+import type { StoredResult } from './ports/result-store';
 
 /** Status of one consumer's run of a job, and (derived) of the job as a whole. */
 export const JOB_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -39,7 +40,10 @@ export interface ConsumerEntry {
   dispatchedAt?: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The result, when it is small enough to live on the item (`INLINE_RESULT_MAX_BYTES`). */
   result?: JsonValue;
+  /** Where a larger result lives: an object in the results bucket. */
+  resultRef?: StoredResult;
   /** The terminal failure (FAILED) or the reason for CANCELLED. */
   error?: FailureReason;
   /** The last retryable failure, kept while the job is retried so that retrying is visible. */
@@ -83,4 +87,15 @@ export interface Job {
    * in the new image, so that exactly the retry's write reaches the processors.
    */
   retryRequestedAt?: string;
+  /**
+   * What the write that made this version finished: set by every write that ends entries, removed by every other,
+   * so that a stream record carries it exactly when its write ended something (the job events are made from it).
+   */
+  announce?: Announcement;
+}
+
+/** The entries a write ended, and when: the stream record of that write announces them. */
+export interface Announcement {
+  at: string;
+  consumers: string[];
 }

@@ -7,6 +7,7 @@
 export * from './callers';
 export * from './fake-clock';
 export * from './in-memory-job-repository';
+export * from './in-memory-result-store';
 export * from './job-factory';
 export * from './recording-publishers';
 export * from './recording-run-dispatcher';

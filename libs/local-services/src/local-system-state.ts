@@ -13,6 +13,10 @@ export interface LocalResources {
   replayRuleArn: string;
   /** Stands in for the replay rule's Lambda target. */
   replayQueueUrl: string;
+  /** Results too large for the job item; their links are presigned GETs against moto. */
+  resultsBucket: string;
+  /** Where job events go: add a rule to it to receive them. */
+  jobEventsBus: string;
 }
 
 /** What a running local system writes to its state file (`.local/runtime.json`). */

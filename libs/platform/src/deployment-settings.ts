@@ -37,6 +37,11 @@ export interface DeploymentSettings {
      */
     outagePatienceSeconds: number;
   };
+  /** Results too large for the job item (over 32 KiB): kept in the results bucket as long as their jobs. */
+  results: {
+    /** How long a result link (a presigned GET) works: GET the job again for a fresh one. */
+    urlExpirySeconds: number;
+  };
   /** The event source mapping of each consumer. */
   stream: {
     batchSize: number;
@@ -126,6 +131,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     leaseSeconds: LEASE_SECONDS,
     outagePatienceSeconds: 60,
   },
+  results: { urlExpirySeconds: 900 },
   stream: {
     batchSize: 10,
     maximumBatchingWindowSeconds: 1,
@@ -246,6 +252,23 @@ export function operatorPrincipals(
 }
 
 /** The names of an environment's resources, from the one naming function. */
+/**
+ * The results bucket: S3 names are global, so the account and region complete the environment's name. Known
+ * before the deploy, so that grants and environments name the bucket itself.
+ */
+/**
+ * The consumer whose event source mapping also announces job events (every write that ends an entry): the first.
+ * DynamoDB Streams serves two readers per shard and each consumer's mapping is one, so announcing rides on one of
+ * them rather than a reader of its own (docs/architecture.md, Job events).
+ */
+export function announcingConsumer(settings: { consumers: readonly string[] }): string {
+  return settings.consumers[0];
+}
+
+export function resultsBucketName(environment: string, accountId: string, region: string): string {
+  return `${resourceName(environment, 'results')}-${accountId}-${region}`;
+}
+
 export function resourceNames(environment: string) {
   const name = (resource: string) => resourceName(environment, resource);
   return {
@@ -253,6 +276,7 @@ export function resourceNames(environment: string) {
     errorTopic: name('job-errors'),
     alarmTopic: name('alarms'),
     failedEventsBus: name('failed-events'),
+    jobEventsBus: name('job-events'),
     failedEventsArchive: name('failed-events-archive'),
     replayRule: name('replay-to-error-handler'),
     jobsApiFunction: name('jobs-api'),

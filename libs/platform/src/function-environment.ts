@@ -1,6 +1,6 @@
 import type { DeploymentSettings } from './deployment-settings';
 import type { EnvironmentSettings } from './environment-settings';
-import { operatorPrincipals, resourceNames } from './deployment-settings';
+import { announcingConsumer, operatorPrincipals, resourceNames, resultsBucketName } from './deployment-settings';
 
 /** When an unfinished entry is due for the sweeper: read back by `deadlinePolicyFrom`. */
 function deadlineEnvironment(settings: DeploymentSettings): Record<string, string> {
@@ -36,6 +36,8 @@ export function jobsApiEnvironment(
     CONSUMERS: settings.consumers.join(','),
     JOB_RETENTION_DAYS: String(settings.jobs.retentionDays),
     MAX_BODY_BYTES: String(settings.jobs.maxBodyBytes),
+    RESULTS_BUCKET: resultsBucketName(settings.environment, access.accountId, settings.region),
+    RESULT_URL_EXPIRY_SECONDS: String(settings.results.urlExpirySeconds),
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LOG_LEVEL: settings.logLevel,
     ...(settings.api.corsAllowedOrigins.length ? { CORS_ALLOWED_ORIGINS: settings.api.corsAllowedOrigins.join(',') } : {}),
@@ -46,16 +48,19 @@ export function streamProcessorEnvironment(
   settings: DeploymentSettings,
   consumerId: string,
   errorTopicArn: string,
+  accountId: string,
 ): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMER_ID: consumerId,
     ERROR_TOPIC_ARN: errorTopicArn,
+    RESULTS_BUCKET: resultsBucketName(settings.environment, accountId, settings.region),
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LEASE_SECONDS: String(settings.jobs.leaseSeconds),
     OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
     ...dispatchEnvironment(settings),
+    ...(consumerId === announcingConsumer(settings) ? { JOB_EVENTS_BUS_NAME: resourceNames(settings.environment).jobEventsBus } : {}),
     LOG_LEVEL: settings.logLevel,
   };
 }
@@ -81,12 +86,13 @@ export function dispatchSettingsFrom(settings: EnvironmentSettings): { runnerFun
 }
 
 /** The runner: a processor of every consumer's dispatched runs (the order names its consumer). */
-export function jobRunnerEnvironment(settings: DeploymentSettings, errorTopicArn: string): Record<string, string> {
+export function jobRunnerEnvironment(settings: DeploymentSettings, errorTopicArn: string, accountId: string): Record<string, string> {
   return {
     ...deadlineEnvironment(settings),
     JOBS_TABLE_NAME: resourceNames(settings.environment).table,
     CONSUMERS: settings.consumers.join(','),
     ERROR_TOPIC_ARN: errorTopicArn,
+    RESULTS_BUCKET: resultsBucketName(settings.environment, accountId, settings.region),
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LEASE_SECONDS: String(settings.jobs.leaseSeconds),
     OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
@@ -110,6 +116,8 @@ export function errorHandlerEnvironment(settings: DeploymentSettings): Record<st
     OUTAGE_PATIENCE_SECONDS: shortPatience(settings, settings.functions.errorHandler.timeoutSeconds),
     JOBS_TABLE_NAME: names.table,
     FAILED_EVENTS_BUS_NAME: names.failedEventsBus,
+    // A failed range of the announcing consumer's mapping may hold announcements: the error handler publishes them.
+    JOB_EVENTS_BUS_NAME: names.jobEventsBus,
     ENVIRONMENT: settings.environment,
     CONSUMERS: settings.consumers.join(','),
     LOG_LEVEL: settings.logLevel,
@@ -131,6 +139,7 @@ export function runSettingsFrom(settings: EnvironmentSettings) {
   return {
     tableName: settings.string('JOBS_TABLE_NAME'),
     errorTopicArn: settings.string('ERROR_TOPIC_ARN'),
+    resultsBucket: settings.string('RESULTS_BUCKET'),
     /** The longest sleep one run may take. */
     sleepMaxSeconds: settings.integer('SLEEP_MAX_SECONDS', 300, { min: 1, max: 900 }),
     /** How long a claim holds without the run's heartbeat. */

@@ -104,3 +104,17 @@ export const RETRIED_JOBS_FILTER_PATTERN = {
 
 /** The mapping's filter criteria: a record passes when it matches any of them (Lambda ORs a mapping's filters). */
 export const JOB_RECORD_FILTER_PATTERNS = [NEW_JOBS_FILTER_PATTERN, RETRIED_JOBS_FILTER_PATTERN] as const;
+
+/**
+ * The announcing consumer's mapping lets through, too, each write that ended entries: its new image carries `announce`
+ * (set by such a write, removed by every other), from which the job events are made.
+ */
+export const ANNOUNCED_JOBS_FILTER_PATTERN = {
+  eventName: ['MODIFY'],
+  dynamodb: { NewImage: { announce: { M: { at: { S: [{ exists: true }] } } } } },
+};
+
+/** A consumer's mapping's filter criteria: the job records, and the announcements for the announcing consumer. */
+export function streamFilterPatterns(announces: boolean) {
+  return announces ? [...JOB_RECORD_FILTER_PATTERNS, ANNOUNCED_JOBS_FILTER_PATTERN] : [...JOB_RECORD_FILTER_PATTERNS];
+}

@@ -52,6 +52,16 @@ export const METRIC_CATALOG = {
     dimensionSets: perConsumer,
     description: "How long a dispatched run waited in the runner's queue before a runner adopted it",
   },
+  JobEventsPublished: {
+    unit: 'Count',
+    dimensionSets: [['detailType'], []],
+    description: 'A job event (a consumer or the whole job finished) was put on the job-events bus',
+  },
+  JobEventsNotPublished: {
+    unit: 'Count',
+    dimensionSets: [[]],
+    description: "The job-events bus refused or could not be reached: the write's record is delivered again",
+  },
   RecordsUnreadable: {
     unit: 'Count',
     dimensionSets: perConsumer,

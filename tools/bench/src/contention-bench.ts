@@ -116,7 +116,7 @@ async function run(counting: ReturnType<typeof countingDynamoDbClient>, label: s
       await attempt(
         jobId,
         attempts >= ROUNDS
-          ? completeTransition({ consumerId, claimToken: token, result: { attempts }, now: new Date() })
+          ? completeTransition({ consumerId, claimToken: token, placed: { result: { attempts } }, now: new Date() })
           : releaseTransition({ consumerId, claimToken: token, lastError: { code: 'BENCH', message: 'retry' }, now: new Date() }),
       );
     }

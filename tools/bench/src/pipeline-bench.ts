@@ -127,7 +127,7 @@ export async function pipelineBench(): Promise<BenchResult> {
               await applyTransition(
                 { repository, clock: systemClock },
                 job.id,
-                completeTransition({ consumerId, claimToken, result: { done: true }, now: new Date() }),
+                completeTransition({ consumerId, claimToken, placed: { result: { done: true } }, now: new Date() }),
                 { seen: claim.job },
               );
             }),

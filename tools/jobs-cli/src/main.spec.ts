@@ -1,7 +1,19 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleExportJobType, systemClock } from '@async-jobs/domain';
 import { RunningLocalSystem } from '@async-jobs/local-services';
 import { EXIT, progressBar, run } from './main';
+
+const quietRun = () => ({
+  jobId: 'expected',
+  consumerId: 'a',
+  attempt: 1,
+  clock: systemClock,
+  signal: new AbortController().signal,
+  reportProgress: () => undefined,
+});
 
 describe('the jobs CLI against the local system', () => {
   let system: RunningLocalSystem;
@@ -42,6 +54,60 @@ describe('the jobs CLI against the local system', () => {
     const percents = drawn.map((line) => Number(bar.exec(line)?.[1]));
     expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
     expect(out).toMatch(/a: SUCCEEDED {"sleptSeconds":5}/);
+  });
+
+  it('downloads a 2 MiB result to --output, byte for byte, drawing its progress on stderr', async () => {
+    const { out: submitted } = await jobs(
+      'submit',
+      '--type',
+      'sample-export',
+      '--input',
+      '{"kilobytes":2048}',
+      '--wait',
+      '--timeout',
+      '60',
+    );
+    const jobId = /^submitted ([0-9a-f-]{36})/.exec(submitted)?.[1] as string;
+    expect(submitted).toMatch(new RegExp(`a: SUCCEEDED result of 2\\.0 MiB stored: get ${jobId} --output <file> downloads it`));
+    const output = join(mkdtempSync(join(tmpdir(), 'cli-')), 'export.json');
+    const stderr: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+    let result;
+    try {
+      result = await jobs('get', jobId, '--output', output, '--consumer', 'b');
+    } finally {
+      write.mockRestore();
+    }
+
+    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, quietRun())), 'utf8');
+    expect(result.code).toBe(EXIT.ok);
+    expect(readFileSync(output).equals(expected)).toBe(true);
+    expect(existsSync(`${output}.part`)).toBe(false);
+    expect(result.out).toBe(`wrote 2.0 MiB (${expected.byteLength} bytes), consumer b's result, to ${output}`);
+    // Not a terminal here: a line per tenth, ending whole.
+    const bars = stderr.join('').split('\n').filter(Boolean);
+    expect(bars.length).toBeGreaterThanOrEqual(2);
+    expect(bars[bars.length - 1]).toBe('[##########] 100% 2.0 MiB of 2.0 MiB');
+  });
+
+  it('writes an inline result to --output too, and says when there is no result to write (exit 1)', async () => {
+    const { out: submitted } = await jobs('submit', '--seconds', '1', '--wait');
+    const jobId = /^submitted ([0-9a-f-]{36})/.exec(submitted)?.[1] as string;
+    const output = join(mkdtempSync(join(tmpdir(), 'cli-')), 'result.json');
+    expect((await jobs('get', jobId, '--output', output)).code).toBe(EXIT.ok);
+    expect(readFileSync(output, 'utf8')).toBe('{"sleptSeconds":1}');
+
+    const { out: failing } = await jobs('submit', '--seconds', '301', '--wait');
+    const failed = /^submitted ([0-9a-f-]{36})/.exec(failing)?.[1] as string;
+    const stderr: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
+    try {
+      expect((await jobs('get', failed, '--output', join(tmpdir(), 'never.json'))).code).toBe(EXIT.jobDidNotSucceed);
+    } finally {
+      write.mockRestore();
+    }
+    expect(stderr.join('')).toBe(`jobs: Job ${failed} has no result: no consumer SUCCEEDED (the job is FAILED)\n`);
+    expect(existsSync(join(tmpdir(), 'never.json'))).toBe(false);
   });
 
   it('draws ten cells, a tenth each', () => {

@@ -1,8 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { EventBridgeClient, StartReplayCommand } from '@aws-sdk/client-eventbridge';
-import { JobsApiError, JobsClient, localSystemClientOptions, WaitTimeoutError, type JobView } from '@async-jobs/client';
+import {
+  JobsApiError,
+  JobsClient,
+  localSystemClientOptions,
+  NoResultError,
+  ResultLinkExpiredError,
+  WaitTimeoutError,
+  type JobView,
+} from '@async-jobs/client';
 import { resourceNames } from '@async-jobs/platform';
 
 /** Exit codes scripts can rely on. */
@@ -10,7 +18,7 @@ export const EXIT = { ok: 0, jobDidNotSucceed: 1, usage: 2, api: 3, timeout: 4 }
 
 const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- <command> [options])
   submit --seconds <n> | --type <type> --input '<json>'  [--wait] [--timeout <s>]
-  get <jobId>
+  get <jobId> [--output <file> [--consumer <id>]]   --output: write the result there (streamed, however large)
   list [--status <status>] [--type <type>] [--limit <n>] [--next-token <token>]
   cancel <jobId>
   retry <jobId> [--wait] [--timeout <s>]   run again the consumers of a job that ended FAILED
@@ -47,6 +55,8 @@ const FLAGS_WITH_VALUES = [
   'profile',
   'state-file',
   'principal',
+  'output',
+  'consumer',
 ];
 const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
 
@@ -134,12 +144,64 @@ function summary(job: JobView): string {
       ? `${c.error.code}: ${c.error.message}`
       : c.result !== undefined
         ? JSON.stringify(c.result)
-        : c.lastError
-          ? `retrying after ${c.lastError.code}`
-          : '';
+        : c.resultUrl !== undefined
+          ? `result of ${formatBytes(c.resultBytes ?? 0)} stored: get ${job.jobId} --output <file> downloads it`
+          : c.lastError
+            ? `retrying after ${c.lastError.code}`
+            : '';
     lines.push(`  ${id}: ${c.status} ${outcome}`.trimEnd());
   }
   return lines.join('\n');
+}
+
+/** `2.0 MiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Results from 1 MiB get a progress bar while they download. */
+const PROGRESS_FROM_BYTES = 1024 * 1024;
+
+/**
+ * Writes a job's result to --output: into a `.part` file renamed once whole, so an interrupted download never leaves a
+ * file that looks complete. A large one draws a progress bar on stderr (in place on a terminal, a line per 10% otherwise).
+ */
+async function download(
+  client: JobsClient,
+  jobId: string,
+  flags: Parsed['flags'],
+  show: (value: unknown, text: string) => void,
+): Promise<number> {
+  const file = resolve(String(flags['output']));
+  const partial = `${file}.part`;
+  const tty = process.stderr.isTTY === true;
+  let drawnTenth = -1;
+  try {
+    const { consumerId, bytes } = await client.downloadResult(jobId, createWriteStream(partial), {
+      consumerId: flags['consumer'] === undefined ? undefined : String(flags['consumer']),
+      onProgress: ({ bytes: done, total }) => {
+        if (flags['json'] || total === undefined || total < PROGRESS_FROM_BYTES) return;
+        const percent = (100 * done) / total;
+        const line = `${progressBar(percent)} ${formatBytes(done)} of ${formatBytes(total)}`;
+        if (tty) process.stderr.write(`\r${line}`);
+        else if (Math.floor(percent / 10) > drawnTenth) {
+          drawnTenth = Math.floor(percent / 10);
+          process.stderr.write(`${line}\n`);
+        }
+      },
+    });
+    if (tty && drawnTenth === -1 && bytes >= PROGRESS_FROM_BYTES) process.stderr.write('\n');
+    renameSync(partial, file);
+    show(
+      { jobId, consumerId, bytes, output: file },
+      `wrote ${formatBytes(bytes)} (${bytes} bytes), consumer ${consumerId}'s result, to ${file}`,
+    );
+    return EXIT.ok;
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }
 
 async function watch(client: JobsClient, jobId: string, flags: Parsed['flags'], print: (text: string) => void): Promise<number> {
@@ -177,7 +239,10 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
         return flags['wait'] ? await watch(client, accepted.jobId, flags, print) : EXIT.ok;
       }
       case 'get': {
-        const job = await clientFor(flags).getJob(jobIdArgument());
+        const jobId = jobIdArgument();
+        if (flags['output'] !== undefined) return await download(clientFor(flags), jobId, flags, show);
+        if (flags['consumer'] !== undefined) throw new UsageError('--consumer goes with --output');
+        const job = await clientFor(flags).getJob(jobId);
         show(job, summary(job));
         return EXIT.ok;
       }
@@ -228,6 +293,10 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
     if (error instanceof WaitTimeoutError) {
       process.stderr.write(`jobs: ${error.message}\n`);
       return EXIT.timeout;
+    }
+    if (error instanceof NoResultError || error instanceof ResultLinkExpiredError) {
+      process.stderr.write(`jobs: ${error.message}\n`);
+      return error instanceof NoResultError ? EXIT.jobDidNotSucceed : EXIT.api;
     }
     if (error instanceof JobsApiError) {
       const fields = error.details.map((d) => `\n  ${d.field || '(body)'}: ${d.code} ${d.message}`).join('');

@@ -106,6 +106,12 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
     let restarted = false;
     try {
       const jobId = await system.submit({ seconds: 301 });
+      // A job that ends meanwhile: its events cannot reach the bus, visibly, and are published once moto is back.
+      const finished = await system.submit({ type: 'noop', input: {} });
+      await until(
+        'the finished job failed to announce',
+        () => storyOf(system, finished, 'job events not published: the record will be delivered again').length > 0,
+      );
 
       await until(
         'both runs (on the runner: a 301 s sleep) report the unreachable topic for the job',
@@ -123,6 +129,14 @@ describe('faults: the local system loses its parts and its jobs are not lost', (
         expect(consumer).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'SLEEP_TOO_LONG' } });
       const recorded = await system.waitForLines(jobLine(jobId, 'failure recorded'), 2);
       expect(recorded.map((l) => l['consumerId']).sort()).toEqual(['a', 'b']);
+      // Delivered again by the mapping, or (its retries spent while moto was down) from its failed range by the error handler.
+      await until(
+        "the finished job's events published after all",
+        () =>
+          storyOf(system, finished, 'job event published').length >= 3 ||
+          system.logLines().some((l) => l['message'] === 'job events of a failed range published' && l['jobId'] === finished),
+        60_000,
+      );
     } finally {
       if (!restarted) await system.admin('services', { moto: 'restart' });
     }

@@ -1,10 +1,22 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeArchiveCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '@async-jobs/client';
+import { JOB_EVENTS_SOURCE, sampleExportJobType, systemClock, type JobEventDetail } from '@async-jobs/domain';
 import { jobLine, portClosed, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
+
+/** A run's context for calling a job type directly, as the expected document's source. */
+const quietRun = () => ({
+  jobId: 'expected',
+  consumerId: 'a',
+  attempt: 1,
+  clock: systemClock,
+  signal: new AbortController().signal,
+  reportProgress: () => undefined,
+});
 
 const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
 
@@ -113,6 +125,97 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       expect((await system.request('POST', `/jobs/${jobId}/retry`)).body.error.code).toBe('NOTHING_TO_RETRY');
     } finally {
       await system.admin('faults', { runner: null });
+    }
+  });
+
+  it('stores a 2 MiB result in the results bucket: GET links to it, and the link serves it byte for byte', async () => {
+    const jobId = await system.submit({ type: 'sample-export', input: { kilobytes: 2048 } });
+    const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 60_000);
+    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, quietRun())), 'utf8');
+
+    for (const consumerId of ['a', 'b']) {
+      const consumer = job.consumers[consumerId];
+      expect(consumer).toEqual(
+        expect.objectContaining({ status: 'SUCCEEDED', resultBytes: expected.byteLength, resultContentType: 'application/json' }),
+      );
+      expect(consumer).not.toHaveProperty('result');
+      // Node's fetch, no credentials: what curl or a browser does with the link.
+      const answer = await fetch(consumer.resultUrl as string);
+      expect(answer.status).toBe(200);
+      expect(Buffer.from(await answer.arrayBuffer()).equals(expected)).toBe(true);
+      expect(Date.parse(consumer.resultUrlExpiresAt as string) - Date.now()).toBeGreaterThan(14 * 60_000);
+    }
+    // The two consumers' runs wrote an object each, under their own claims.
+    const keys = ['a', 'b'].map((c) => new URL(job.consumers[c].resultUrl as string).pathname);
+    expect(keys[0]).toMatch(new RegExp(`/results/${jobId}/a/[^/]+\\.json$`));
+    expect(keys[1]).toMatch(new RegExp(`/results/${jobId}/b/[^/]+\\.json$`));
+  });
+
+  it('publishes every terminal transition to the job-events bus, where a rule to an SQS queue receives it once per id', async () => {
+    const config = {
+      region: system.state.region,
+      endpoint: system.state.motoEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    };
+    const events = new EventBridgeClient(config);
+    const sqs = new SQSClient(config);
+    try {
+      // What a subscriber does (docs/architecture.md, Job events): a queue, and a rule on the bus that targets it.
+      const name = `subscriber-${randomUUID().slice(0, 8)}`;
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      await events.send(
+        new PutRuleCommand({
+          Name: name,
+          EventBusName: system.state.resources.jobEventsBus,
+          EventPattern: JSON.stringify({ source: [JOB_EVENTS_SOURCE], 'detail-type': ['Job Consumer Finished', 'Job Finished'] }),
+        }),
+      );
+      await events.send(
+        new PutTargetsCommand({
+          Rule: name,
+          EventBusName: system.state.resources.jobEventsBus,
+          Targets: [{ Id: 'queue', Arn: Attributes?.QueueArn }],
+        }),
+      );
+
+      const jobId = await system.submit({ type: 'sample-export', input: { kilobytes: 40 } });
+      await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED');
+      const received: { 'detail-type': string; detail: JobEventDetail }[] = [];
+      await waitUntil(
+        'three events of the job received',
+        async () => {
+          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+          for (const message of Messages) {
+            const event = JSON.parse(message.Body ?? '{}');
+            if (event.detail?.jobId === jobId) received.push(event);
+            await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+          }
+          return new Set(received.map((e) => e.detail.eventId)).size >= 3;
+        },
+        20_000,
+      );
+
+      // At least once: a repeat carries the same id, and the ids are the three transitions.
+      const byId = new Map(received.map((e) => [e.detail.eventId, e]));
+      expect([...byId.values()].map((e) => [e['detail-type'], e.detail.consumerId ?? 'job', e.detail.status]).sort()).toEqual([
+        ['Job Consumer Finished', 'a', 'SUCCEEDED'],
+        ['Job Consumer Finished', 'b', 'SUCCEEDED'],
+        ['Job Finished', 'job', 'SUCCEEDED'],
+      ]);
+      const finished = [...byId.values()].find((e) => e['detail-type'] === 'Job Finished')?.detail;
+      expect(finished?.job.status).toBe('SUCCEEDED');
+      // The view without an inline body; a stored result by its reference.
+      for (const consumer of Object.values(finished?.job.consumers ?? {})) {
+        expect(consumer).not.toHaveProperty('result');
+        expect(consumer.resultRef).toEqual(
+          expect.objectContaining({ key: expect.stringMatching(new RegExp(`^results/${jobId}/`)), contentType: 'application/json' }),
+        );
+      }
+      await system.waitForLines(jobLine(jobId, 'job event published'), 3);
+    } finally {
+      events.destroy();
+      sqs.destroy();
     }
   });
 

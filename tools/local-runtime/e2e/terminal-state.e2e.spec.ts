@@ -187,8 +187,15 @@ describe('the terminal-state proof: every accepted job ends on every consumer, u
     expect(notFailed).toEqual([]);
     expect(failed.filter((e) => countsOf(e) === 1).length).toBeGreaterThan(failed.length / 2);
     // And the outages were counted: records handed back when the store stayed away beyond the processors'
-    // patience, failures kept for replay while the error handler could not reach it.
-    expect(system.logLines().some((l) => l['RecordsRetried'] === 1)).toBe(true);
+    // patience, failures kept for replay while the error handler could not reach it. A record comes back either way:
+    // its run's release landed once the store returned (a retry for STORE_UNAVAILABLE, counted as JobsRetry), or the
+    // release met the outage too (RecordsRetried); which one depends on how fast DynamoDB Local restarts.
+    const handedBack = system
+      .logLines()
+      .filter(
+        (l) => l['message'] === 'job will be retried' && (l['reason'] as { code?: string } | undefined)?.code === 'STORE_UNAVAILABLE',
+      );
+    expect(system.logLines().some((l) => l['RecordsRetried'] === 1) || handedBack.length > 0).toBe(true);
     expect(system.logLines().some((l) => l['FailuresArchived'] === 1)).toBe(true);
     // About 40 s of submissions, then up to 110 s for the last job nothing delivers to be swept: longer than the suite's default.
   }, 200_000);

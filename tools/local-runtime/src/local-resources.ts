@@ -14,6 +14,12 @@ import {
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutPublicAccessBlockCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalResources } from '@async-jobs/local-services';
 import {
@@ -21,6 +27,7 @@ import {
   JOBS_TABLE_TTL_ATTRIBUTE,
   REPLAYED_EVENTS_PATTERN,
   resourceNames,
+  resultsBucketName,
   type DeploymentSettings,
 } from '@async-jobs/platform';
 
@@ -29,8 +36,9 @@ import {
  * restart on a persisted DynamoDB Local finds its table again.
  */
 export async function createLocalResources(
-  clients: { dynamodb: DynamoDBClient; sns: SNSClient; sqs: SQSClient; events: EventBridgeClient },
+  clients: { dynamodb: DynamoDBClient; sns: SNSClient; sqs: SQSClient; events: EventBridgeClient; s3: S3Client },
   settings: DeploymentSettings,
+  accountId: string,
 ): Promise<LocalResources> {
   const names = resourceNames(settings.environment);
   const { dynamodb, sns, sqs, events } = clients;
@@ -83,6 +91,10 @@ export async function createLocalResources(
       if (error.name !== 'ResourceAlreadyExistsException') throw error;
       return { ArchiveArn: EventBusArn?.replace(':event-bus/', ':archive/').replace(names.failedEventsBus, names.failedEventsArchive) };
     });
+  // The job-events bus: subscribers add their rules to it (docs/architecture.md, Job events).
+  await events.send(new CreateEventBusCommand({ Name: names.jobEventsBus })).catch((error: Error) => {
+    if (error.name !== 'ResourceAlreadyExistsException') throw error;
+  });
   const replayQueue = await queue(sqs, `${names.replayRule}`);
   const { RuleArn } = await events.send(
     new PutRuleCommand({
@@ -99,7 +111,41 @@ export async function createLocalResources(
     }),
   );
 
+  // The results bucket as infra makes it, as far as moto keeps it: private, results expiring with their jobs.
+  const resultsBucket = resultsBucketName(settings.environment, accountId, settings.region);
+  await clients.s3.send(new CreateBucketCommand({ Bucket: resultsBucket })).catch((error: Error) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+  });
+  await clients.s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: resultsBucket,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    }),
+  );
+  await clients.s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: resultsBucket,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'expire-with-the-jobs',
+            Status: 'Enabled',
+            Filter: { Prefix: 'results/' },
+            Expiration: { Days: settings.jobs.retentionDays },
+          },
+        ],
+      },
+    }),
+  );
+
   return {
+    resultsBucket,
+    jobEventsBus: names.jobEventsBus,
     tableName: names.table,
     streamArn,
     errorTopicArn: TopicArn as string,

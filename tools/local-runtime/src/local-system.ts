@@ -5,11 +5,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import { freePort, startDynamoDbLocal, startMotoServer, type LocalSystemState } from '@async-jobs/local-services';
 import {
+  announcingConsumer,
   consumerFunctionName,
   deploymentSettings,
   errorHandlerEnvironment,
@@ -18,6 +20,7 @@ import {
   jobSweeperEnvironment,
   resourceNames,
   streamProcessorEnvironment,
+  streamFilterPatterns,
   streamProcessorTimeoutSeconds,
   type DeploymentSettings,
   type FunctionSettings,
@@ -138,6 +141,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sns: new SNSClient({ ...clientConfig, endpoint: motoEndpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: motoEndpoint }),
       events: new EventBridgeClient({ ...clientConfig, endpoint: motoEndpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: motoEndpoint, forcePathStyle: true }),
     };
     // Behind the gate: for making moto's resources again while the gate is closed.
     const behindGate = {
@@ -145,9 +149,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sns: new SNSClient({ ...clientConfig, endpoint: moto.endpoint }),
       sqs: new SQSClient({ ...clientConfig, endpoint: moto.endpoint }),
       events: new EventBridgeClient({ ...clientConfig, endpoint: moto.endpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: moto.endpoint, forcePathStyle: true }),
     };
     stops.push(async () => [...Object.values(clients), ...Object.values(behindGate)].forEach((client) => client.destroy()));
-    const resources = await createLocalResources(clients, settings);
+    const resources = await createLocalResources(clients, settings, LOCAL_ACCOUNT_ID);
     const names = resourceNames('local');
     // Lambda's Invoke API, which the processors and the runner call to dispatch runs; its targets are added below.
     const asyncTargets: AsyncTarget[] = [];
@@ -203,7 +208,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         fn(
           consumerFunctionName('local', consumerId),
           'stream-processor',
-          streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn),
+          streamProcessorEnvironment(settings, consumerId, resources.errorTopicArn, LOCAL_ACCOUNT_ID),
           processorSettings,
         ),
       ),
@@ -211,7 +216,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     // The runner: a pool of the environment's runner concurrency, fed by Lambda's asynchronous queue; an order it
     // gives up on goes to the error topic in Lambda's envelope, as the function's on-failure destination.
-    const runner = await fn(names.runnerFunction, 'job-runner', jobRunnerEnvironment(settings, resources.errorTopicArn), {
+    const runner = await fn(names.runnerFunction, 'job-runner', jobRunnerEnvironment(settings, resources.errorTopicArn, LOCAL_ACCOUNT_ID), {
       memoryMb: settings.runner.memoryMb,
       timeoutSeconds: processorSettings.timeoutSeconds,
     });
@@ -292,6 +297,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         streams: clients.streams,
         streamArn: resources.streamArn,
         settings: settings.stream,
+        filterPatterns: streamFilterPatterns(consumerId === announcingConsumer(settings)),
         log,
         onFailure: async (record) => {
           await clients.sns.send(new PublishCommand({ TopicArn: resources.errorTopicArn, Message: JSON.stringify(record) }));
@@ -318,7 +324,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       if (control.moto === 'restart') {
         motoGate.close();
         await moto.restart();
-        Object.assign(resources, await createLocalResources(behindGate, settings));
+        Object.assign(resources, await createLocalResources(behindGate, settings, LOCAL_ACCOUNT_ID));
         motoGate.openTo(moto.port);
       }
       const motoUp = moto.alive && motoGate.isOpen;
@@ -429,6 +435,8 @@ function awsEndpoints(region: string, dynamodbEndpoint: string, motoEndpoint: st
     AWS_ENDPOINT_URL_SNS: motoEndpoint,
     AWS_ENDPOINT_URL_SQS: motoEndpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: motoEndpoint,
+    AWS_ENDPOINT_URL_S3: motoEndpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: motoEndpoint,
     AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };

@@ -1,7 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { deploymentSettings } from '@async-jobs/platform';
+import { deploymentSettings, JOB_RECORD_FILTER_PATTERNS } from '@async-jobs/platform';
 import { aSubmittedJob, createTestTable, type TestTable } from '@async-jobs/testing';
 import type { InvokeResult, LocalFunction } from './local-function';
 import { createdAtLatest, StreamEventSource, type LambdaStreamRecord, type OnFailureRecord } from './stream-event-source';
@@ -54,6 +54,7 @@ describe('StreamEventSource against DynamoDB Local streams', () => {
       streams,
       streamArn: table.streamArn,
       settings: { ...settings, ...overrides },
+      filterPatterns: [...JOB_RECORD_FILTER_PATTERNS],
       log: quiet,
       onFailure: async (r) => void failures.push(r),
     });

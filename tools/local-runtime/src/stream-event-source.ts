@@ -93,6 +93,8 @@ export class StreamEventSource {
       streams: DynamoDBStreamsClient;
       streamArn: string;
       settings: StreamSettings;
+      /** The mapping's filter criteria (`streamFilterPatterns`), as infra sets them. */
+      filterPatterns: readonly Parameters<typeof matchesAnyFilterPattern>[1][number][];
       onFailure: (record: OnFailureRecord) => Promise<void>;
       log: RuntimeLog;
     },
@@ -167,9 +169,9 @@ export class StreamEventSource {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       this.iterators.set(shardId, page.NextShardIterator);
       for (const record of page.Records ?? []) {
-        // The mapping's filter (the one infra sets): only new jobs reach the function; other records are checkpointed.
+        // The mapping's filter (the one infra sets): only what it lets through reaches the function; other records are checkpointed.
         const lambdaRecord = this.toLambdaRecord(record);
-        if (!matchesAnyFilterPattern(lambdaRecord, JOB_RECORD_FILTER_PATTERNS)) continue;
+        if (!matchesAnyFilterPattern(lambdaRecord, this.options.filterPatterns)) continue;
         if (this.deleted) {
           this.dropped.push(lambdaRecord.dynamodb.Keys?.['id']?.S ?? '');
           if (this.dropped.length > 1000) this.dropped.shift();
@@ -185,7 +187,9 @@ export class StreamEventSource {
     return any;
   }
 
+  /** Keeps the job's own record (its INSERT, or a retry) for `redeliver`, as a duplicate delivery of the job would be. */
   private remember(jobId: string, pending: Pending): void {
+    if (!matchesAnyFilterPattern(pending.record, JOB_RECORD_FILTER_PATTERNS)) return;
     this.byJobId.set(jobId, pending);
     if (this.byJobId.size > 10_000) this.byJobId.delete(this.byJobId.keys().next().value as string);
   }

@@ -1,6 +1,7 @@
 import { flakyJobType } from './flaky-job';
 import { JobTypeRegistry } from './job-type-registry';
 import { noopJobType } from './noop-job';
+import { sampleExportJobType } from './sample-export-job';
 import { createSleepJobType } from './sleep-job';
 
 export interface BuiltInJobTypeOptions {
@@ -10,5 +11,5 @@ export interface BuiltInJobTypeOptions {
 
 /** The registry every app builds: the same types, so the API accepts exactly what processors run. */
 export function builtInJobTypes(options: BuiltInJobTypeOptions): JobTypeRegistry {
-  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds }), noopJobType, flakyJobType]);
+  return new JobTypeRegistry([createSleepJobType({ maxSeconds: options.sleepMaxSeconds }), noopJobType, flakyJobType, sampleExportJobType]);
 }

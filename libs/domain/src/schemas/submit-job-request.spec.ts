@@ -55,7 +55,9 @@ describe('parseSubmitJobRequest', () => {
 
   it('refuses an unknown job type, listing the known ones', () => {
     expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(UnknownJobTypeError);
-    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(/known types: flaky, noop, sleep/);
+    expect(() => parseSubmitJobRequest({ type: 'resize-image', input: {} }, registry)).toThrow(
+      /known types: flaky, noop, sample-export, sleep/,
+    );
   });
 });
 
@@ -83,6 +85,13 @@ describe('submitJobRequestModel', () => {
       expect.objectContaining({
         required: ['type', 'input'],
         properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) },
+      }),
+      expect.objectContaining({
+        required: ['type', 'input'],
+        properties: {
+          type: expect.objectContaining({ enum: ['sample-export'] }),
+          input: expect.objectContaining({ required: ['kilobytes'] }),
+        },
       }),
       expect.objectContaining({
         required: ['type', 'input'],

@@ -9,7 +9,8 @@ import type { JobFailureNotice } from '../ports/failure-notice-publisher';
 import type { JobRepository } from '../ports/job-repository';
 import { cancelJob } from './cancel-job';
 import { processJob, type ProcessJobDeps } from './process-job';
-import { FakeClock, InMemoryJobRepository, aJob, alice, anEntry, deployedDeadlines } from '../../testing';
+import { INLINE_RESULT_MAX_BYTES } from '../result-placement';
+import { FakeClock, InMemoryJobRepository, InMemoryResultStore, aJob, alice, anEntry, deployedDeadlines } from '../../testing';
 
 const flaky = defineJobType({
   name: 'flaky',
@@ -478,20 +479,67 @@ describe('processJob', () => {
     expect(repository.jobs.get(job.id)!.consumers.a.result).toBeUndefined();
   });
 
-  it('refuses to store an oversized result', async () => {
-    const big = defineJobType({
-      name: 'big',
-      description: 'returns too much',
-      inputSchema: Type.Object({}),
-      maxAttempts: 3,
-      runLimit: { seconds: 60, onTimeout: 'retry' },
-      run: async () => 'x'.repeat(70 * 1024),
-    });
-    const { repository, published, run } = setUp({ registry: new JobTypeRegistry([big]) });
-    const job = await stored(repository, aJob({ type: 'big', input: {} }));
+  describe('a large result', () => {
+    const returning = (bytes: number) =>
+      defineJobType({
+        name: 'big',
+        description: 'returns a string of the given size, serialized',
+        inputSchema: Type.Object({}),
+        maxAttempts: 3,
+        runLimit: { seconds: 60, onTimeout: 'retry' },
+        // The JSON string's two quotes count.
+        run: async () => 'x'.repeat(bytes - 2),
+      });
 
-    expect(await run(job)).toMatchObject({ kind: 'failed', reason: { code: 'RESULT_TOO_LARGE' } });
-    expect(published).toHaveLength(1);
+    it('stays inline up to the inline limit', async () => {
+      const results = new InMemoryResultStore();
+      const { repository, run } = setUp({ registry: new JobTypeRegistry([returning(INLINE_RESULT_MAX_BYTES)]), results });
+      const job = await stored(repository, aJob({ type: 'big', input: {} }));
+
+      expect(await run(job)).toMatchObject({ kind: 'succeeded' });
+      const entry = (await repository.get(job.id))?.consumers['a'];
+      expect(entry?.result).toHaveLength(INLINE_RESULT_MAX_BYTES - 2);
+      expect(entry?.resultRef).toBeUndefined();
+      expect(results.objects.size).toBe(0);
+    });
+
+    it('goes to the result store beyond it, under its claim, and the entry keeps the reference alone', async () => {
+      const results = new InMemoryResultStore();
+      const { repository, run } = setUp({ registry: new JobTypeRegistry([returning(INLINE_RESULT_MAX_BYTES + 1)]), results });
+      const job = await stored(repository, aJob({ type: 'big', input: {} }));
+
+      expect(await run(job)).toMatchObject({ kind: 'succeeded' });
+      const entry = (await repository.get(job.id))?.consumers['a'];
+      expect(entry?.result).toBeUndefined();
+      expect(entry?.resultRef).toEqual({
+        key: `results/${job.id}/a/${entry?.finishedBy}.json`,
+        bytes: INLINE_RESULT_MAX_BYTES + 1,
+        contentType: 'application/json',
+      });
+      const object = results.objects.get(entry?.resultRef?.key ?? '');
+      expect(object?.body.toString('utf8')).toBe(JSON.stringify('x'.repeat(INLINE_RESULT_MAX_BYTES - 1)));
+    });
+
+    it('is retried like any passing failure when the store refuses it', async () => {
+      const results = new InMemoryResultStore();
+      results.refuse = new Error('S3 is unreachable');
+      const { repository, run } = setUp({ registry: new JobTypeRegistry([returning(INLINE_RESULT_MAX_BYTES + 1)]), results });
+      const job = await stored(repository, aJob({ type: 'big', input: {} }));
+
+      expect(await run(job)).toMatchObject({ kind: 'retry', reason: { message: 'S3 is unreachable' } });
+      expect((await repository.get(job.id))?.consumers['a']).toMatchObject({
+        status: 'PENDING',
+        lastError: { message: 'S3 is unreachable' },
+      });
+    });
+
+    it('fails for good without a result store', async () => {
+      const { repository, published, run } = setUp({ registry: new JobTypeRegistry([returning(INLINE_RESULT_MAX_BYTES + 1)]) });
+      const job = await stored(repository, aJob({ type: 'big', input: {} }));
+
+      expect(await run(job)).toMatchObject({ kind: 'failed', reason: { code: 'RESULT_TOO_LARGE' } });
+      expect(published).toHaveLength(1);
+    });
   });
 
   describe("a type's run limit", () => {

@@ -17,12 +17,11 @@ import type { Clock } from '../ports/clock';
 import type { FailureNoticePublisher } from '../ports/failure-notice-publisher';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
+import type { ResultStore } from '../ports/result-store';
 import type { RunDispatcher, RunOrder } from '../ports/run-dispatcher';
+import { placeResult, type PlacedResult } from '../result-placement';
 import { validateJobInput } from '../schemas/submit-job-request';
 import { keepLease, type LeaseKeeper, type LeasePolicy } from './lease-keeper';
-
-/** Results are stored on the job item, whose size DynamoDB caps at 400 KB. */
-export const MAX_RESULT_BYTES = 64 * 1024;
 
 export interface ProcessJobDeps {
   repository: JobRepository;
@@ -33,6 +32,8 @@ export interface ProcessJobDeps {
   ids: IdGenerator;
   clock: Clock;
   conflictPolicy?: ConflictRetryPolicy;
+  /** Where results beyond the inline limit go (the results bucket). */
+  results?: ResultStore;
   /**
    * The runner that takes the runs of types declared `execution: 'runner'`, and how long a dispatching
    * claim holds: the runner's queue (its maximum event age) plus a lease. Without it every run is inline.
@@ -169,14 +170,14 @@ export async function runClaimedJob(
   const { job: claimed, consumerId, claimToken, attempt } = args;
   const keeper = keepLease(deps, { job: claimed, consumerId, claimToken, lease: args.lease, onRenewalError: args.onRenewalError });
   let type: JobType | undefined;
-  let result: JsonValue;
+  let placed: PlacedResult;
   try {
     type = deps.registry.get(claimed.type);
     if (attemptOfRound(claimed.consumers[consumerId], attempt) > type.maxAttempts) {
       throw new PermanentJobError('ATTEMPTS_EXHAUSTED', `All ${type.maxAttempts} attempts were used`);
     }
     validateJobInput(deps.registry, claimed.type, claimed.input);
-    result = await runWithinLimit(type, claimed, {
+    const result = await runWithinLimit(type, claimed, {
       jobId: claimed.id,
       consumerId,
       attempt,
@@ -184,7 +185,8 @@ export async function runClaimedJob(
       signal: keeper.signal,
       reportProgress: (progress) => keeper.reportProgress(progress),
     });
-    assertStorable(result);
+    // Stored while the lease is still kept: a large upload is part of the run.
+    placed = await placeResult(result, { jobId: claimed.id, consumerId, claimToken }, deps.results);
   } catch (error) {
     if (keeper.lost) {
       await keeper.stop();
@@ -198,7 +200,7 @@ export async function runClaimedJob(
   const completion = await applyTransition(
     deps,
     claimed.id,
-    completeTransition({ consumerId, claimToken, result, now: deps.clock.now() }),
+    completeTransition({ consumerId, claimToken, placed, now: deps.clock.now() }),
     {
       seen: claimed,
       policy: deps.conflictPolicy,
@@ -336,11 +338,4 @@ async function handleRunFailure(
 /** The attempt within the entry's current round: a caller's retry gives the type its `maxAttempts` again. */
 function attemptOfRound(entry: Pick<ConsumerEntry, 'attemptsBeforeRetry'> | undefined, attempt: number): number {
   return attempt - (entry?.attemptsBeforeRetry ?? 0);
-}
-
-function assertStorable(result: JsonValue): void {
-  const bytes = Buffer.byteLength(JSON.stringify(result ?? null), 'utf8');
-  if (bytes > MAX_RESULT_BYTES) {
-    throw new PermanentJobError('RESULT_TOO_LARGE', `The result is ${bytes} bytes; at most ${MAX_RESULT_BYTES} are stored`);
-  }
 }

@@ -25,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
     AWS_ENDPOINT_URL_EVENTBRIDGE: moto.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: moto.endpoint,
     AWS_ENDPOINT_URL_IAM: moto.endpoint,
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
     MOTO_ENDPOINT: moto.endpoint,
     // The SDK warns on Node 20 that its 2027 releases need Node 22 (Lambda runs 22): noise in test output.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
