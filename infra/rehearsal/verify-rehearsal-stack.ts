@@ -28,6 +28,8 @@ import {
   ListEventSourceMappingsCommand,
 } from '@aws-sdk/client-lambda';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -67,6 +69,8 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
   const iam = new IAMClient(config);
   const wafv2 = new WAFV2Client(config);
   const s3 = new S3Client({ ...config, forcePathStyle: true });
+  const sqs = new SQSClient(config);
+  const secrets = new SecretsManagerClient(config);
   const checks: string[] = [];
   const check = (what: string, ok: boolean, seen: unknown) => {
     if (!ok) throw new Error(`rehearsal check failed: ${what}; saw ${JSON.stringify(seen)}`);
@@ -274,6 +278,30 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
       announcer.Configuration?.Environment?.Variables,
     );
 
+    const { QueueUrl: webhookQueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.webhookQueue }));
+    const { Attributes: webhookQueue = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: webhookQueueUrl, AttributeNames: ['All'] }),
+    );
+    check(
+      'the webhook queue is encrypted with the project key and redrives to its dead letters',
+      /^arn:aws:kms:/.test(webhookQueue['KmsMasterKeyId'] ?? '') &&
+        JSON.parse(webhookQueue['RedrivePolicy'] ?? '{}').deadLetterTargetArn?.endsWith(`:${names.webhookDeadLetters}`),
+      webhookQueue,
+    );
+    const { Targets: webhookTargets = [] } = await events.send(
+      new ListTargetsByRuleCommand({ Rule: names.webhookRule, EventBusName: names.jobEventsBus }),
+    );
+    check('the webhook rule puts finished jobs on the webhook queue', webhookTargets[0]?.Arn === webhookQueue['QueueArn'], webhookTargets);
+    const webhookMapping = allMappings.find((m) => m.FunctionArn?.endsWith(`:function:${names.webhookSenderFunction}`));
+    check(
+      'the webhook sender reads the queue, reporting batch item failures',
+      webhookMapping?.EventSourceArn === webhookQueue['QueueArn'] &&
+        (webhookMapping?.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      webhookMapping,
+    );
+    const secret = await secrets.send(new DescribeSecretCommand({ SecretId: names.webhookSecret }));
+    check('the webhook secret is encrypted with the project key', /^arn:aws:kms:/.test(secret.KmsKeyId ?? ''), secret);
+
     const bucket = outputs['results_bucket']?.value;
     check(
       'the results bucket is named for the environment, account and region',
@@ -378,7 +406,7 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
     }
     check('the outputs name the API URL', Boolean(outputs['api_url']?.value), outputs);
   } finally {
-    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch, iam, wafv2, s3]) client.destroy();
+    for (const client of [dynamodb, lambda, events, sns, apigateway, cloudwatch, iam, wafv2, s3, sqs, secrets]) client.destroy();
   }
   return checks;
 }

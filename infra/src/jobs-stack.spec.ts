@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { submitJobRequestModel } from '@async-jobs/domain';
+import { JOB_EVENTS_SOURCE, submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
 import {
   consumerFunctionName,
@@ -28,7 +28,7 @@ const synthesized = new Map<Environment, Synthesized>();
 beforeAll(() => {
   // Stand-ins for the `nx build` bundles: the stack only zips the folders.
   bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner']) {
+  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'webhook-sender']) {
     mkdirSync(join(bundlesDir, app));
     writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
   }
@@ -76,7 +76,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(one(environment, 'aws_kms_key')).toMatchObject({ enable_key_rotation: true });
   });
 
-  it('runs the six functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
+  it('runs the seven functions on Node 22 / arm64 with JSON logs, tracing and the settings', () => {
     const functions = all(environment, 'aws_lambda_function');
     expect(functions.map((f) => f.function_name).sort()).toEqual(
       [
@@ -84,6 +84,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         names.errorHandlerFunction,
         names.sweeperFunction,
         names.runnerFunction,
+        names.webhookSenderFunction,
         ...settings.consumers.map((c) => consumerFunctionName(environment, c)),
       ].sort(),
     );
@@ -148,8 +149,11 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       ]);
   });
 
+  const streamMappings = () =>
+    all(environment, 'aws_lambda_event_source_mapping').filter((m) => m.event_source_arn.includes('aws_dynamodb_table'));
+
   it('maps the stream to each consumer with every setting explicit', () => {
-    const mappings = all(environment, 'aws_lambda_event_source_mapping');
+    const mappings = streamMappings();
     expect(mappings).toHaveLength(settings.consumers.length);
     for (const [i, mapping] of mappings.entries()) {
       // The first consumer's mapping announces: it also carries the writes that ended entries (their new image has `announce`).
@@ -445,6 +449,57 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     expect(announcing.sort()).toEqual([names.errorHandlerFunction, consumerFunctionName(environment, settings.consumers[0])].sort());
   });
 
+  describe('webhooks', () => {
+    const queues = () => all(environment, 'aws_sqs_queue');
+    it('queue finished jobs that asked to be notified, encrypted, with a dead-letter queue', () => {
+      const queue = queues().find((q) => q.name === names.webhookQueue) as any;
+      const deadLetters = queues().find((q) => q.name === names.webhookDeadLetters) as any;
+      for (const q of [queue, deadLetters]) expect(q.kms_master_key_id).toEqual(expect.stringContaining('aws_kms_key.encryption_key'));
+      expect(JSON.parse(queue.redrive_policy)).toEqual({
+        deadLetterTargetArn: expect.stringContaining('webhooks_dead-letters'),
+        maxReceiveCount: 20,
+      });
+      expect(queue.visibility_timeout_seconds).toBe(settings.functions.webhookSender.timeoutSeconds * 6);
+      const rule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.webhookRule) as any;
+      expect(JSON.parse(rule.event_pattern)).toEqual({
+        source: [JOB_EVENTS_SOURCE],
+        'detail-type': ['Job Finished'],
+        detail: { job: { notify: { url: [{ exists: true }] } } },
+      });
+      expect(rule.event_bus_name).toEqual(expect.stringContaining('aws_cloudwatch_event_bus.job-events_bus'));
+      expect(all(environment, 'aws_cloudwatch_event_target').filter((t) => t.target_id === 'webhook-queue')).toEqual([
+        expect.objectContaining({
+          rule: expect.stringContaining('aws_cloudwatch_event_rule.webhooks_rule'),
+          arn: expect.stringContaining('aws_sqs_queue.webhooks_queue_'),
+        }),
+      ]);
+      const enqueue = policyDocuments(environment)
+        .flatMap((d) => d.statement)
+        .find((st: any) => st.sid === 'TheWebhookRuleEnqueues');
+      expect(enqueue).toMatchObject({
+        actions: ['sqs:SendMessage'],
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        condition: [
+          { test: 'ArnEquals', variable: 'aws:SourceArn', values: [expect.stringContaining('aws_cloudwatch_event_rule.webhooks_rule')] },
+        ],
+      });
+    });
+
+    it('sign with a KMS-encrypted secret whose later rotations no deploy undoes, read by the sender alone', () => {
+      expect(one(environment, 'aws_secretsmanager_secret')).toMatchObject({ name: names.webhookSecret, kms_key_id: expect.any(String) });
+      expect(one(environment, 'aws_secretsmanager_secret_version')).toMatchObject({
+        secret_string: expect.stringMatching(/^[0-9a-f]{64}$/),
+        lifecycle: { ignore_changes: ['secret_string'] },
+      });
+      const readers = policyDocuments(environment)
+        .flatMap((d) => d.statement)
+        .filter((st: any) => st.actions.some((a: string) => a.startsWith('secretsmanager:')));
+      expect(readers).toEqual([expect.objectContaining({ sid: 'ReadTheSigningSecret', actions: ['secretsmanager:GetSecretValue'] })]);
+      const sqsMapping = all(environment, 'aws_lambda_event_source_mapping').find((m) => m.event_source_arn.includes('aws_sqs_queue'));
+      expect(sqsMapping).toMatchObject({ batch_size: 10, function_response_types: ['ReportBatchItemFailures'] });
+    });
+  });
+
   describe('the results bucket', () => {
     const bucketRef = '${aws_s3_bucket.results_bucket_';
     it('is named for the environment, account and region, encrypted with our key, and never public', () => {
@@ -488,6 +543,10 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       const deny = policyDocuments(environment)
         .flatMap((d) => d.statement)
         .find((st: any) => st.sid === 'DenyPlainHttp');
+      expect(deny.resources).toEqual([
+        expect.stringMatching(/^\$\{aws_s3_bucket\.results_bucket_.*\.arn\}$/),
+        expect.stringMatching(/^\$\{aws_s3_bucket\.results_bucket_.*\.arn\}\/\*$/),
+      ]);
       expect(deny).toMatchObject({
         effect: 'Deny',
         condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
@@ -508,7 +567,9 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       for (const grant of s3Grants)
         expect(grant.resources).toEqual([expect.stringMatching(/^\$\{aws_s3_bucket\.results_bucket_.*\.arn\}\/results\/\*$/)]);
       const functions = all(environment, 'aws_lambda_function');
-      for (const fn of functions.filter((f) => f.function_name !== names.errorHandlerFunction && f.function_name !== names.sweeperFunction))
+      for (const fn of functions.filter(
+        (f) => ![names.errorHandlerFunction, names.sweeperFunction, names.webhookSenderFunction].includes(f.function_name),
+      ))
         expect(fn.environment.variables.RESULTS_BUCKET).toBe(one(environment, 'aws_s3_bucket').bucket);
     });
   });
@@ -529,6 +590,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         'table_name',
         'results_bucket',
         'job_events_bus',
+        'webhook_secret_arn',
         ...(settings.access.waf.enabled ? ['web_acl_arn'] : []),
       ].sort(),
     );
@@ -566,7 +628,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
         expect(table.server_side_encryption).toMatchObject({ enabled: true, kms_key_arn: expect.any(String) });
       for (const topic of all(environment, 'aws_sns_topic')) expect(topic.kms_master_key_id).toEqual(expect.any(String));
       const logGroups = all(environment, 'aws_cloudwatch_log_group');
-      expect(logGroups).toHaveLength(7);
+      expect(logGroups).toHaveLength(8);
       for (const group of logGroups)
         expect(group).toMatchObject({ kms_key_id: expect.any(String), retention_in_days: settings.logRetentionDays });
     });
@@ -578,7 +640,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     });
 
     it('bounds every mapping retry and gives it an on-failure destination', () => {
-      for (const mapping of all(environment, 'aws_lambda_event_source_mapping')) {
+      for (const mapping of streamMappings()) {
         expect(mapping.maximum_retry_attempts).toBeGreaterThanOrEqual(0);
         expect(mapping.maximum_retry_attempts).toBeLessThanOrEqual(10);
         expect(mapping.maximum_record_age_in_seconds).toBeGreaterThan(0);

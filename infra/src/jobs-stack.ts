@@ -25,6 +25,7 @@ import { JobsRestApi } from './constructs/jobs-rest-api';
 import { JobsTable } from './constructs/jobs-table';
 import { Operations } from './constructs/operations';
 import { ResultsBucket } from './constructs/results-bucket';
+import { Webhooks } from './constructs/webhooks';
 import { StreamConsumer } from './constructs/stream-consumer';
 import { configureStateBackend } from './state-backend';
 
@@ -51,6 +52,7 @@ const ENDPOINT_SERVICES = [
   'lambda',
   's3',
   'sns',
+  'secretsmanager',
   'sqs',
   'sts',
   'wafv2',
@@ -62,6 +64,7 @@ export class JobsStack extends TerraformStack {
   readonly table: JobsTable;
   readonly results: ResultsBucket;
   readonly jobEvents: JobEventsBus;
+  readonly webhooks: Webhooks;
   readonly errorHandling: ErrorHandling;
   readonly consumers: StreamConsumer[];
   readonly runner: JobRunner;
@@ -196,6 +199,13 @@ export class JobsStack extends TerraformStack {
       partition,
       emulated,
     });
+    this.webhooks = new Webhooks(this, 'webhooks', {
+      settings,
+      bundleDir: join(bundlesDir, 'webhook-sender'),
+      jobEventsBusName: this.jobEvents.bus.name,
+      key,
+      emulated,
+    });
     this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
 
     new TerraformOutput(this, 'api_url', {
@@ -209,6 +219,10 @@ export class JobsStack extends TerraformStack {
     if (this.restApi.firewall) new TerraformOutput(this, 'web_acl_arn', { value: this.restApi.firewall.webAcl.arn });
     new TerraformOutput(this, 'table_name', { value: this.table.table.name });
     new TerraformOutput(this, 'results_bucket', { value: this.results.bucket.bucket });
+    new TerraformOutput(this, 'webhook_secret_arn', {
+      value: this.webhooks.secret.arn,
+      description: "The webhooks' signing secret: receivers verify signatures with its value",
+    });
     new TerraformOutput(this, 'job_events_bus', { value: this.jobEvents.bus.name, description: 'Add rules here to receive job events' });
     new TerraformOutput(this, 'error_topic_arn', { value: this.errorHandling.topic.arn });
     new TerraformOutput(this, 'failed_events_bus', { value: this.errorHandling.bus.name });

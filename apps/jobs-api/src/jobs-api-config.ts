@@ -1,4 +1,5 @@
-import { ConfigurationError, deadlinePolicyFrom, EnvironmentSettings } from '@async-jobs/platform';
+import type { WebhookPolicy } from '@async-jobs/domain';
+import { ConfigurationError, deadlinePolicyFrom, EnvironmentSettings, webhookPolicyFrom } from '@async-jobs/platform';
 import { OPERATOR_ARN, principalOf, type CallerPolicy } from './caller-identity';
 
 export interface JobsApiConfig {
@@ -18,6 +19,8 @@ export interface JobsApiConfig {
   callers: CallerPolicy;
   /** The results bucket, and how long a link to a result in it works. */
   results: { bucket: string; urlExpirySeconds: number };
+  /** Which notify URLs a submit may give. */
+  webhooks: WebhookPolicy;
 }
 
 export function loadJobsApiConfig(env: Record<string, string | undefined>): JobsApiConfig {
@@ -37,6 +40,7 @@ export function loadJobsApiConfig(env: Record<string, string | undefined>): Jobs
       bucket: settings.string('RESULTS_BUCKET'),
       urlExpirySeconds: settings.integer('RESULT_URL_EXPIRY_SECONDS', 900, { min: 60, max: 43_200 }),
     },
+    webhooks: webhookPolicyFrom(env),
   };
 }
 

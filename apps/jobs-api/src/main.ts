@@ -30,6 +30,7 @@ function wire(): ReturnType<typeof createJobsApiHandler> {
     maxBodyBytes: config.maxBodyBytes,
     corsAllowedOrigins: config.corsAllowedOrigins,
     callers: config.callers,
+    webhooks: config.webhooks,
     resultLinks: new S3ResultLinks(
       async () => {
         const module = sdkModule<S3PresignModule>('sdk-s3.js');

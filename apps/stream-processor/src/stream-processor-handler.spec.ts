@@ -110,6 +110,17 @@ describe('stream-processor handler', () => {
 
       expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb?.SequenceNumber }]);
       expect(logs.metric('JobEventsNotPublished')).toHaveLength(1);
+      expect(logs.metric('JobEventsPublished')).toEqual([]);
+      expect(logs.find('job event published')).toEqual([]);
+    });
+
+    it('skips, loudly, an announcement it cannot read', async () => {
+      handle = createStreamProcessorHandler({ ...deps, jobEvents: new RecordingJobEventPublisher() });
+      const job = await submitted();
+      const { type: _dropped, ...unreadable } = finishedOn(job, ['a']);
+      const record = anInsertRecord(unreadable as Job, { eventName: 'MODIFY' });
+      expect((await handle(aStreamEvent([record]), aLambdaContext())).batchItemFailures).toEqual([]);
+      expect(logs.find('announcement unreadable: skipped')).toHaveLength(1);
     });
 
     it('leaves announcements alone on a consumer that does not announce', async () => {

@@ -94,6 +94,26 @@ describe('DynamoDbJobRepository against DynamoDB Local', () => {
     expect(await repository.get(job.id)).toEqual(applyChange(job, claim));
   });
 
+  it('stores what a write ended as announce, and removes it with the next write that ends nothing', async () => {
+    const job = aSubmittedJob();
+    await repository.create(job);
+    const claim = (consumerId: string, seen: typeof job) =>
+      change(claimTransition({ consumerId, claimToken: `t-${consumerId}`, now, leaseExpiresAt: now.getTime() + 60_000 }).plan(seen));
+    const claimedA = await repository.applyChange(job.id, claim('a', job));
+    if (!claimedA.applied) throw new Error('claim lost');
+    const done = await repository.applyChange(
+      job.id,
+      change(completeTransition({ consumerId: 'a', claimToken: 't-a', placed: { result: 1 }, now }).plan(claimedA.job)),
+    );
+    if (!done.applied) throw new Error('completion lost');
+    expect(done.job.announce).toEqual({ at: now.toISOString(), consumers: ['a'] });
+    expect((await repository.get(job.id))?.announce).toEqual({ at: now.toISOString(), consumers: ['a'] });
+
+    const claimedB = await repository.applyChange(job.id, claim('b', done.job));
+    expect(claimedB.applied && claimedB.job.announce).toBeUndefined();
+    expect((await repository.get(job.id))?.announce).toBeUndefined();
+  });
+
   it('stores nested JSON results and removes the claim fields on completion', async () => {
     const job = aSubmittedJob();
     await repository.create(job);

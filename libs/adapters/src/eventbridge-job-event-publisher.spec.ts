@@ -41,6 +41,14 @@ describe('EventBridgeJobEventPublisher against moto', () => {
     );
   });
 
+  it('fails when EventBridge refuses an entry in a 200 answer, naming the error', async () => {
+    const refusing = {
+      send: async () => ({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }] }),
+    };
+    const publisher = new EventBridgeJobEventPublisher({ module: EventBridge, client: refusing as never }, 'bus');
+    await expect(publisher.publish([anEvent(1)])).rejects.toThrow('EventBridge refused 1 job event(s): ThrottlingException slow down');
+  });
+
   it('fails loudly when the bus does not exist', async () => {
     const publisher = new EventBridgeJobEventPublisher({ module: EventBridge, client: bus.events }, 'no-such-bus');
     await expect(publisher.publish([anEvent(1)])).rejects.toThrow();

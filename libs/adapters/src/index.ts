@@ -19,3 +19,6 @@ export * from './run-adapters';
 export * from './s3-result-store';
 export * from './s3-result-links';
 export * from './eventbridge-job-event-publisher';
+export * from './fetch-webhook-sender';
+export * from './secrets-manager-secret';
+export * from './sqs-retry-scheduler';

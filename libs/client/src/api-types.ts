@@ -17,7 +17,8 @@ export interface JobsPage {
   nextToken?: string;
 }
 
-export type SubmitJobRequest = { type: string; input: Record<string, unknown> } | { seconds: number };
+/** `notify`: an https URL on the environment's allow-list; the finished job's view is POSTed there, signed (the typed form only). */
+export type SubmitJobRequest = { type: string; input: Record<string, unknown>; notify?: { url: string } } | { seconds: number };
 
 export interface ListJobsQuery {
   status?: JobStatus;

@@ -51,6 +51,10 @@ export interface JobView {
   updatedAt: string;
   /** The IAM principal that submitted the job (for a role session: the role) */
   owner?: string;
+  /** Where the finished job's view is POSTed, signed (the submit's notify). */
+  notify?: {
+    url: string;
+  };
   cancelledAt?: string;
   /** The principal that cancelled the job: its owner or an operator */
   cancelledBy?: string;

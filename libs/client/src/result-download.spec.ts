@@ -64,9 +64,9 @@ describe('writing a result', () => {
   });
 
   it('refuses a download cut short of the stored size', async () => {
-    answers['/short'] = { status: 200, body: '{"rows":', length: 16 };
+    answers['/short'] = { status: 200, body: '{"rows":' };
     const view = aView({ a: { status: 'SUCCEEDED', attempts: 1, updatedAt: '', resultUrl: `${base}/short`, resultBytes: 16 } });
-    await expect(writeResult(view, view.consumers['a'], sink().stream)).rejects.toThrow();
+    await expect(writeResult(view, view.consumers['a'], sink().stream)).rejects.toThrow('was cut short: 8 of 16 bytes');
   });
 
   it('serializes an inline result', async () => {
@@ -85,6 +85,8 @@ describe('resultConsumer', () => {
 
   it('takes the first consumer by id that SUCCEEDED, or the one named', () => {
     expect(resultConsumer(view)[0]).toBe('b');
+    const both = aView({ b: view.consumers['b'], a: { ...view.consumers['b'], result: 'a' } });
+    expect(resultConsumer(both)[0]).toBe('a');
     expect(resultConsumer(view, 'b')[1].result).toBe('b');
   });
 

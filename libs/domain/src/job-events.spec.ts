@@ -60,6 +60,19 @@ describe('job events', () => {
     expect(events[1].detail.job.consumers['b'].resultBytes).toBe(40_000);
   });
 
+  it('announces the job FAILED when the write that fails its last consumer leaves one SUCCEEDED and one FAILED', () => {
+    const oneDone = written(running, completeTransition({ consumerId: 'a', claimToken: 'ta', placed: { result: 1 }, now }));
+    const failed: Job = {
+      ...oneDone,
+      consumers: { ...oneDone.consumers, b: { ...oneDone.consumers['b'], status: 'FAILED', error: { code: 'X', message: 'x' } } },
+      announce: { at: now.toISOString(), consumers: ['b'] },
+    };
+    expect(jobEventsOf(failed).map((e) => e.detail.eventId)).toEqual([
+      `${failed.id}/b/FAILED/${now.toISOString()}`,
+      `${failed.id}/job/FAILED/${now.toISOString()}`,
+    ]);
+  });
+
   it('announces every entry a cancel ends, and the cancelled job', () => {
     const job = written(running, cancelTransition({ now, by: alice }));
     expect(jobEventsOf(job).map((e) => [e.detailType, e.detail.consumerId, e.detail.status])).toEqual([

@@ -83,6 +83,12 @@ export const JobViewSchema = Type.Object(
     createdAt: Timestamp(),
     updatedAt: Timestamp(),
     owner: Type.Optional(Type.String({ description: 'The IAM principal that submitted the job (for a role session: the role)' })),
+    notify: Type.Optional(
+      Type.Object(
+        { url: Type.String({ format: 'uri' }) },
+        { additionalProperties: false, description: "Where the finished job's view is POSTed, signed (the submit's notify)." },
+      ),
+    ),
     cancelledAt: Type.Optional(Timestamp()),
     cancelledBy: Type.Optional(Type.String({ description: 'The principal that cancelled the job: its owner or an operator' })),
   },

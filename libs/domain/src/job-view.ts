@@ -39,6 +39,7 @@ export function toJobView(job: Job): JobView {
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
     ...(job.owner ? { owner: job.owner.principal } : {}),
+    ...(job.notify ? { notify: { url: job.notify.url } } : {}),
     ...(job.cancelledAt ? { cancelledAt: job.cancelledAt } : {}),
     ...(job.cancelledBy ? { cancelledBy: job.cancelledBy } : {}),
   };

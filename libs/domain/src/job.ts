@@ -79,6 +79,8 @@ export interface Job {
   expiresAt: number;
   /** Who submitted the job; absent on jobs stored before jobs had owners (operators alone see those). */
   owner?: JobOwner;
+  /** Where the finished job's view is POSTed, signed: the submit's `notify`. */
+  notify?: { url: string };
   cancelledAt?: string;
   /** The principal that cancelled the job: its owner, or an operator. */
   cancelledBy?: string;

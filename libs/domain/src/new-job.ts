@@ -22,6 +22,7 @@ export function newJob(args: {
     id: args.id,
     type: args.request.type,
     input: args.request.input,
+    ...(args.request.notify ? { notify: args.request.notify } : {}),
     owner: args.owner,
     consumers: Object.fromEntries(args.consumers.map((c) => [c, { status: 'PENDING' as const, attempts: 0, updatedAt: at, deadline }])),
     version: 1,

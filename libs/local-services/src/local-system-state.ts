@@ -17,6 +17,9 @@ export interface LocalResources {
   resultsBucket: string;
   /** Where job events go: add a rule to it to receive them. */
   jobEventsBus: string;
+  /** Where the job-events bus's rule puts finished jobs that asked to be notified; the webhook sender reads it. */
+  webhookQueueUrl: string;
+  webhookQueueArn: string;
 }
 
 /** What a running local system writes to its state file (`.local/runtime.json`). */
@@ -29,6 +32,8 @@ export interface LocalSystemState {
   accountId: string;
   resources: LocalResources;
   consumers: string[];
+  /** The secret the webhooks of this run are signed with (in Secrets Manager on moto as well): verify deliveries with it. */
+  webhookSecret: string;
   /** With `--auth`: who may call the API, each with its keys (callers first; the first is the CLI's default). */
   principals?: LocalPrincipal[];
 }

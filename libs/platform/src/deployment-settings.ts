@@ -42,6 +42,11 @@ export interface DeploymentSettings {
     /** How long a result link (a presigned GET) works: GET the job again for a fresh one. */
     urlExpirySeconds: number;
   };
+  /**
+   * Webhooks (a submit's notify): the hosts they may go to (exact names, or `*.example.com`), plain http to loopback
+   * (locally only), and how long after a job finished its delivery is tried.
+   */
+  webhooks: { allowedHosts: string[]; allowLoopbackHttp: boolean; maxAgeSeconds: number; firstRetrySeconds: number };
   /** The event source mapping of each consumer. */
   stream: {
     batchSize: number;
@@ -75,6 +80,7 @@ export interface DeploymentSettings {
     streamProcessor: Omit<FunctionSettings, 'timeoutSeconds'>;
     errorHandler: FunctionSettings;
     jobSweeper: FunctionSettings;
+    webhookSender: FunctionSettings;
   };
   api: {
     throttlingRateLimit: number;
@@ -132,6 +138,8 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     outagePatienceSeconds: 60,
   },
   results: { urlExpirySeconds: 900 },
+  // No webhook anywhere until a deployment names the hosts it may call: an SSRF guard by default.
+  webhooks: { allowedHosts: [], allowLoopbackHttp: false, maxAgeSeconds: 3600, firstRetrySeconds: 30 },
   stream: {
     batchSize: 10,
     maximumBatchingWindowSeconds: 1,
@@ -149,6 +157,8 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     streamProcessor: { memoryMb: 512 },
     errorHandler: { memoryMb: 256, timeoutSeconds: 60 },
     jobSweeper: { memoryMb: 256, timeoutSeconds: 60 },
+    // Ten deliveries at once, each within its 10 s timeout.
+    webhookSender: { memoryMb: 256, timeoutSeconds: 30 },
   },
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
   access: {
@@ -188,6 +198,8 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
       maximumRecordAgeSeconds: 60,
     },
     sweeper: { intervalSeconds: 2, marginSeconds: 10, handOverGraceSeconds: 20 },
+    // Test servers on this machine receive the local system's webhooks; a retry comes seconds, not a minute, later.
+    webhooks: { allowedHosts: ['localhost', '127.0.0.1'], allowLoopbackHttp: true, maxAgeSeconds: 3600, firstRetrySeconds: 2 },
     // Room for every consumer's run of the benchmarks' long jobs at once; a queued order waits at most a minute.
     runner: { ...base.runner, reservedConcurrency: 50, maximumEventAgeSeconds: 60 },
   },
@@ -277,6 +289,11 @@ export function resourceNames(environment: string) {
     alarmTopic: name('alarms'),
     failedEventsBus: name('failed-events'),
     jobEventsBus: name('job-events'),
+    webhookQueue: name('webhooks'),
+    webhookDeadLetters: name('webhooks-dead-letters'),
+    webhookRule: name('job-finished-to-webhooks'),
+    webhookSenderFunction: name('webhook-sender'),
+    webhookSecret: name('webhook-secret'),
     failedEventsArchive: name('failed-events-archive'),
     replayRule: name('replay-to-error-handler'),
     jobsApiFunction: name('jobs-api'),

@@ -38,6 +38,7 @@ export function jobsApiEnvironment(
     MAX_BODY_BYTES: String(settings.jobs.maxBodyBytes),
     RESULTS_BUCKET: resultsBucketName(settings.environment, access.accountId, settings.region),
     RESULT_URL_EXPIRY_SECONDS: String(settings.results.urlExpirySeconds),
+    ...webhookPolicyEnvironment(settings),
     SLEEP_MAX_SECONDS: String(settings.jobs.sleepMaxSeconds),
     LOG_LEVEL: settings.logLevel,
     ...(settings.api.corsAllowedOrigins.length ? { CORS_ALLOWED_ORIGINS: settings.api.corsAllowedOrigins.join(',') } : {}),
@@ -97,6 +98,37 @@ export function jobRunnerEnvironment(settings: DeploymentSettings, errorTopicArn
     LEASE_SECONDS: String(settings.jobs.leaseSeconds),
     OUTAGE_PATIENCE_SECONDS: String(settings.jobs.outagePatienceSeconds),
     ...dispatchEnvironment(settings),
+    LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** Which notify URLs are accepted (jobs-api) and called (the webhook sender): read back by `webhookPolicyFrom`. */
+function webhookPolicyEnvironment(settings: DeploymentSettings): Record<string, string> {
+  return {
+    WEBHOOK_ALLOWED_HOSTS: settings.webhooks.allowedHosts.join(','),
+    WEBHOOK_ALLOW_LOOPBACK_HTTP: String(settings.webhooks.allowLoopbackHttp),
+  };
+}
+
+export function webhookPolicyFrom(env: Record<string, string | undefined>): { allowedHosts: string[]; allowLoopbackHttp: boolean } {
+  return {
+    allowedHosts: (env['WEBHOOK_ALLOWED_HOSTS'] ?? '')
+      .split(',')
+      .map((host) => host.trim())
+      .filter(Boolean),
+    allowLoopbackHttp: env['WEBHOOK_ALLOW_LOOPBACK_HTTP'] === 'true',
+  };
+}
+
+/** The webhook sender: the policy again (the allow-list may change after a submit), its secret and its hour. */
+export function webhookSenderEnvironment(settings: DeploymentSettings, queueUrl: string): Record<string, string> {
+  const names = resourceNames(settings.environment);
+  return {
+    ...webhookPolicyEnvironment(settings),
+    WEBHOOK_SECRET_ID: names.webhookSecret,
+    WEBHOOK_QUEUE_URL: queueUrl,
+    WEBHOOK_MAX_AGE_SECONDS: String(settings.webhooks.maxAgeSeconds),
+    WEBHOOK_FIRST_RETRY_SECONDS: String(settings.webhooks.firstRetrySeconds),
     LOG_LEVEL: settings.logLevel,
   };
 }

@@ -12,3 +12,4 @@ export * from './invocation-context';
 export * from './lambda-invocation';
 export * from './stream-processor-timeout';
 export * from './operations-plan';
+export * from './webhook-events-pattern';

@@ -62,6 +62,21 @@ export const METRIC_CATALOG = {
     dimensionSets: [[]],
     description: "The job-events bus refused or could not be reached: the write's record is delivered again",
   },
+  WebhooksDelivered: {
+    unit: 'Count',
+    dimensionSets: [[]],
+    description: "A finished job's webhook was answered 2xx",
+  },
+  WebhookAttemptsFailed: {
+    unit: 'Count',
+    dimensionSets: [[]],
+    description: 'A webhook attempt got no answer or a non-2xx one: tried again with backoff',
+  },
+  WebhooksGivenUp: {
+    unit: 'Count',
+    dimensionSets: [[]],
+    description: 'A webhook was not delivered within its hour (or its host left the allow-list): not tried again',
+  },
   RecordsUnreadable: {
     unit: 'Count',
     dimensionSets: perConsumer,

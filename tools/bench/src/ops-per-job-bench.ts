@@ -130,6 +130,7 @@ export async function opsPerJobBench(): Promise<BenchResult> {
         'The sweeper itself, when nothing is overdue: one Query per shard (4) and consumer every interval (a minute in AWS), whatever the traffic.',
         'A result over 32 KiB (issue #15) adds one S3 PUT per consumer run (its KMS data key comes from the bucket key, not a request per object) and nothing on DynamoDB: the completing write carries a reference instead of the body, so it uses fewer write units, not more. GET signs its link locally, with no request.',
         "Job events (issue #15) add no DynamoDB request: the write that ends an entry carries what it ended (`announce`) and every other write removes it in the same request. Per job with two consumers: three events (one per consumer, one for the job) in two PutEvents calls (one per ending write), and two more records (batched) for the announcing consumer's mapping.",
+        'A webhook (issue #15) adds no DynamoDB request either: per job that asked for one, the rule puts its Job Finished event on the webhook queue, and the sender receives and deletes it (SQS) and POSTs once per attempt; a job without notify adds nothing.',
         'Progress (issue #15) adds no request: the latest report rides on a lease renewal that happens anyway. A retry is one write, then per consumer retried a claim and a completion, as a new delivery.',
       ],
     };

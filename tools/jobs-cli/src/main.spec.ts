@@ -108,6 +108,7 @@ describe('the jobs CLI against the local system', () => {
     }
     expect(stderr.join('')).toBe(`jobs: Job ${failed} has no result: no consumer SUCCEEDED (the job is FAILED)\n`);
     expect(existsSync(join(tmpdir(), 'never.json'))).toBe(false);
+    expect(existsSync(join(tmpdir(), 'never.json.part'))).toBe(false);
   });
 
   it('draws ten cells, a tenth each', () => {

@@ -17,7 +17,7 @@ import { resourceNames } from '@async-jobs/platform';
 export const EXIT = { ok: 0, jobDidNotSucceed: 1, usage: 2, api: 3, timeout: 4 } as const;
 
 const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- <command> [options])
-  submit --seconds <n> | --type <type> --input '<json>'  [--wait] [--timeout <s>]
+  submit --seconds <n> | --type <type> --input '<json>' [--notify <https URL>]  [--wait] [--timeout <s>]
   get <jobId> [--output <file> [--consumer <id>]]   --output: write the result there (streamed, however large)
   list [--status <status>] [--type <type>] [--limit <n>] [--next-token <token>]
   cancel <jobId>
@@ -57,6 +57,7 @@ const FLAGS_WITH_VALUES = [
   'principal',
   'output',
   'consumer',
+  'notify',
 ];
 const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
 
@@ -231,8 +232,14 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
           } catch {
             throw new UsageError('--input must be JSON, e.g. --input \'{"seconds": 5}\'');
           }
-          request = { type: String(flags['type']), input: input as Record<string, unknown> };
+          request = {
+            type: String(flags['type']),
+            input: input as Record<string, unknown>,
+            ...(flags['notify'] !== undefined ? { notify: { url: String(flags['notify']) } } : {}),
+          };
         } else throw new UsageError('submit needs --seconds <n> or --type <type> [--input <json>]');
+        if (flags['notify'] !== undefined && flags['type'] === undefined)
+          throw new UsageError('--notify goes with --type (the typed form)');
         const client = clientFor(flags);
         const accepted = await client.submitJob(request);
         show(accepted, `submitted ${accepted.jobId}`);

@@ -1,8 +1,18 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeArchiveCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '@async-jobs/client';
 import { JOB_EVENTS_SOURCE, sampleExportJobType, systemClock, type JobEventDetail } from '@async-jobs/domain';
@@ -217,6 +227,80 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
       events.destroy();
       sqs.destroy();
     }
+  });
+
+  it("POSTs a finished job's view to its notify URL, signed (verified with openssl), retrying a refusal with backoff", async () => {
+    const deliveries: { headers: IncomingHttpHeaders; body: string; at: number }[] = [];
+    let refusals = 1;
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        deliveries.push({ headers: request.headers, body, at: Date.now() });
+        response.writeHead(refusals-- > 0 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/jobs`;
+      const submitted = await system.request('POST', '/jobs', JSON.stringify({ type: 'noop', input: {}, notify: { url } }));
+      expect(submitted.status).toBe(202);
+      const jobId = submitted.body.jobId as string;
+      expect((await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED')).notify).toEqual({ url });
+      await waitUntil('the webhook delivered after one refusal', () => deliveries.length >= 2, 30_000);
+
+      const [refused, delivered] = deliveries;
+      // The same event, signed anew for each attempt; the retry waited its backoff (2 s locally).
+      expect(delivered.headers['x-async-jobs-event-id']).toBe(refused.headers['x-async-jobs-event-id']);
+      expect(delivered.at - refused.at).toBeGreaterThanOrEqual(1900);
+      const timestamp = String(delivered.headers['x-async-jobs-timestamp']);
+      const signature = String(delivered.headers['x-async-jobs-signature']);
+      const expected = execFileSync('openssl', ['dgst', '-sha256', '-hmac', system.state.webhookSecret, '-hex'], {
+        input: `${timestamp}.${delivered.body}`,
+      })
+        .toString()
+        .trim()
+        .split(' ')
+        .pop();
+      expect(signature).toBe(`v1=${expected}`);
+      expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(60);
+      const payload = JSON.parse(delivered.body);
+      expect(payload).toMatchObject({
+        jobId,
+        status: 'SUCCEEDED',
+        eventId: `${jobId}/job/SUCCEEDED/${payload.occurredAt}`,
+        job: { jobId, notify: { url } },
+      });
+      await system.waitForLines(jobLine(jobId, 'webhook delivered'), 1);
+      expect(system.logLines().filter(jobLine(jobId, 'webhook attempt failed: tried again later'))).toHaveLength(1);
+
+      // A message on the queue that is no job event (put there by hand) is dropped, counted as given up.
+      const sqs = new SQSClient({
+        region: system.state.region,
+        endpoint: system.state.motoEndpoint,
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      });
+      await sqs.send(new SendMessageCommand({ QueueUrl: system.state.resources.webhookQueueUrl, MessageBody: 'not an event' }));
+      sqs.destroy();
+      await system.waitForLines((l) => l['message'] === 'webhook message unreadable: dropped', 1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a notify URL that is not https, not on the allow-list, or too long, naming the field, and stores nothing', async () => {
+    const newest = async () => (await system.request('GET', '/jobs?type=noop&limit=1')).body.jobs[0]?.jobId;
+    const before = await newest();
+    for (const [url, code] of [
+      ['http://example.com/hook', 'INVALID_FORMAT'],
+      ['https://example.com/hook', 'INVALID_VALUE'],
+      [`https://localhost/${'x'.repeat(2048)}`, undefined],
+    ] as const) {
+      const refused = await system.request('POST', '/jobs', JSON.stringify({ type: 'noop', input: {}, notify: { url } }));
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details).toEqual([expect.objectContaining({ field: '/notify/url', ...(code ? { code } : {}) })]);
+    }
+    expect(await newest()).toBe(before);
   });
 
   it("shows a run's progress mid-run, per consumer, as its lease renewals store it", async () => {

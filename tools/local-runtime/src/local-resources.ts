@@ -13,6 +13,7 @@ import {
   PutTargetsCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
+import { CreateSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
   CreateBucketCommand,
@@ -28,6 +29,7 @@ import {
   REPLAYED_EVENTS_PATTERN,
   resourceNames,
   resultsBucketName,
+  WEBHOOK_EVENTS_PATTERN,
   type DeploymentSettings,
 } from '@async-jobs/platform';
 
@@ -36,9 +38,18 @@ import {
  * restart on a persisted DynamoDB Local finds its table again.
  */
 export async function createLocalResources(
-  clients: { dynamodb: DynamoDBClient; sns: SNSClient; sqs: SQSClient; events: EventBridgeClient; s3: S3Client },
+  clients: {
+    dynamodb: DynamoDBClient;
+    sns: SNSClient;
+    sqs: SQSClient;
+    events: EventBridgeClient;
+    s3: S3Client;
+    secrets: SecretsManagerClient;
+  },
   settings: DeploymentSettings,
   accountId: string,
+  /** The webhook signing secret of this run: made again with the same value when moto comes back empty. */
+  webhookSecret: string,
 ): Promise<LocalResources> {
   const names = resourceNames(settings.environment);
   const { dynamodb, sns, sqs, events } = clients;
@@ -95,6 +106,21 @@ export async function createLocalResources(
   await events.send(new CreateEventBusCommand({ Name: names.jobEventsBus })).catch((error: Error) => {
     if (error.name !== 'ResourceAlreadyExistsException') throw error;
   });
+  // Webhooks: the secret they are signed with, and the rule from the job-events bus to their queue (as infra's).
+  await clients.secrets.send(new CreateSecretCommand({ Name: names.webhookSecret, SecretString: webhookSecret })).catch((error: Error) => {
+    if (error.name !== 'ResourceExistsException') throw error;
+  });
+  const webhookQueue = await queue(sqs, names.webhookQueue);
+  await events.send(
+    new PutRuleCommand({ Name: names.webhookRule, EventBusName: names.jobEventsBus, EventPattern: JSON.stringify(WEBHOOK_EVENTS_PATTERN) }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: names.webhookRule,
+      EventBusName: names.jobEventsBus,
+      Targets: [{ Id: 'webhook-queue', Arn: webhookQueue.arn }],
+    }),
+  );
   const replayQueue = await queue(sqs, `${names.replayRule}`);
   const { RuleArn } = await events.send(
     new PutRuleCommand({
@@ -145,6 +171,8 @@ export async function createLocalResources(
 
   return {
     resultsBucket,
+    webhookQueueUrl: webhookQueue.url,
+    webhookQueueArn: webhookQueue.arn,
     jobEventsBus: names.jobEventsBus,
     tableName: names.table,
     streamArn,

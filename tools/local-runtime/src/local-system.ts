@@ -6,6 +6,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
@@ -22,6 +24,7 @@ import {
   streamProcessorEnvironment,
   streamFilterPatterns,
   streamProcessorTimeoutSeconds,
+  webhookSenderEnvironment,
   type DeploymentSettings,
   type FunctionSettings,
 } from '@async-jobs/platform';
@@ -37,6 +40,7 @@ import { Schedule } from './schedule';
 import { localPrincipals } from './sigv4/local-principals';
 import { ServiceGate } from './service-gate';
 import type { RuntimeLog } from './runtime-log';
+import { SqsEventSource } from './sqs-event-source';
 import { StreamEventSource } from './stream-event-source';
 
 export const LOCAL_ACCOUNT_ID = '123456789012';
@@ -142,6 +146,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs: new SQSClient({ ...clientConfig, endpoint: motoEndpoint }),
       events: new EventBridgeClient({ ...clientConfig, endpoint: motoEndpoint }),
       s3: new S3Client({ ...clientConfig, endpoint: motoEndpoint, forcePathStyle: true }),
+      secrets: new SecretsManagerClient({ ...clientConfig, endpoint: motoEndpoint }),
     };
     // Behind the gate: for making moto's resources again while the gate is closed.
     const behindGate = {
@@ -150,9 +155,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sqs: new SQSClient({ ...clientConfig, endpoint: moto.endpoint }),
       events: new EventBridgeClient({ ...clientConfig, endpoint: moto.endpoint }),
       s3: new S3Client({ ...clientConfig, endpoint: moto.endpoint, forcePathStyle: true }),
+      secrets: new SecretsManagerClient({ ...clientConfig, endpoint: moto.endpoint }),
     };
     stops.push(async () => [...Object.values(clients), ...Object.values(behindGate)].forEach((client) => client.destroy()));
-    const resources = await createLocalResources(clients, settings, LOCAL_ACCOUNT_ID);
+    // A fresh secret per run, printed at startup and kept in the state file for test servers to verify with.
+    const webhookSecret = randomBytes(32).toString('hex');
+    const resources = await createLocalResources(clients, settings, LOCAL_ACCOUNT_ID, webhookSecret);
     const names = resourceNames('local');
     // Lambda's Invoke API, which the processors and the runner call to dispatch runs; its targets are added below.
     const asyncTargets: AsyncTarget[] = [];
@@ -269,6 +277,25 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     );
     stops.push(() => asyncErrorHandler.idle());
 
+    // Webhooks: the sender, fed by its queue as Lambda's SQS event source mapping would.
+    const webhookSender = await fn(
+      names.webhookSenderFunction,
+      'webhook-sender',
+      webhookSenderEnvironment(settings, resources.webhookQueueUrl),
+      settings.functions.webhookSender,
+    );
+    const webhookSource = new SqsEventSource({
+      name: 'webhook queue → webhook sender',
+      sqs: clients.sqs,
+      queueUrl: resources.webhookQueueUrl,
+      queueArn: resources.webhookQueueArn,
+      region: settings.region,
+      fn: webhookSender,
+      log,
+    });
+    webhookSource.start();
+    stops.push(() => webhookSource.stop());
+
     const drains = [
       new QueueDrain({
         name: 'error topic → error handler',
@@ -324,7 +351,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       if (control.moto === 'restart') {
         motoGate.close();
         await moto.restart();
-        Object.assign(resources, await createLocalResources(behindGate, settings, LOCAL_ACCOUNT_ID));
+        Object.assign(resources, await createLocalResources(behindGate, settings, LOCAL_ACCOUNT_ID, webhookSecret));
         motoGate.openTo(moto.port);
       }
       const motoUp = moto.alive && motoGate.isOpen;
@@ -382,7 +409,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             if (path === '/_local/stats') {
               return {
                 invocations: Object.fromEntries(
-                  [jobsApi, errorHandler, sweeper, runner, ...processors].map((f) => [f.name, f.invocations]),
+                  [jobsApi, errorHandler, sweeper, runner, webhookSender, ...processors].map((f) => [f.name, f.invocations]),
                 ),
                 runner: {
                   concurrency: options.runnerConcurrency ?? settings.runner.reservedConcurrency,
@@ -413,6 +440,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       accountId: LOCAL_ACCOUNT_ID,
       resources,
       consumers: settings.consumers,
+      webhookSecret,
       ...(principals ? { principals } : {}),
     };
     mkdirSync(dirname(options.stateFile), { recursive: true });

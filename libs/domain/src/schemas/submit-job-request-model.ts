@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { JobTypeRegistry } from '../job-types/job-type-registry';
 import { JOB_TYPE_PATTERN } from './submit-job-request';
+import { notifySchema } from '../webhooks/notify-target';
 
 /** A plain JSON Schema document: what API Gateway models and OpenAPI documents are made of. */
 export type JsonSchemaDocument = { [key: string]: unknown };
@@ -17,6 +18,8 @@ export function submitJobRequestModel(registry: JobTypeRegistry): JsonSchemaDocu
     properties: {
       type: { type: 'string', enum: [type.name], pattern: JOB_TYPE_PATTERN },
       input: plain(type.inputSchema),
+      // The shape and length at the edge; whether the URL may be called is checked inside (the environment's allow-list).
+      notify: plain(notifySchema),
     },
     required: ['type', 'input'],
     additionalProperties: false,

@@ -70,7 +70,7 @@ describe('submitJobRequestModel', () => {
     for (const laterKeyword of ['"const"', '"$id"', '"exclusiveMinimum":', '"examples"']) expect(text).not.toContain(laterKeyword);
   });
 
-  it('comes from the job types: the legacy body and one envelope per type', () => {
+  it('comes from the job types: the legacy body and one envelope per type, each with the optional notify', () => {
     expect(model.anyOf).toEqual([
       {
         type: 'object',
@@ -78,25 +78,55 @@ describe('submitJobRequestModel', () => {
         required: ['seconds'],
         properties: { seconds: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 3600 }) },
       },
-      expect.objectContaining({
-        required: ['type', 'input'],
-        properties: { type: expect.objectContaining({ enum: ['flaky'] }), input: expect.objectContaining({ required: ['failures'] }) },
-      }),
-      expect.objectContaining({
-        required: ['type', 'input'],
-        properties: { type: expect.objectContaining({ enum: ['noop'] }), input: expect.objectContaining({ additionalProperties: false }) },
-      }),
-      expect.objectContaining({
-        required: ['type', 'input'],
-        properties: {
-          type: expect.objectContaining({ enum: ['sample-export'] }),
-          input: expect.objectContaining({ required: ['kilobytes'] }),
-        },
-      }),
-      expect.objectContaining({
-        required: ['type', 'input'],
-        properties: { type: expect.objectContaining({ enum: ['sleep'] }), input: expect.objectContaining({ required: ['seconds'] }) },
-      }),
+      ...[
+        ['flaky', { required: ['failures'] }],
+        ['noop', { additionalProperties: false }],
+        ['sample-export', { required: ['kilobytes'] }],
+        ['sleep', { required: ['seconds'] }],
+      ].map(([name, input]) =>
+        expect.objectContaining({
+          required: ['type', 'input'],
+          additionalProperties: false,
+          properties: {
+            type: expect.objectContaining({ enum: [name] }),
+            input: expect.objectContaining(input),
+            notify: expect.objectContaining({ required: ['url'], additionalProperties: false }),
+          },
+        }),
+      ),
     ]);
+  });
+});
+
+describe('a submit with notify', () => {
+  const registry = builtInJobTypes({ sleepMaxSeconds: 300 });
+  const policy = { allowedHosts: ['hooks.example.com'], allowLoopbackHttp: false };
+
+  it('keeps an allowed URL with the request', () => {
+    expect(parseSubmitJobRequest({ type: 'noop', input: {}, notify: { url: 'https://hooks.example.com/j' } }, registry, policy)).toEqual({
+      type: 'noop',
+      input: {},
+      notify: { url: 'https://hooks.example.com/j' },
+    });
+  });
+
+  it.each([
+    [{ url: 'http://hooks.example.com/j' }, 'INVALID_FORMAT'],
+    [{ url: 'https://elsewhere.example.com/j' }, 'INVALID_VALUE'],
+    [{ url: `https://hooks.example.com/${'x'.repeat(2048)}` }, expect.any(String)],
+    [{ url: 'https://hooks.example.com/j', secret: 'x' }, 'UNEXPECTED_FIELD'],
+  ])('refuses %p with a 400 naming the field', (notify, code) => {
+    expect(() => parseSubmitJobRequest({ type: 'noop', input: {}, notify }, registry, policy)).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ field: expect.stringMatching(/^\/notify/), code })],
+      }),
+    );
+  });
+
+  it('refuses any notify where the environment allows no webhooks', () => {
+    expect(() => parseSubmitJobRequest({ type: 'noop', input: {}, notify: { url: 'https://hooks.example.com/j' } }, registry)).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ message: expect.stringContaining('accepts no webhooks') })] }),
+    );
   });
 });

@@ -28,7 +28,7 @@ export async function submitJobIdempotently(
       { field: 'Idempotency-Key', code: 'INVALID_FORMAT', message: 'Expected 1 to 128 printable ASCII characters' },
     ]);
   }
-  const request = parseSubmitJobRequest(body, deps.registry);
+  const request = parseSubmitJobRequest(body, deps.registry, deps.webhooks);
   const job = newJobOf(deps, caller, request);
   // The owner is part of the key: one caller's key can never find, or block, another's job.
   const idempotency: IdempotencyClaim = {

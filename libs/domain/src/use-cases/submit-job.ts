@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { JobRepository } from '../ports/job-repository';
 import { parseSubmitJobRequest, type JobRequest } from '../schemas/submit-job-request';
+import type { WebhookPolicy } from '../webhooks/notify-target';
 
 export interface SubmitJobDeps {
   repository: JobRepository;
@@ -18,6 +19,8 @@ export interface SubmitJobDeps {
   retentionDays: number;
   /** When the sweeper looks at each consumer's entry if no run ever claims it. */
   deadlines: DeadlinePolicy;
+  /** Which notify URLs this environment calls; none when unset. */
+  webhooks?: WebhookPolicy;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface SubmitJobDeps {
  * @throws ValidationError, UnknownJobTypeError before anything is written.
  */
 export async function submitJob(deps: SubmitJobDeps, caller: Caller, body: unknown): Promise<Job> {
-  const job = newJobOf(deps, caller, parseSubmitJobRequest(body, deps.registry));
+  const job = newJobOf(deps, caller, parseSubmitJobRequest(body, deps.registry, deps.webhooks));
   await deps.repository.create(job);
   return job;
 }
