@@ -50,7 +50,22 @@ export class RunningLocalSystem {
     return this.state.apiUrl;
   }
 
+  /**
+   * Starts the local system on free ports. A port is free when chosen and bound by the child a moment later: another
+   * process (a parallel suite's system, moto, a listener on port 0) may take it in between, and the child then exits
+   * naming it. Such a start is tried again on new ports, twice at most; any other exit fails at once.
+   */
   async launch(flags: string[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.launchOnce(flags);
+      } catch (error) {
+        if (attempt >= 3 || !/Port \d+ is in use/.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  private async launchOnce(flags: string[]): Promise<void> {
     this.ports = { api: await freePort(), dynamodb: await freePort(), moto: await freePort() };
     this.output = '';
     this.stdout = '';
