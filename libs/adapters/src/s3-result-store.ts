@@ -1,12 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type * as S3 from '@aws-sdk/client-s3';
-import type { ResultStore, StoredResult } from '@async-jobs/domain';
+import { resultKey, type ResultStore, type StoredResult } from '@async-jobs/domain';
 import { clientFrom, type ClientSource, type SdkClient } from './lazy-client';
-
-/** The key of one run's result: by job, consumer and claim, so that runs never overwrite each other's. */
-export function resultKey(run: { jobId: string; consumerId: string; claimToken: string }): string {
-  return `results/${run.jobId}/${run.consumerId}/${run.claimToken}.json`;
-}
 
 /**
  * Puts results too large for the job item into the environment's results bucket, in one PUT. The bucket encrypts

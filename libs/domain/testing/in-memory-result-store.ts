@@ -1,4 +1,4 @@
-import type { ResultStore, StoredResult } from '../src';
+import { resultKey, type ResultStore, type StoredResult } from '../src';
 
 /** The results bucket, in memory: the objects put, by key. `refuse` makes the next puts fail, as an unreachable S3 would. */
 export class InMemoryResultStore implements ResultStore {
@@ -12,7 +12,7 @@ export class InMemoryResultStore implements ResultStore {
     contentType: string;
   }): Promise<StoredResult> {
     if (this.refuse) throw this.refuse;
-    const key = `results/${result.jobId}/${result.consumerId}/${result.claimToken}.json`;
+    const key = resultKey(result);
     this.objects.set(key, { body: Buffer.from(result.body), contentType: result.contentType });
     return { key, bytes: result.body.byteLength, contentType: result.contentType };
   }

@@ -11,4 +11,5 @@ export * from './in-memory-result-store';
 export * from './job-factory';
 export * from './recording-publishers';
 export * from './recording-run-dispatcher';
+export * from './run-context';
 export * from './unavailable-repository';

@@ -2,18 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleExportJobType, systemClock } from '@async-jobs/domain';
+import { sampleExportJobType } from '@async-jobs/domain';
+import { aRunContext } from '@async-jobs/testing';
 import { RunningLocalSystem } from '@async-jobs/local-services';
 import { EXIT, progressBar, run } from './main';
-
-const quietRun = () => ({
-  jobId: 'expected',
-  consumerId: 'a',
-  attempt: 1,
-  clock: systemClock,
-  signal: new AbortController().signal,
-  reportProgress: () => undefined,
-});
 
 describe('the jobs CLI against the local system', () => {
   let system: RunningLocalSystem;
@@ -79,7 +71,7 @@ describe('the jobs CLI against the local system', () => {
       write.mockRestore();
     }
 
-    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, quietRun())), 'utf8');
+    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, aRunContext())), 'utf8');
     expect(result.code).toBe(EXIT.ok);
     expect(readFileSync(output).equals(expected)).toBe(true);
     expect(existsSync(`${output}.part`)).toBe(false);

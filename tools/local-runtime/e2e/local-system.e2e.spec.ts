@@ -15,18 +15,9 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '@async-jobs/client';
-import { JOB_EVENTS_SOURCE, sampleExportJobType, systemClock, type JobEventDetail } from '@async-jobs/domain';
+import { JOB_EVENTS_SOURCE, sampleExportJobType, type JobEventDetail } from '@async-jobs/domain';
+import { aRunContext } from '@async-jobs/testing';
 import { jobLine, portClosed, RunningLocalSystem, sleep, waitUntil, type JobView } from '@async-jobs/local-services';
-
-/** A run's context for calling a job type directly, as the expected document's source. */
-const quietRun = () => ({
-  jobId: 'expected',
-  consumerId: 'a',
-  attempt: 1,
-  clock: systemClock,
-  signal: new AbortController().signal,
-  reportProgress: () => undefined,
-});
 
 const bothConsumers = (status: string) => (job: JobView) => Object.values(job.consumers).every((c) => c.status === status);
 
@@ -141,7 +132,7 @@ describe('the local system (npm start), end to end over HTTP and the AWS SDK', (
   it('stores a 2 MiB result in the results bucket: GET links to it, and the link serves it byte for byte', async () => {
     const jobId = await system.submit({ type: 'sample-export', input: { kilobytes: 2048 } });
     const job = await system.waitForJob(jobId, (j) => j.status === 'SUCCEEDED', 60_000);
-    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, quietRun())), 'utf8');
+    const expected = Buffer.from(JSON.stringify(await sampleExportJobType.run({ kilobytes: 2048 }, aRunContext())), 'utf8');
 
     for (const consumerId of ['a', 'b']) {
       const consumer = job.consumers[consumerId];

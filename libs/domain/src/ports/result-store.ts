@@ -15,3 +15,8 @@ export interface ResultStore {
    */
   put(result: { jobId: string; consumerId: string; claimToken: string; body: Uint8Array; contentType: string }): Promise<StoredResult>;
 }
+
+/** The key of one run's result: by job, consumer and claim, so that runs never overwrite each other's. */
+export function resultKey(run: { jobId: string; consumerId: string; claimToken: string }): string {
+  return `results/${run.jobId}/${run.consumerId}/${run.claimToken}.json`;
+}
