@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMotoServer, type RunningService } from '@async-jobs/local-services';
+import { prepareTerraformEnvironment } from './prepare-terraform-environment';
+import { runCommand, runCommandExitCode } from './run-command';
+import { synthesizeRehearsalStack } from './synthesize-rehearsal-stack';
 import { verifyRehearsalStack } from './verify-rehearsal-stack';
 
 /**
@@ -10,15 +12,6 @@ import { verifyRehearsalStack } from './verify-rehearsal-stack';
  * (offline from a provider mirror when there is one), validate, apply, check the result with the
  * AWS SDK, require an empty re-plan, and destroy. Leaves no state and no process behind.
  */
-const PROVIDER = 'registry.terraform.io/hashicorp/aws/5.100.0';
-const MIRROR_CANDIDATES = [
-  '/opt/tf-plugins',
-  '/usr/share/terraform/plugins',
-  '/usr/local/share/terraform/plugins',
-  join(homedir(), '.terraform.d/plugins'),
-  join(homedir(), '.local/share/terraform/plugins'),
-];
-
 async function main(): Promise<void> {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'async-jobs-rehearsal-'));
@@ -26,46 +19,37 @@ async function main(): Promise<void> {
   let stackDir: string | undefined;
   let applied = false;
   const step = (name: string) => console.log(`rehearsal: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const { env, providerSource } = prepareTerraformEnvironment(work);
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-    const mirror = findProviderMirror();
-    const cliConfig = join(work, 'terraform.rc');
-    writeFileSync(cliConfig, mirror ? mirrorCliConfig(mirror) : '');
-    env['TF_CLI_CONFIG_FILE'] = cliConfig;
-    step(
-      mirror
-        ? `provider ${PROVIDER} from the filesystem mirror ${mirror}`
-        : `no provider mirror found: terraform init downloads ${PROVIDER}`,
-    );
+    step(providerSource);
 
     moto = await startMotoServer();
     step(`moto_server on ${moto.endpoint}`);
 
-    const outdir = join(work, 'cdktf.out');
-    await run('node', ['tools/scripts/run-typescript.mjs', 'infra/src/main.ts'], {
-      env: { ...env, CDKTF_OUTDIR: outdir, REHEARSAL_AWS_ENDPOINT: moto.endpoint },
+    const synthesized = await synthesizeRehearsalStack({
+      checkoutDir: process.cwd(),
+      outdir: join(work, 'cdktf.out'),
+      awsEndpoint: moto.endpoint,
+      env,
     });
-    stackDir = join(outdir, 'stacks', 'jobs-rehearsal');
-    const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
-      resource: Record<string, Record<string, unknown>>;
-    };
-    const expected = Object.entries(synthesized.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+    stackDir = synthesized.stackDir;
+    const expected = synthesized.resourceAddresses;
     step(`synthesized jobs-rehearsal: ${expected.length} resources`);
 
-    const terraform = (...args: string[]) => run('terraform', [...args, '-no-color'], { cwd: stackDir, env });
+    const terraform = (...args: string[]) => runCommand('terraform', [...args, '-no-color'], { cwd: stackDir, env });
     await terraform('init', '-input=false');
     await terraform('validate');
     step('init and validate');
     applied = true;
     await terraform('apply', '-auto-approve', '-input=false');
-    const state = (await run('terraform', ['state', 'list'], { cwd: stackDir, env, quiet: true }))
+    const state = (await runCommand('terraform', ['state', 'list'], { cwd: stackDir, env }))
       .split('\n')
       .filter((line) => line && !line.startsWith('data.'));
     const missing = expected.filter((address) => !state.includes(address));
     if (missing.length) throw new Error(`not applied: ${missing.join(', ')}`);
     step(`applied ${state.length}/${expected.length} resources`);
 
-    const outputs = JSON.parse(await run('terraform', ['output', '-json'], { cwd: stackDir, env, quiet: true })) as Record<
+    const outputs = JSON.parse(await runCommand('terraform', ['output', '-json'], { cwd: stackDir, env })) as Record<
       string,
       { value: string }
     >;
@@ -73,15 +57,17 @@ async function main(): Promise<void> {
     for (const check of checks) console.log(`rehearsal: ✓ ${check}`);
     step(`${checks.length} checks against the applied stack`);
 
-    const planCode = await runExitCode('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env });
+    const planCode = await runCommandExitCode('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env,
+    });
     if (planCode !== 0) throw new Error(`the re-plan is not empty (terraform plan exit code ${planCode}): the stack does not converge`);
     step('re-plan shows no changes');
   } finally {
     if (applied && stackDir) {
-      await run('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], {
+      await runCommand('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], {
         cwd: stackDir,
-        env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(work, 'terraform.rc') },
-        quiet: true,
+        env,
       }).then(
         () => step('destroyed'),
         (error: Error) => console.error(`rehearsal: destroy failed: ${error.message}`),
@@ -91,54 +77,6 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(`rehearsal: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/** A provider mirror: TF_PROVIDER_MIRROR, or a usual place that holds the AWS provider 5.100.0. */
-function findProviderMirror(): string | undefined {
-  const candidates = [process.env['TF_PROVIDER_MIRROR'], ...MIRROR_CANDIDATES].filter((dir): dir is string => Boolean(dir));
-  return candidates.map((dir) => resolve(dir)).find((dir) => existsSync(join(dir, PROVIDER)));
-}
-
-function mirrorCliConfig(mirror: string): string {
-  return `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-`;
-}
-
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0) return resolvePromise(out);
-      reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${out.slice(-6000)}\n${err.slice(-6000)}`));
-    });
-  });
-}
-
-function runExitCode(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<number | null> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) console.error(out.slice(-8000));
-      resolvePromise(code);
-    });
-  });
 }
 
 main().catch((error: Error) => {

@@ -6,6 +6,7 @@ import {
   GetResourcesCommand,
   GetRestApisCommand,
 } from '@aws-sdk/client-api-gateway';
+import { jobCatalog } from '@async-jobs/job-catalog';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import {
@@ -48,6 +49,7 @@ import {
   operationsPlan,
   resourceName,
   resourceNames,
+  streamProcessorTimeoutSeconds,
   SERVICE_NAME,
   UNFINISHED_ENTRIES_INDEX,
 } from '@async-jobs/platform';
@@ -244,7 +246,12 @@ export async function verifyRehearsalStack(endpoint: string, outputs: Record<str
       sweepTargets,
     );
 
-    const plan = operationsPlan(settings);
+    const plan = operationsPlan(settings, {
+      processorTimeoutSeconds: streamProcessorTimeoutSeconds(
+        settings.jobs,
+        jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }).longestRun(),
+      ),
+    });
     const { MetricAlarms = [] } = await cloudwatch.send(
       new DescribeAlarmsCommand({ AlarmNamePrefix: `${SERVICE_NAME}-rehearsal-`, MaxRecords: 100 }),
     );

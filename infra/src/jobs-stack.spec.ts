@@ -11,9 +11,25 @@ import {
   invokeRoleName,
   operationsPlan,
   resourceNames,
+  streamProcessorTimeoutSeconds,
+  type DeploymentSettings,
   type Environment,
 } from '@async-jobs/platform';
+import { deployTarget, isDeployedEnvironment, type DeployTargetsFile } from './deploy-targets';
 import { JobsStack } from './jobs-stack';
+
+const TARGETS: DeployTargetsFile = {
+  repository: 'example-org/async-jobs',
+  stateRegion: 'eu-west-1',
+  environments: {
+    dev: { accountId: '111111111111', lambdaConcurrencyQuota: 1000 },
+    staging: { accountId: '222222222222', lambdaConcurrencyQuota: 1000 },
+    prod: { accountId: '333333333333', lambdaConcurrencyQuota: 1000 },
+  },
+};
+const processorTimeoutOf = (settings: DeploymentSettings) =>
+  streamProcessorTimeoutSeconds(settings.jobs, jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }).longestRun());
+const targetOf = (environment: string) => (isDeployedEnvironment(environment) ? deployTarget(TARGETS, environment) : undefined);
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
 interface Synthesized {
@@ -33,7 +49,11 @@ beforeAll(() => {
     writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
   }
   for (const environment of ENVIRONMENTS) {
-    const stack = new JobsStack(Testing.app(), `jobs-${environment}`, { settings: deploymentSettings(environment), bundlesDir });
+    const stack = new JobsStack(Testing.app(), `jobs-${environment}`, {
+      settings: deploymentSettings(environment),
+      bundlesDir,
+      target: targetOf(environment),
+    });
     synthesized.set(environment, JSON.parse(Testing.synth(stack)) as Synthesized);
   }
 });
@@ -317,7 +337,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
   });
 
   it('builds exactly the alarms and widgets of the operations plan, each to the alarm topic', () => {
-    const plan = operationsPlan(settings);
+    const plan = operationsPlan(settings, { processorTimeoutSeconds: processorTimeoutOf(settings) });
     const alarms = all(environment, 'aws_cloudwatch_metric_alarm');
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(plan.alarms.map((a) => `async-jobs-${environment}-${a.id}`).sort());
     for (const planned of plan.alarms) {
@@ -367,7 +387,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
       'AWS/DynamoDB': [['TableName'], ['TableName', 'GlobalSecondaryIndexName'], ['TableName', 'Operation']],
       'AWS/ApiGateway': [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']],
     };
-    const plan = operationsPlan(settings);
+    const plan = operationsPlan(settings, { processorTimeoutSeconds: processorTimeoutOf(settings) });
     const series = [...plan.alarms.map((a) => a.series), ...plan.widgets.flatMap((w) => w.series)].filter((m) =>
       m.namespace.startsWith('AWS/'),
     );
@@ -667,6 +687,7 @@ describe('environments differ where their settings do', () => {
   it('leaves only the CORS preflights unauthenticated, and only when origins are configured', () => {
     const settings = deploymentSettings('dev');
     const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      target: targetOf('dev'),
       settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } },
       bundlesDir,
     });
@@ -690,7 +711,7 @@ describe('environments differ where their settings do', () => {
     const settings = deploymentSettings('dev');
     // A sleep limit of 800 s makes the sleep type's run limit 805 s: with lease and patience, above 900 s.
     const tooLong = { ...settings, jobs: { ...settings.jobs, sleepMaxSeconds: 800 } };
-    expect(() => new JobsStack(Testing.app(), 'jobs-dev', { settings: tooLong, bundlesDir })).toThrow(
+    expect(() => new JobsStack(Testing.app(), 'jobs-dev', { target: targetOf('dev'), settings: tooLong, bundlesDir })).toThrow(
       /Job type "sleep" declares a run limit of 805 s/,
     );
   });
@@ -699,6 +720,7 @@ describe('environments differ where their settings do', () => {
     const settings = deploymentSettings('prod');
     const notify = { email: ['oncall@example.com'], https: ['https://events.pagerduty.com/integration/abc/enqueue'] };
     const stack = new JobsStack(Testing.app(), 'jobs-prod', {
+      target: targetOf('prod'),
       settings: { ...settings, alarms: { ...settings.alarms, notify } },
       bundlesDir,
     });
@@ -716,6 +738,7 @@ describe('environments differ where their settings do', () => {
   it('adds a failure alarm per consumer for each job type a team asked for', () => {
     const settings = deploymentSettings('dev');
     const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      target: targetOf('dev'),
       settings: { ...settings, alarms: { ...settings.alarms, perJobType: ['word-count'] } },
       bundlesDir,
     });
@@ -734,6 +757,7 @@ describe('environments differ where their settings do', () => {
   it('puts a web ACL on the stage when asked: a rate limit per client IP first, then AWS managed rule groups, none blocking the bodies the API accepts', () => {
     const settings = deploymentSettings('prod');
     const stack = new JobsStack(Testing.app(), 'jobs-prod', {
+      target: targetOf('prod'),
       settings: { ...settings, access: { ...settings.access, waf: { enabled: true, requestsPerFiveMinutesPerIp: 500 } } },
       bundlesDir,
     });
@@ -780,7 +804,11 @@ describe('environments differ where their settings do', () => {
       },
       operators: ['arn:aws:iam::123456789012:user/oncall'],
     };
-    const json = JSON.parse(Testing.synth(new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access }, bundlesDir })));
+    const json = JSON.parse(
+      Testing.synth(
+        new JobsStack(Testing.app(), 'jobs-staging', { target: targetOf('staging'), settings: { ...settings, access }, bundlesDir }),
+      ),
+    );
     const functions = Object.values(json.resource.aws_lambda_function) as {
       function_name: string;
       environment: { variables: Record<string, string> };
@@ -799,14 +827,20 @@ describe('environments differ where their settings do', () => {
     });
 
     const session = { ...access, operators: ['arn:aws:sts::123456789012:assumed-role/async-jobs-staging-callers-invoke/carol'] };
-    expect(() => new JobsStack(Testing.app(), 'jobs-staging', { settings: { ...settings, access: session }, bundlesDir })).toThrow(
-      /access.operators of staging: .* is not the ARN of an IAM user or role/,
-    );
+    expect(
+      () =>
+        new JobsStack(Testing.app(), 'jobs-staging', {
+          target: targetOf('staging'),
+          settings: { ...settings, access: session },
+          bundlesDir,
+        }),
+    ).toThrow(/access.operators of staging: .* is not the ARN of an IAM user or role/);
   });
 
   it("lets browsers' unsigned preflights through the resource policy only when CORS is on", () => {
     const settings = deploymentSettings('dev');
     const stack = new JobsStack(Testing.app(), 'jobs-dev', {
+      target: targetOf('dev'),
       settings: { ...settings, api: { ...settings.api, corsAllowedOrigins: ['https://app.example.com'] } },
       bundlesDir,
     });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -27,6 +27,9 @@ import { Operations } from './constructs/operations';
 import { ResultsBucket } from './constructs/results-bucket';
 import { Webhooks } from './constructs/webhooks';
 import { StreamConsumer } from './constructs/stream-consumer';
+import { DEPLOY_TARGETS_FILE, isDeployedEnvironment, type DeployTarget } from './deploy-targets';
+import { emulatedProviderSettings } from './emulated-provider';
+import { ProtectStatefulResources } from './protect-stateful-resources';
 import { configureStateBackend } from './state-backend';
 
 export interface JobsStackOptions {
@@ -35,29 +38,14 @@ export interface JobsStackOptions {
   bundlesDir: string;
   /** Point every AWS API at one endpoint (moto, for the rehearsal) with dummy credentials. */
   awsEndpoint?: string;
-  /** Environment variables that choose the state backend. */
-  backendEnv?: Record<string, string | undefined>;
-  /** Local state at this path relative to the stack's folder, instead of cdktf's default beside cdktf.json. */
+  /**
+   * Where a deployed environment (dev, staging, prod) lives: its account, which the provider refuses
+   * to leave, and its state bucket. Required for those; local and the rehearsal have none.
+   */
+  target?: DeployTarget;
+  /** Local and rehearsal: local state at this path relative to the stack's folder, instead of cdktf's default beside cdktf.json. */
   localStatePath?: string;
 }
-
-const ENDPOINT_SERVICES = [
-  'apigateway',
-  'cloudwatch',
-  'logs',
-  'dynamodb',
-  'events',
-  'iam',
-  'kms',
-  'lambda',
-  's3',
-  'sns',
-  'secretsmanager',
-  'sqs',
-  'sts',
-  'wafv2',
-  'xray',
-] as const;
 
 /** One environment of async-jobs: `jobs-<env>`, built from that environment's settings. */
 export class JobsStack extends TerraformStack {
@@ -77,22 +65,20 @@ export class JobsStack extends TerraformStack {
     super(scope, id);
     const { settings, bundlesDir } = options;
     const names = resourceNames(settings.environment);
-    configureStateBackend(this, id, options.backendEnv ?? {}, options.localStatePath);
+    const { target } = options;
+    if (isDeployedEnvironment(settings.environment)) {
+      if (!target) throw new Error(`${id} has no deploy target: set ${DEPLOY_TARGETS_FILE}: environments.${settings.environment}`);
+      if (target.environment !== settings.environment) throw new Error(`${id} was given the deploy target of ${target.environment}`);
+    } else if (target) {
+      throw new Error(`${id} deploys nowhere (${settings.environment}) but was given a deploy target`);
+    }
+    configureStateBackend(this, target ? { backend: 's3', target: target.state } : { backend: 'local', path: options.localStatePath });
     new AwsProvider(this, 'aws', {
       region: settings.region,
+      // Credentials for any other account stop terraform before it reads or changes anything.
+      ...(target ? { allowedAccountIds: [target.accountId] } : {}),
       defaultTags: [{ tags: { service: 'async-jobs', environment: settings.environment, 'managed-by': 'cdktf' } }],
-      ...(options.awsEndpoint
-        ? {
-            accessKey: 'rehearsal',
-            secretKey: 'rehearsal',
-            skipCredentialsValidation: true,
-            skipRequestingAccountId: true,
-            skipMetadataApiCheck: 'true',
-            // moto serves buckets by path, not by a host name per bucket.
-            s3UsePathStyle: true,
-            endpoints: [Object.fromEntries(ENDPOINT_SERVICES.map((service) => [service, options.awsEndpoint]))],
-          }
-        : {}),
+      ...(options.awsEndpoint ? emulatedProviderSettings(options.awsEndpoint) : {}),
     });
     const account = new DataAwsCallerIdentity(this, 'account');
     // aws, aws-cn or aws-us-gov: the ARNs we build must be the ones IAM hands callers.
@@ -206,7 +192,8 @@ export class JobsStack extends TerraformStack {
       key,
       emulated,
     });
-    this.operations = new Operations(this, 'operations', { settings, key, region: settings.region });
+    this.operations = new Operations(this, 'operations', { settings, key, region: settings.region, processorTimeoutSeconds });
+    if (settings.deletionProtection) Aspects.of(this).add(new ProtectStatefulResources());
 
     new TerraformOutput(this, 'api_url', {
       value: this.restApi.stage.invokeUrl,

@@ -1,28 +1,27 @@
 import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
+import type { DeployTarget } from './deploy-targets';
+
+/** Where a stack keeps its Terraform state. */
+export type StateLocation = { backend: 'local'; path?: string } | { backend: 's3'; target: DeployTarget['state'] };
 
 /**
- * Where a stack keeps its state: local files (`terraform.jobs-<env>.tfstate`, cdktf's default)
- * unless ASYNC_JOBS_STATE_BUCKET names an S3 bucket; then S3, encrypted, with a DynamoDB lock
- * table when ASYNC_JOBS_STATE_LOCK_TABLE is set.
+ * Local state (a file beside the stack: local and the rehearsal) or the account's state bucket,
+ * encrypted, locked by S3's own lock file (`<key>.tflock`; Terraform ≥ 1.10 — the DynamoDB lock
+ * table is deprecated since 1.11). There is no fallback from one to the other: a deployed
+ * environment without its target does not synthesize (deploy-targets.ts).
  */
-export function configureStateBackend(
-  stack: TerraformStack,
-  stackName: string,
-  env: Record<string, string | undefined>,
-  localStatePath?: string,
-): 'local' | 's3' {
-  const bucket = env['ASYNC_JOBS_STATE_BUCKET'];
-  if (!bucket) {
+export function configureStateBackend(stack: TerraformStack, location: StateLocation): void {
+  if (location.backend === 'local') {
     // A relative path keeps the state beside the synthesized stack (the rehearsal's throwaway folder).
-    if (localStatePath) new LocalBackend(stack, { path: localStatePath });
-    return 'local';
+    if (location.path) new LocalBackend(stack, { path: location.path });
+    return;
   }
   new S3Backend(stack, {
-    bucket,
-    key: `${env['ASYNC_JOBS_STATE_PREFIX'] ?? 'async-jobs'}/${stackName}.tfstate`,
-    region: env['ASYNC_JOBS_STATE_REGION'] ?? env['AWS_REGION'] ?? 'eu-west-1',
+    bucket: location.target.bucket,
+    key: location.target.key,
+    region: location.target.region,
     encrypt: true,
-    ...(env['ASYNC_JOBS_STATE_LOCK_TABLE'] ? { dynamodbTable: env['ASYNC_JOBS_STATE_LOCK_TABLE'] } : {}),
   });
-  return 's3';
+  // cdktf 0.21 predates the setting: written straight into the backend block.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }

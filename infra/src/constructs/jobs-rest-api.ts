@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { Lazy, type TerraformResource } from 'cdktf';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayGatewayResponse } from '@cdktf/provider-aws/lib/api-gateway-gateway-response';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
@@ -12,8 +12,6 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { JsonSchemaDocument } from '@async-jobs/domain';
@@ -21,7 +19,6 @@ import { resourceNames, type DeploymentSettings } from '@async-jobs/platform';
 import type { JobsFunction } from './jobs-function';
 import { ApiAccess } from './api-access';
 import { ApiFirewall } from './api-firewall';
-import { leastPrivilegePolicy } from './least-privilege-policy';
 
 /**
  * API Gateway's own refusals, in the product's error body, each with the code the local gateway
@@ -54,6 +51,9 @@ export class JobsRestApi extends Construct {
   readonly access: ApiAccess;
   readonly firewall?: ApiFirewall;
   readonly methods: ApiGatewayMethod[] = [];
+  readonly integrations: ApiGatewayIntegration[] = [];
+  readonly validator: ApiGatewayRequestValidator;
+  readonly model: ApiGatewayModel;
 
   constructor(
     scope: Construct,
@@ -78,27 +78,29 @@ export class JobsRestApi extends Construct {
       endpointConfiguration: { types: ['REGIONAL'] },
     });
     const restApiId = this.api.id;
-    const model = new ApiGatewayModel(this, 'submit-model', {
+    const model = (this.model = new ApiGatewayModel(this, 'submit-model', {
       restApiId,
       name: 'SubmitJobRequest',
       contentType: 'application/json',
       schema: JSON.stringify(props.requestModel),
-    });
-    const validator = new ApiGatewayRequestValidator(this, 'validator', {
+    }));
+    const validator = (this.validator = new ApiGatewayRequestValidator(this, 'validator', {
       restApiId,
       name: 'body-and-parameters',
       validateRequestBody: true,
       validateRequestParameters: true,
-    });
+    }));
 
+    const resources: ApiGatewayResource[] = [];
     const jobs = new ApiGatewayResource(this, 'jobs', { restApiId, parentId: this.api.rootResourceId, pathPart: 'jobs' });
     const job = new ApiGatewayResource(this, 'job', { restApiId, parentId: jobs.id, pathPart: '{jobId}' });
     const cancel = new ApiGatewayResource(this, 'cancel', { restApiId, parentId: job.id, pathPart: 'cancel' });
     const retry = new ApiGatewayResource(this, 'retry', { restApiId, parentId: job.id, pathPart: 'retry' });
     const openapi = new ApiGatewayResource(this, 'openapi', { restApiId, parentId: this.api.rootResourceId, pathPart: 'openapi.json' });
     const proxy = new ApiGatewayResource(this, 'proxy', { restApiId, parentId: this.api.rootResourceId, pathPart: '{proxy+}' });
+    resources.push(jobs, job, cancel, retry, openapi, proxy);
 
-    const integrations: ApiGatewayIntegration[] = [];
+    const integrations = this.integrations;
     const route = (
       name: string,
       resource: ApiGatewayResource,
@@ -183,39 +185,27 @@ export class JobsRestApi extends Construct {
     });
 
     // Any change to what the API is made of yields a new deployment; otherwise the stage keeps serving the old one.
-    const fingerprint = createHash('sha256')
-      .update(
-        JSON.stringify({
-          cors: settings.api.corsAllowedOrigins,
-          model: props.requestModel,
-          resourcePolicy: this.access.policyShape,
-          routes: [
-            'POST /jobs',
-            'GET /jobs',
-            'ANY /jobs',
-            'GET /jobs/{jobId}',
-            'ANY /jobs/{jobId}',
-            'POST /jobs/{jobId}/cancel',
-            'POST /jobs/{jobId}/retry',
-            'GET /openapi.json',
-            'ANY /{proxy+}',
-          ],
-          responses: GATEWAY_RESPONSES,
-        }),
-      )
-      .digest('hex');
+    // The fingerprint is taken over the synthesized configuration itself, so no change can escape a hand-kept list.
+    const servedBy: TerraformResource[] = [
+      ...resources,
+      ...this.methods,
+      ...integrations,
+      ...responses,
+      model,
+      validator,
+      ...(this.access.resourcePolicy ? [this.access.resourcePolicy] : []),
+    ];
+    const fingerprint = Lazy.stringValue({
+      produce: (context) =>
+        apiFingerprint(
+          context.resolve({ served: servedBy.map((resource) => resource.toTerraform()), resourcePolicy: this.access.policyShape }),
+        ),
+    });
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
       restApiId,
       triggers: { redeployment: fingerprint },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [
-        ...this.methods,
-        ...integrations,
-        ...responses,
-        model,
-        validator,
-        ...(this.access.resourcePolicy ? [this.access.resourcePolicy] : []),
-      ],
+      dependsOn: servedBy,
     });
 
     const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
@@ -223,9 +213,6 @@ export class JobsRestApi extends Construct {
       retentionInDays: settings.logRetentionDays,
       kmsKeyId: props.key.arn,
     });
-    const account = settings.api.manageAccountLoggingRole
-      ? this.accountLoggingRole(names.api, settings.region, props.accountId)
-      : undefined;
     this.stage = new ApiGatewayStage(this, 'stage', {
       restApiId,
       deploymentId: deployment.id,
@@ -247,7 +234,6 @@ export class JobsRestApi extends Construct {
           errorMessage: '$context.error.message',
         }),
       },
-      dependsOn: account ? [account] : [],
     });
     new ApiGatewayMethodSettings(this, 'throttling', {
       restApiId,
@@ -262,37 +248,9 @@ export class JobsRestApi extends Construct {
 
     if (settings.access.waf.enabled) this.firewall = new ApiFirewall(this, 'firewall', { settings, stage: this.stage });
   }
+}
 
-  /** API Gateway writes access logs with an account-wide role; one stack per account and region should own it. */
-  private accountLoggingRole(apiName: string, region: string, accountId: string): ApiGatewayAccount {
-    const role = new IamRole(this, 'account-logging-role', {
-      name: `${apiName}-cloudwatch`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-      }),
-    });
-    // What AWS's AmazonAPIGatewayPushToCloudWatchLogs grants, limited to this account's log groups in this region.
-    const policy = leastPrivilegePolicy(this, 'account-logging-policy', [
-      {
-        sid: 'WriteApiGatewayLogs',
-        actions: [
-          'logs:CreateLogGroup',
-          'logs:CreateLogStream',
-          'logs:DescribeLogGroups',
-          'logs:DescribeLogStreams',
-          'logs:PutLogEvents',
-          'logs:GetLogEvents',
-          'logs:FilterLogEvents',
-        ],
-        resources: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
-      },
-    ]);
-    const rolePolicy = new IamRolePolicy(this, 'account-logging-role-policy', {
-      name: 'push-api-gateway-logs',
-      role: role.id,
-      policy: policy.json,
-    });
-    return new ApiGatewayAccount(this, 'account', { cloudwatchRoleArn: role.arn, dependsOn: [rolePolicy] });
-  }
+/** The deployment's trigger: a digest of everything the stage serves, as Terraform will see it. */
+export function apiFingerprint(synthesized: unknown): string {
+  return createHash('sha256').update(JSON.stringify(synthesized)).digest('hex');
 }

@@ -24,11 +24,15 @@ export class Operations extends Construct {
   readonly alarmTopic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[];
 
-  constructor(scope: Construct, id: string, props: { settings: DeploymentSettings; key: KmsKey; region: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploymentSettings; key: KmsKey; region: string; processorTimeoutSeconds: number },
+  ) {
     super(scope, id);
     const { settings } = props;
     const names = resourceNames(settings.environment);
-    const plan = operationsPlan(settings);
+    const plan = operationsPlan(settings, { processorTimeoutSeconds: props.processorTimeoutSeconds });
     this.alarmTopic = new SnsTopic(this, 'alarm-topic', { name: names.alarmTopic, kmsMasterKeyId: props.key.arn });
     const subscribers = [
       ...settings.alarms.notify.email.map((endpoint) => ({ protocol: 'email', endpoint })),

@@ -85,8 +85,6 @@ export interface DeploymentSettings {
   api: {
     throttlingRateLimit: number;
     throttlingBurstLimit: number;
-    /** API Gateway's account-wide CloudWatch role (needed for access logs): let one stack per account and region own it. */
-    manageAccountLoggingRole: boolean;
     /** Browser origins allowed to call the API (CORS). Empty: CORS off, as by default. */
     corsAllowedOrigins: string[];
   };
@@ -120,6 +118,10 @@ export interface DeploymentSettings {
     /** Who is told: subscriptions of the alarm topic (email addresses confirm by mail; HTTPS endpoints by their own confirmation). */
     notify: { email: string[]; https: string[] };
   };
+  /**
+   * Staging and prod: the table's deletion protection, 30-day windows for keys and the secret, no
+   * emptying of the results bucket, and `prevent_destroy` on every stateful resource.
+   */
   deletionProtection: boolean;
 }
 
@@ -160,7 +162,7 @@ const base: Omit<DeploymentSettings, 'environment'> = {
     // Ten deliveries at once, each within its 10 s timeout.
     webhookSender: { memoryMb: 256, timeoutSeconds: 30 },
   },
-  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
+  api: { throttlingRateLimit: 50, throttlingBurstLimit: 100, corsAllowedOrigins: [] },
   access: {
     groups: { callers: { operator: false, assumableBy: [] }, operators: { operator: true, assumableBy: [] } },
     operators: [],
@@ -204,7 +206,7 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     runner: { ...base.runner, reservedConcurrency: 50, maximumEventAgeSeconds: 60 },
   },
   dev: { ...base, environment: 'dev', logLevel: 'debug', logRetentionDays: 7, archiveRetentionDays: 14 },
-  staging: { ...base, environment: 'staging' },
+  staging: { ...base, environment: 'staging', deletionProtection: true },
   prod: {
     ...base,
     environment: 'prod',
@@ -212,7 +214,7 @@ const SETTINGS: Record<Environment, DeploymentSettings> = {
     // 100 five-minute runs at once: 0.33 runs/s for the environment, within a default account's 1,000.
     runner: { ...base.runner, reservedConcurrency: 100 },
     functions: { ...base.functions, errorHandler: { ...base.functions.errorHandler, reservedConcurrency: 10 } },
-    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, manageAccountLoggingRole: true, corsAllowedOrigins: [] },
+    api: { throttlingRateLimit: 200, throttlingBurstLimit: 400, corsAllowedOrigins: [] },
     logRetentionDays: 90,
     archiveRetentionDays: 365,
     deletionProtection: true,

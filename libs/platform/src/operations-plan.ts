@@ -63,7 +63,7 @@ const aws = (namespace: string, metricName: string, dimensions: Record<string, s
  * a single datapoint (one archived failure is one too many); levels (iterator age, latency) must
  * stay high for `evaluationPeriods` minutes.
  */
-export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
+export function operationsPlan(settings: DeploymentSettings, catalog: { processorTimeoutSeconds: number }): OperationsPlan {
   const names = resourceNames(settings.environment);
   const env = settings.environment;
   const processors = settings.consumers.map((consumerId) => ({ consumerId, functionName: consumerFunctionName(env, consumerId) }));
@@ -138,7 +138,7 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
       whileHigh(
         `consumer-${consumerId}-iterator-age`,
         aws('AWS/Lambda', 'IteratorAge', { FunctionName: functionName }, 'Maximum'),
-        settings.alarms.iteratorAgeMs,
+        iteratorAgeThresholdMs(settings, catalog.processorTimeoutSeconds),
         `Consumer ${consumerId} falls behind the jobs stream: check its errors and throttles`,
       ),
       onAnyCount(
@@ -256,4 +256,14 @@ export function operationsPlan(settings: DeploymentSettings): OperationsPlan {
     },
   ];
   return { alarms, widgets };
+}
+
+/**
+ * Records wait behind a batch while its jobs run inline: up to the processor's timeout (the longest
+ * declared run and what surrounds it) plus the batching window, in normal operation. The alarm starts
+ * above that, or at `alarms.iteratorAgeMs` if that is higher, so that it means "falling behind", not
+ * "a long job ran".
+ */
+export function iteratorAgeThresholdMs(settings: Pick<DeploymentSettings, 'alarms' | 'stream'>, processorTimeoutSeconds: number): number {
+  return Math.max(settings.alarms.iteratorAgeMs, (processorTimeoutSeconds + settings.stream.maximumBatchingWindowSeconds) * 1000);
 }
