@@ -1,5 +1,5 @@
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
-import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
+import { GetRoleCommand, IAMClient, ListRolePoliciesCommand, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { deploymentSettings } from '@async-jobs/platform';
 
@@ -61,8 +61,8 @@ export async function verifyBootstrapStack(
       };
       const trusted = trust.Statement.map((s) => s.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']);
       check(`${RoleName} trusts only ${subject}`, trusted.length === 1 && trusted[0] === subject, trusted);
-      const { AttachedPolicies = [] } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }));
-      check(`${RoleName} has its policies attached`, AttachedPolicies.length > 0, AttachedPolicies);
+      const { PolicyNames = [] } = await iam.send(new ListRolePoliciesCommand({ RoleName }));
+      check(`${RoleName} has its policy`, PolicyNames.includes('deploy-async-jobs'), PolicyNames);
     }
   }
   return passed;

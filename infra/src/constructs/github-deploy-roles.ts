@@ -1,16 +1,14 @@
 import { Construct } from 'constructs';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
-import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { DeployTarget } from '../deploy-targets';
 import { deployRoleGrants, planRoleGrants } from '../deploy-role-grants';
 import { leastPrivilegePolicy, type Grant } from './least-privilege-policy';
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
-/** A managed policy holds at most 6,144 characters: grants are split into documents under it. */
-export const MANAGED_POLICY_MAX_CHARACTERS = 6144;
-const GRANTS_PER_POLICY = 5;
+/** A role's inline policies hold at most 10,240 characters (whitespace aside) together. */
+export const INLINE_POLICIES_MAX_CHARACTERS = 10_240;
 
 /**
  * GitHub Actions' way into this account without long-lived keys: the OIDC identity provider, and
@@ -67,15 +65,9 @@ export class GithubDeployRoles extends Construct {
         ],
       }),
     });
-    for (let part = 0; part * GRANTS_PER_POLICY < grants.length; part++) {
-      const document = leastPrivilegePolicy(
-        this,
-        `${id}-document-${part + 1}`,
-        grants.slice(part * GRANTS_PER_POLICY, (part + 1) * GRANTS_PER_POLICY),
-      );
-      const policy = new IamPolicy(this, `${id}-policy-${part + 1}`, { name: `${name}-${part + 1}`, policy: document.json });
-      new IamRolePolicyAttachment(this, `${id}-attachment-${part + 1}`, { role: role.name, policyArn: policy.arn });
-    }
+    // Inline: PutRolePolicy replaces, so a retried call never collides with its own first attempt.
+    const document = leastPrivilegePolicy(this, `${id}-document`, grants);
+    new IamRolePolicy(this, `${id}-policy`, { name: 'deploy-async-jobs', role: role.id, policy: document.json });
     return role;
   }
 }
