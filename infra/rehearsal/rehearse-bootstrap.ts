@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMotoServer, type RunningService } from '@async-jobs/local-services';
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
         env: {
           ...env,
           CDKTF_OUTDIR: outdir,
-          ASYNC_JOBS_ENVIRONMENTS: 'bootstrap',
+          // dev too: a deployed environment's stack, synthesized as the deploy workflow does.
+          ASYNC_JOBS_ENVIRONMENTS: 'bootstrap,dev',
           ASYNC_JOBS_DEPLOY_TARGETS: targetsFile,
           ASYNC_JOBS_BOOTSTRAP_FIRST_RUN: firstRun ? '1' : '',
           REHEARSAL_AWS_ENDPOINT: moto?.endpoint,
@@ -61,6 +62,22 @@ async function main(): Promise<void> {
     await terraform('validate');
     await terraform('apply', '-auto-approve', '-input=false');
     step('first run applied with local state');
+
+    // dev's stack keeps its state in the bucket the bootstrap made, and is plain Terraform that terraform accepts.
+    const devDir = join(outdir, 'stacks', 'jobs-dev');
+    const devBackend = (
+      JSON.parse(readFileSync(join(devDir, 'cdk.tf.json'), 'utf8')) as {
+        terraform: { backend: Record<string, { bucket?: string; use_lockfile?: boolean }> };
+      }
+    ).terraform.backend;
+    const made = JSON.parse(
+      await runCommand('terraform', ['output', '-no-color', '-json', 'state_bucket'], { cwd: stackDir, env }),
+    ) as string;
+    if (devBackend['s3']?.bucket !== made)
+      throw new Error(`jobs-dev keeps its state in ${JSON.stringify(devBackend)}, not the bootstrap's ${made}`);
+    await runCommand('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: devDir, env });
+    await runCommand('terraform', ['validate', '-no-color'], { cwd: devDir, env });
+    console.log(`bootstrap rehearsal: ✓ jobs-dev keeps its state in s3://${made}, locked by S3's lock file, and terraform validates it`);
     const checks = await verifyBootstrapStack(moto.endpoint, {
       account: ACCOUNT,
       stateRegion: STATE_REGION,

@@ -8,7 +8,7 @@ import { inPlaceUpdatesMotoCannotApply } from './in-place-updates-moto-cannot-ap
 import { planChangeCounts } from './plan-change-counts';
 import { prepareTerraformEnvironment } from './prepare-terraform-environment';
 import { runCommand } from './run-command';
-import { describeStatefulResourceLoss, statefulResourceLosses } from './stateful-resource-losses';
+import { refuseStatefulResourceLosses } from './stateful-resource-losses';
 import { synthesizeRehearsalStack, type SynthesizedRehearsalStack } from './synthesize-rehearsal-stack';
 import type { TerraformPlan } from './terraform-plan';
 
@@ -68,13 +68,7 @@ async function main(): Promise<void> {
         `${counts.delete} to delete (${counts.unchanged} unchanged)`,
     );
 
-    const losses = statefulResourceLosses(plan);
-    if (losses.length) {
-      throw new Error(
-        `the upgrade from ${base.summary} would replace or destroy ${losses.length} stateful resource(s):\n` +
-          losses.map((loss) => `  ${describeStatefulResourceLoss(loss)}`).join('\n'),
-      );
-    }
+    refuseStatefulResourceLosses(plan, base.summary);
     step('no stateful resource is replaced or destroyed');
 
     // Judged on the plan AWS would get; applied as moto can take it.

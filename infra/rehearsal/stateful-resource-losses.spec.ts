@@ -1,4 +1,4 @@
-import { describeStatefulResourceLoss, statefulResourceLosses } from './stateful-resource-losses';
+import { describeStatefulResourceLoss, refuseStatefulResourceLosses, statefulResourceLosses } from './stateful-resource-losses';
 import { aDeletion, aNoOp, aReplacement, aResourceChange, anUpdate } from './testing/resource-change-factories';
 
 describe('statefulResourceLosses', () => {
@@ -47,5 +47,15 @@ describe('statefulResourceLosses', () => {
 
   it('finds nothing in a plan without resource changes', () => {
     expect(statefulResourceLosses({})).toEqual([]);
+  });
+
+  it('stops the upgrade naming every loss, and lets a plan without one through', () => {
+    const plan = {
+      resource_changes: [aReplacement('aws_dynamodb_table', [['name']]), anUpdate('aws_sqs_queue'), aDeletion('aws_kms_key')],
+    };
+    expect(() => refuseStatefulResourceLosses(plan, 'abc123 the previous commit')).toThrow(
+      /^the upgrade from abc123 the previous commit would replace or destroy 2 stateful resource\(s\):\n {2}aws_dynamodb_table\.\S+: delete\+create \(forced by name\)\n {2}aws_kms_key\.\S+: delete/,
+    );
+    expect(() => refuseStatefulResourceLosses({ resource_changes: [anUpdate('aws_dynamodb_table')] }, 'abc123')).not.toThrow();
   });
 });

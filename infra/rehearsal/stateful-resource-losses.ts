@@ -26,6 +26,19 @@ export function statefulResourceLosses(plan: TerraformPlan): StatefulResourceLos
     }));
 }
 
+/**
+ * Stops the upgrade when its plan would lose a stateful resource, naming each and what forces it.
+ * @throws Error listing the losses; returns quietly when there are none.
+ */
+export function refuseStatefulResourceLosses(plan: TerraformPlan, from: string): void {
+  const losses = statefulResourceLosses(plan);
+  if (losses.length === 0) return;
+  throw new Error(
+    `the upgrade from ${from} would replace or destroy ${losses.length} stateful resource(s):\n` +
+      losses.map((loss) => `  ${describeStatefulResourceLoss(loss)}`).join('\n'),
+  );
+}
+
 /** `aws_dynamodb_table.jobs: delete+create (forced by name, attribute[0].type)` */
 export function describeStatefulResourceLoss(loss: StatefulResourceLoss): string {
   const forcedBy = loss.forcedBy.length ? loss.forcedBy.join(', ') : (loss.reason ?? 'no attribute the plan names');

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { deploymentSettings } from '@async-jobs/platform';
 import { BootstrapStack } from './bootstrap-stack';
-import { INLINE_POLICIES_MAX_CHARACTERS } from './constructs/github-deploy-roles';
 import { deployRoleGrants, planRoleGrants } from './deploy-role-grants';
 import { deployTarget, type DeployTargetsFile } from './deploy-targets';
 import { JobsStack } from './jobs-stack';
@@ -107,6 +106,17 @@ describe('the bootstrap stack of an account', () => {
     const accounts = values(twoRegions, 'aws_api_gateway_account');
     expect(accounts).toHaveLength(2);
     expect(accounts.map((a) => a.provider).sort()).toEqual(['aws', 'aws.us-east-1']);
+    expect(twoRegions['provider'].aws.map((p: Json) => p.allowed_account_ids)).toEqual([['111111111111'], ['111111111111']]);
+    expect(values(json, 'aws_iam_role_policy').map((p) => p.name)).toContain('push-api-gateway-logs');
+    // No environment in the state region: the setting is made only where one is.
+    const apart = new BootstrapStack(Testing.app(), 'jobs-bootstrap-111111111111', {
+      accountId: '111111111111',
+      stateRegion: 'us-east-2',
+      repository: 'example-org/async-jobs',
+      targets: [target('dev')],
+    });
+    const apartJson = JSON.parse(Testing.synth(apart)) as Json;
+    expect(values(apartJson, 'aws_api_gateway_account').map((a) => a.provider)).toEqual([`aws.${target('dev').region}`]);
   });
 
   it('trusts GitHub by OIDC: each deploy role only in its GitHub environment of this repository, each plan role from its pull requests', () => {
@@ -128,12 +138,41 @@ describe('the bootstrap stack of an account', () => {
           },
         }),
       ]);
-      expect(trustOf(`async-jobs-${env}-plan`)[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(
-        'repo:example-org/async-jobs:pull_request',
-      );
+      expect(trustOf(`async-jobs-${env}-plan`)).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Federated: expect.stringContaining('aws_iam_openid_connect_provider.') },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': 'repo:example-org/async-jobs:pull_request',
+            },
+          },
+        },
+      ]);
     }
     // prod lives in another account: not here.
     expect(values(json, 'aws_iam_role').map((r) => r.name)).not.toContain('async-jobs-prod-deploy');
+  });
+
+  it("attaches to each role its own environment's grants: the plan roles only reads", () => {
+    const roleKey = (name: string) => Object.entries(json['resource'].aws_iam_role as Json).find(([, r]) => (r as Json).name === name)?.[0];
+    const documentOf = (name: string) => {
+      const policy = values(json, 'aws_iam_role_policy').find((p) => String(p.role).includes(`aws_iam_role.${roleKey(name)}.`));
+      const documentKey = /data\.aws_iam_policy_document\.([^.]+)\.json/.exec(String(policy?.policy))?.[1] ?? '';
+      return (json['data'].aws_iam_policy_document as Json)[documentKey] as Json;
+    };
+    for (const env of ['dev', 'staging']) {
+      const plan = JSON.stringify(documentOf(`async-jobs-${env}-plan`));
+      const actions = (documentOf(`async-jobs-${env}-plan`).statement as Json[]).flatMap((st) => st.actions as string[]);
+      expect(actions.filter((a) => !/:(Get|Describe|List)|^apigateway:GET$|^kms:Decrypt$/.test(a))).toEqual([]);
+      expect(plan).toContain(`async-jobs-${env}-`);
+      const deploy = JSON.stringify(documentOf(`async-jobs-${env}-deploy`));
+      expect(deploy).toContain('dynamodb:CreateTable');
+      expect(deploy).toContain(`async-jobs-${env}-`);
+      expect(deploy).not.toContain(`async-jobs-${env === 'dev' ? 'staging' : 'dev'}-`);
+    }
   });
 
   it('refuses an environment of another account', () => {
@@ -143,8 +182,9 @@ describe('the bootstrap stack of an account', () => {
   it('gives each role its grants in one inline policy, within the size IAM allows, for the longest environment name', () => {
     const policies = values(json, 'aws_iam_role_policy').filter((p) => p.name === 'deploy-async-jobs');
     expect(policies).toHaveLength(4);
+    // staging: the longest environment name, the longest ARNs.
     for (const grants of [deployRoleGrants(target('staging')), planRoleGrants(target('staging'))]) {
-      expect(iamDocument(grants).length).toBeLessThan(INLINE_POLICIES_MAX_CHARACTERS);
+      expect(iamDocument(grants).length).toBeLessThan(10_240); // IAM's limit on a role's inline policies together;
     }
   });
 });
@@ -167,6 +207,55 @@ describe("an environment's deploy role", () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     const unbounded = grants.filter((g) => g.resources.includes('*') && !g.conditions).map((g) => g.sid);
     expect(unbounded).toEqual(['WhoAmI', 'FindTheKeyAlias']);
+  });
+
+  it('bounds every action AWS names no resource for by a condition on this environment', () => {
+    const conditioned = Object.fromEntries(grants.filter((g) => g.conditions).map((g) => [g.sid, g.conditions]));
+    expect(conditioned).toEqual({
+      FindTheStateObject: [{ test: 'StringLike', variable: 's3:prefix', values: ['jobs-prod.tfstate*'] }],
+      StreamMappingsOfTheseFunctions: [
+        { test: 'ArnLike', variable: 'lambda:FunctionArn', values: ['arn:aws:lambda:eu-west-1:333333333333:function:async-jobs-prod-*'] },
+      ],
+      HandRolesToLambdaOnly: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: ['lambda.amazonaws.com'] }],
+      // Tagged at creation with this environment, and never re-tagging another environment's key into reach.
+      CreateTheKeyTagged: [
+        { test: 'StringEquals', variable: 'aws:RequestTag/environment', values: ['prod'] },
+        { test: 'StringEqualsIfExists', variable: 'aws:ResourceTag/environment', values: ['prod'] },
+      ],
+      KeysTaggedWithThisEnvironment: [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: ['prod'] }],
+      // REST APIs have no name in their ARNs; their children carry the API's tags for access control.
+      CreateTheRestApiTagged: [{ test: 'StringEquals', variable: 'aws:RequestTag/environment', values: ['prod'] }],
+      ChangeThisEnvironmentsRestApi: [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: ['prod'] }],
+      AttachTheWebAclToTheStage: [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: ['prod'] }],
+    });
+    // Changing an API or tagging a key needs the condition: no unconditioned grant holds those actions.
+    const unconditioned = grants.filter((g) => !g.conditions).flatMap((g) => g.actions);
+    expect(unconditioned.filter((a) => /^apigateway:(POST|PUT|PATCH|DELETE)$|^kms:TagResource$/.test(a))).toEqual([]);
+  });
+
+  it('grants what creating each kind of resource takes', () => {
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:CreateTable',
+        'lambda:CreateFunction',
+        'lambda:CreateEventSourceMapping',
+        'iam:CreateRole',
+        'iam:PutRolePolicy',
+        'kms:CreateKey',
+        'kms:PutKeyPolicy',
+        's3:CreateBucket',
+        's3:PutBucketPolicy',
+        'sns:CreateTopic',
+        'sqs:CreateQueue',
+        'events:CreateEventBus',
+        'events:CreateArchive',
+        'logs:CreateLogGroup',
+        'cloudwatch:PutMetricAlarm',
+        'secretsmanager:CreateSecret',
+        'apigateway:POST',
+        'wafv2:CreateWebACL',
+      ]),
+    );
   });
 
   it("reaches only this environment's resources and its own state", () => {
@@ -257,11 +346,13 @@ describe("an environment's deploy role", () => {
   });
 
   it('plans with reads only: no action that creates, changes or deletes', () => {
-    const planActions = planRoleGrants(target('prod')).flatMap((g) => g.actions);
+    const planActions = planRoleGrants(target('staging')).flatMap((g) => g.actions);
     expect(planActions.filter((a) => !/:(Get|Describe|List)|^apigateway:GET$|^kms:Decrypt$/.test(a))).toEqual([]);
-    expect(planActions).toEqual(expect.arrayContaining(['s3:GetObject', 'dynamodb:DescribeTable', 'lambda:GetFunction', 'apigateway:GET']));
-    expect(planRoleGrants(target('prod')).find((g) => g.sid === 'TerraformStateOfThisEnvironment')?.resources).toEqual([
-      'arn:aws:s3:::async-jobs-tfstate-333333333333-eu-west-1/jobs-prod.tfstate',
+    expect(planActions).toEqual(
+      expect.arrayContaining(['s3:GetObject', 'dynamodb:DescribeTable', 'lambda:GetFunction', 'apigateway:GET', 'kms:Decrypt']),
+    );
+    expect(planRoleGrants(target('staging')).find((g) => g.sid === 'TerraformStateOfThisEnvironment')?.resources).toEqual([
+      'arn:aws:s3:::async-jobs-tfstate-111111111111-eu-west-1/jobs-staging.tfstate',
     ]);
   });
 });

@@ -115,7 +115,12 @@ export function deployRoleGrants(target: DeployTarget): Grant[] {
       sid: 'CreateTheKeyTagged',
       actions: ['kms:CreateKey', 'kms:TagResource'],
       resources: ['*'],
-      conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/environment', values: [env] }],
+      // Tags may be set only to this environment's, and only on a key that has none yet or is already this
+      // environment's: no re-tagging another environment's key into reach.
+      conditions: [
+        { test: 'StringEquals', variable: 'aws:RequestTag/environment', values: [env] },
+        { test: 'StringEqualsIfExists', variable: 'aws:ResourceTag/environment', values: [env] },
+      ],
     },
     {
       sid: 'KeysTaggedWithThisEnvironment',
@@ -126,7 +131,6 @@ export function deployRoleGrants(target: DeployTarget): Grant[] {
         'kms:GetKeyRotationStatus',
         'kms:EnableKeyRotation',
         'kms:ListResourceTags',
-        'kms:TagResource',
         'kms:UntagResource',
         'kms:ScheduleKeyDeletion',
         'kms:CreateAlias',
@@ -291,10 +295,24 @@ export function deployRoleGrants(target: DeployTarget): Grant[] {
       ],
       resources: [arn('secretsmanager', `secret:${prefix}*`)],
     },
-    // API Gateway's IAM actions are HTTP verbs on its REST paths: the REST APIs of this region and their tags.
+    // API Gateway's IAM actions are HTTP verbs on its REST paths. Its REST APIs have no name in their ARNs, but
+    // their children (resources, methods, integrations, models, stages, deployments …) carry the API's tags for
+    // access control: the API is created with this environment's tag, and only such APIs may be changed.
     {
-      sid: 'RestApis',
-      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
+      sid: 'CreateTheRestApiTagged',
+      actions: ['apigateway:POST'],
+      resources: [`arn:aws:apigateway:${region}::/restapis`],
+      conditions: [{ test: 'StringEquals', variable: 'aws:RequestTag/environment', values: [env] }],
+    },
+    {
+      sid: 'ChangeThisEnvironmentsRestApi',
+      actions: ['apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
+      resources: [`arn:aws:apigateway:${region}::/restapis/*`, `arn:aws:apigateway:${region}::/tags/*`],
+      conditions: [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: [env] }],
+    },
+    {
+      sid: 'ReadRestApis',
+      actions: ['apigateway:GET'],
       resources: [
         `arn:aws:apigateway:${region}::/restapis`,
         `arn:aws:apigateway:${region}::/restapis/*`,
@@ -325,6 +343,7 @@ export function deployRoleGrants(target: DeployTarget): Grant[] {
       sid: 'AttachTheWebAclToTheStage',
       actions: ['apigateway:SetWebACL'],
       resources: [`arn:aws:apigateway:${region}::/restapis/*/stages/${env}`],
+      conditions: [{ test: 'StringEquals', variable: 'aws:ResourceTag/environment', values: [env] }],
     },
   ];
 }

@@ -6,6 +6,13 @@ import { deploymentSettings, resourceName, SERVICE_NAME, type DeploymentSettings
 export const DEPLOYED_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type DeployedEnvironment = (typeof DEPLOYED_ENVIRONMENTS)[number];
 
+/**
+ * The environments a pull request may plan. Not prod: its plan role could be assumed by any pull request of the
+ * repository and would read prod's state, which holds the webhook secret's first value; prod is planned on main,
+ * behind its approval, by the job that applies it.
+ */
+export const PLANNED_ON_PULL_REQUESTS: readonly DeployedEnvironment[] = ['dev', 'staging'];
+
 /** Where the file lives, for messages that name the setting to fix. */
 export const DEPLOY_TARGETS_FILE = 'infra/deploy-targets.json';
 
@@ -29,7 +36,8 @@ export interface DeployTarget {
   repository: string;
   state: { bucket: string; key: string; region: string };
   deployRoleName: string;
-  planRoleName: string;
+  /** Undefined for prod: see PLANNED_ON_PULL_REQUESTS. */
+  planRoleName?: string;
 }
 
 /** Lambda keeps this much of an account's concurrency unreserved: reservations may not eat into it. */
@@ -108,7 +116,7 @@ export function deployTarget(file: DeployTargetsFile, environment: string): Depl
     repository: file.repository,
     state: { bucket: stateBucketName(accountId, file.stateRegion), key: `jobs-${environment}.tfstate`, region: file.stateRegion },
     deployRoleName: resourceName(environment, 'deploy'),
-    planRoleName: resourceName(environment, 'plan'),
+    ...(PLANNED_ON_PULL_REQUESTS.includes(environment) ? { planRoleName: resourceName(environment, 'plan') } : {}),
   };
 }
 

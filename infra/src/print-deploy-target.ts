@@ -18,7 +18,8 @@ try {
       stateKey: target.state.key,
       stateRegion: target.state.region,
       deployRoleArn: role(target.deployRoleName),
-      planRoleArn: role(target.planRoleName),
+      // null for prod, which pull requests do not plan.
+      planRoleArn: target.planRoleName ? role(target.planRoleName) : null,
     }),
   );
 } catch (error) {

@@ -1,4 +1,5 @@
-// Asserts the architecture's direction on Nx's own project graph: no app depends on another app,
+// Asserts the architecture's direction on Nx's own project graph: no app depends on another app (infra's implicit
+// dependency on the bundles it deploys aside),
 // and the domain depends on no other project. Lint enforces the same per import; this checks the whole graph.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,9 +14,11 @@ try {
   const type = (name) => graph.nodes[name]?.type;
   const problems = [];
   for (const [source, deps] of Object.entries(graph.dependencies)) {
-    for (const { target } of deps) {
+    for (const { target, type: edge } of deps) {
       if (!graph.nodes[target]) continue; // npm packages
-      if (type(source) === 'app' && type(target) === 'app') problems.push(`app ${source} depends on app ${target}`);
+      // infra zips the apps' bundles: it depends on their build output (an implicit edge), never on their code.
+      const bundles = (graph.nodes[source].data.tags ?? []).includes('type:infra') && edge === 'implicit';
+      if (type(source) === 'app' && type(target) === 'app' && !bundles) problems.push(`app ${source} depends on app ${target}`);
       if (source === 'domain') problems.push(`the domain depends on ${target}`);
     }
   }

@@ -13,8 +13,8 @@ export const INLINE_POLICIES_MAX_CHARACTERS = 10_240;
 /**
  * GitHub Actions' way into this account without long-lived keys: the OIDC identity provider, and
  * per environment a deploy role (trusted only by this repository's workflow jobs that run in that
- * GitHub environment, so prod's approval rule guards it) and a read-only plan role (trusted by the
- * repository's pull requests).
+ * GitHub environment, so prod's approval rule guards it) and, for the environments pull requests plan,
+ * a read-only plan role trusted by the repository's pull requests.
  */
 export class GithubDeployRoles extends Construct {
   readonly provider: IamOpenidConnectProvider;
@@ -38,13 +38,14 @@ export class GithubDeployRoles extends Construct {
         deployRoleGrants(target),
         `Deploys async-jobs ${env} from ${props.repository}`,
       );
-      this.planRoles[env] = this.role(
-        `${env}-plan`,
-        target.planRoleName,
-        `repo:${props.repository}:pull_request`,
-        planRoleGrants(target),
-        `Plans async-jobs ${env} for pull requests of ${props.repository} (read-only)`,
-      );
+      if (target.planRoleName)
+        this.planRoles[env] = this.role(
+          `${env}-plan`,
+          target.planRoleName,
+          `repo:${props.repository}:pull_request`,
+          planRoleGrants(target),
+          `Plans async-jobs ${env} for pull requests of ${props.repository} (read-only)`,
+        );
     }
   }
 
