@@ -384,6 +384,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     const published: Record<string, string[][]> = {
       'AWS/Lambda': [['FunctionName'], ['FunctionName', 'Resource'], ['FunctionName', 'ExecutedVersion']],
       'AWS/SNS': [['TopicName']],
+      'AWS/SQS': [['QueueName']],
       'AWS/DynamoDB': [['TableName'], ['TableName', 'GlobalSecondaryIndexName'], ['TableName', 'Operation']],
       'AWS/ApiGateway': [['ApiName'], ['ApiName', 'Stage'], ['ApiName', 'Method', 'Resource', 'Stage']],
     };
@@ -407,6 +408,7 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
           names.api,
           names.table,
           names.errorTopic,
+          ...all(environment, 'aws_sqs_queue').map((q) => q.name),
           environment,
           ...all(environment, 'aws_lambda_function').map((f) => f.function_name),
         ]).toContain(value);

@@ -72,6 +72,7 @@ export function operationsPlan(settings: DeploymentSettings, catalog: { processo
     names.errorHandlerFunction,
     names.sweeperFunction,
     names.runnerFunction,
+    names.webhookSenderFunction,
     ...processors.map((p) => p.functionName),
   ];
   // Alarm ids are names within the environment: the function's name without its `async-jobs-<env>-` prefix.
@@ -197,6 +198,16 @@ export function operationsPlan(settings: DeploymentSettings, catalog: { processo
       productSeries('RecordsRetried'),
       'Processors hand records back to the event source (the store or the topic is unreachable beyond their patience)',
       settings.alarms.recordsRetriedPerMinute,
+    ),
+    onAnyCount(
+      'webhooks-given-up',
+      productSeries('WebhooksGivenUp'),
+      "Webhooks went undelivered for their whole hour (or their host left the allow-list): check the receivers' answers in the webhook sender's logs",
+    ),
+    onAnyCount(
+      'webhook-dead-letters',
+      aws('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: names.webhookDeadLetters }, 'Maximum'),
+      "Webhook orders the sender could not handle 20 times wait in the dead-letter queue: read the sender's errors, then redrive them",
     ),
     onAnyCount(
       'api-5xx',
