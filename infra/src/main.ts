@@ -16,7 +16,7 @@ import { JobsStack } from './jobs-stack';
 import { selectedStacks } from './selected-stacks';
 
 /**
- * `npx nx run infra:synth:<env>` (or `ASYNC_JOBS_ENVIRONMENTS=dev npx cdktf synth`): one stack per
+ * `npx nx run infra:synth:<env>` (or `ASYNC_JOBS_ENVIRONMENTS=dev node tools/scripts/run-typescript.mjs infra/src/main.ts`): one stack per
  * environment asked for (`bootstrap`: one per account), every one by default. A deployed environment
  * needs its account in infra/deploy-targets.json; without it synth stops, naming the setting, before
  * anything is written. REHEARSAL_AWS_ENDPOINT (moto) takes the rehearsal stack, and the bootstrap
