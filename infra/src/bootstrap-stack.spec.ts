@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { deploymentSettings } from '@async-jobs/platform';
 import { BootstrapStack } from './bootstrap-stack';
 import { deployRoleGrants, planRoleGrants } from './deploy-role-grants';
 import { deployTarget, type DeployTargetsFile } from './deploy-targets';
 import { JobsStack } from './jobs-stack';
+import { bundleStandIns } from './testing/bundle-stand-ins';
 
 type Json = Record<string, any>;
 const FILE: DeployTargetsFile = {
@@ -192,11 +191,7 @@ describe('the bootstrap stack of an account', () => {
 describe("an environment's deploy role", () => {
   let bundlesDir: string;
   beforeAll(() => {
-    bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-    for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'webhook-sender']) {
-      mkdirSync(join(bundlesDir, app));
-      writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
-    }
+    bundlesDir = bundleStandIns();
   });
   afterAll(() => rmSync(bundlesDir, { recursive: true, force: true }));
 

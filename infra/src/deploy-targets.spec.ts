@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Testing } from 'cdktf';
@@ -17,27 +17,15 @@ import {
 import { JobsStack } from './jobs-stack';
 import { selectedStacks } from './selected-stacks';
 import { STATEFUL_RESOURCE_TYPES } from './stateful-resources';
+import { bundleStandIns } from './testing/bundle-stand-ins';
+import { aTargetsFile } from './testing/deploy-targets-file';
 
-const aTargetsFile = (overrides: Partial<DeployTargetsFile> = {}): DeployTargetsFile => ({
-  repository: 'example-org/async-jobs',
-  stateRegion: 'eu-west-1',
-  environments: {
-    dev: { accountId: '111111111111', lambdaConcurrencyQuota: 1000 },
-    staging: { accountId: '222222222222', lambdaConcurrencyQuota: 1000 },
-    prod: { accountId: '333333333333', lambdaConcurrencyQuota: 1000 },
-  },
-  ...overrides,
-});
 const withEnvironment = (environment: 'dev' | 'staging' | 'prod', entry: unknown) =>
   aTargetsFile({ environments: { ...aTargetsFile().environments, [environment]: entry } as DeployTargetsFile['environments'] });
 
 let bundlesDir: string;
 beforeAll(() => {
-  bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'webhook-sender']) {
-    mkdirSync(join(bundlesDir, app));
-    writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
-  }
+  bundlesDir = bundleStandIns();
 });
 afterAll(() => rmSync(bundlesDir, { recursive: true, force: true }));
 

@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { JOB_EVENTS_SOURCE, submitJobRequestModel } from '@async-jobs/domain';
 import { jobCatalog } from '@async-jobs/job-catalog';
@@ -15,21 +13,14 @@ import {
   type DeploymentSettings,
   type Environment,
 } from '@async-jobs/platform';
-import { deployTarget, isDeployedEnvironment, type DeployTargetsFile } from './deploy-targets';
+import { deployTarget, isDeployedEnvironment } from './deploy-targets';
 import { JobsStack } from './jobs-stack';
+import { bundleStandIns } from './testing/bundle-stand-ins';
+import { aTargetsFile } from './testing/deploy-targets-file';
 
-const TARGETS: DeployTargetsFile = {
-  repository: 'example-org/async-jobs',
-  stateRegion: 'eu-west-1',
-  environments: {
-    dev: { accountId: '111111111111', lambdaConcurrencyQuota: 1000 },
-    staging: { accountId: '222222222222', lambdaConcurrencyQuota: 1000 },
-    prod: { accountId: '333333333333', lambdaConcurrencyQuota: 1000 },
-  },
-};
 const processorTimeoutOf = (settings: DeploymentSettings) =>
   streamProcessorTimeoutSeconds(settings.jobs, jobCatalog({ sleepMaxSeconds: settings.jobs.sleepMaxSeconds }).longestRun());
-const targetOf = (environment: string) => (isDeployedEnvironment(environment) ? deployTarget(TARGETS, environment) : undefined);
+const targetOf = (environment: string) => (isDeployedEnvironment(environment) ? deployTarget(aTargetsFile(), environment) : undefined);
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
 interface Synthesized {
@@ -42,12 +33,7 @@ let bundlesDir: string;
 const synthesized = new Map<Environment, Synthesized>();
 
 beforeAll(() => {
-  // Stand-ins for the `nx build` bundles: the stack only zips the folders.
-  bundlesDir = mkdtempSync(join(tmpdir(), 'bundles-'));
-  for (const app of ['jobs-api', 'stream-processor', 'error-handler', 'job-sweeper', 'job-runner', 'webhook-sender']) {
-    mkdirSync(join(bundlesDir, app));
-    writeFileSync(join(bundlesDir, app, 'main.js'), 'exports.handler = async () => ({});');
-  }
+  bundlesDir = bundleStandIns();
   for (const environment of ENVIRONMENTS) {
     const stack = new JobsStack(Testing.app(), `jobs-${environment}`, {
       settings: deploymentSettings(environment),

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { tlsOnlyBucketPolicy } from './tls-only-bucket-policy';
 import { resultsBucketName, type DeploymentSettings } from '@async-jobs/platform';
 
 /** Where runs put results (`results/<job>/<consumer>/<claim>.json`): the prefix grants name. */
@@ -56,19 +55,6 @@ export class ResultsBucket extends Construct {
         },
       ],
     });
-    const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
-      statement: [
-        {
-          sid: 'DenyPlainHttp',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          // Every S3 action: a deny needs no least privilege, and none may travel in clear.
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: tlsOnly.json });
+    tlsOnlyBucketPolicy(this, this.bucket);
   }
 }

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { tlsOnlyBucketPolicy } from './tls-only-bucket-policy';
 
 /**
  * The account's Terraform state: versioned (every state ever written can be restored), encrypted,
@@ -48,19 +47,6 @@ export class StateBucket extends Construct {
     });
     // moto ignores a policy's conditions, so this deny would refuse every request there: the rehearsal leaves it out, and only it.
     if (props.emulated) return;
-    const tlsOnly = new DataAwsIamPolicyDocument(this, 'tls-only', {
-      statement: [
-        {
-          sid: 'DenyPlainHttp',
-          effect: 'Deny',
-          principals: [{ type: '*', identifiers: ['*'] }],
-          // Every S3 action: a deny needs no least privilege, and none may travel in clear.
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, 'policy', { bucket, policy: tlsOnly.json });
+    tlsOnlyBucketPolicy(this, this.bucket);
   }
 }
