@@ -46,6 +46,19 @@ describe('JobsClient against the local system with SigV4 required', () => {
     expect((await client.getJob(jobId)).consumers['b'].resultBytes).toBe(Buffer.byteLength(JSON.stringify(result)));
   });
 
+  it('sends one signed request and hands back any answer as it came: a refusal, a conditional 304', async () => {
+    const refused = await client.send('POST', 'jobs', { body: '{"seconds":0}', headers: { 'content-type': 'application/json' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+    const { jobId } = await client.submitJob({ type: 'noop', input: {} });
+    await client.waitFor(jobId, { pollMs: 100 }); // finished: its version, so its ETag, stays
+    const first = await client.send('GET', `jobs/${jobId}`);
+    const again = await client.send('GET', `jobs/${jobId}`, { headers: { 'if-none-match': first.headers.get('etag') ?? '' } });
+    expect([first.status, again.status]).toEqual([200, 304]);
+    const listed = await client.send('GET', 'jobs', { query: { type: 'noop', limit: '5' } });
+    expect(((await listed.json()) as { jobs: { jobId: string }[] }).jobs.map((j) => j.jobId)).toContain(jobId);
+  });
+
   it('lists and cancels', async () => {
     const { jobId } = await client.submitJob({ seconds: 5 });
     const cancelled = await client.cancelJob(jobId);

@@ -145,6 +145,21 @@ export class JobsClient {
     }
   }
 
+  /**
+   * One signed request, sent once, its answer returned whatever its status: for a proxy that passes answers on
+   * (the console's), where the typed methods above would throw or retry. `path` is relative to the endpoint.
+   */
+  async send(
+    method: string,
+    path: string,
+    options: { body?: string; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const url = new URL(path, this.endpoint);
+    for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+    const headers = await this.headersFor(method, url, options.body, options.headers ?? {});
+    return fetch(url, { method, headers, body: options.body });
+  }
+
   private async call<T>(
     method: string,
     path: string,

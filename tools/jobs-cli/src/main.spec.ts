@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleExportJobType } from '@async-jobs/domain';
 import { aRunContext } from '@async-jobs/testing';
-import { RunningLocalSystem } from '@async-jobs/local-services';
+import { freePort, RunningLocalSystem } from '@async-jobs/local-services';
 import { EXIT, progressBar, run } from './main';
 
 describe('the jobs CLI against the local system', () => {
@@ -146,6 +146,49 @@ describe('the jobs CLI against the local system', () => {
   it('exits 4 when a watch times out', async () => {
     const { jobId } = JSON.parse((await jobs('submit', '--seconds', '3', '--json')).out);
     expect((await jobs('watch', jobId, '--timeout', '0.3')).code).toBe(EXIT.timeout);
+  });
+
+  it("serves a deployed environment's console on localhost, signing with the shell's AWS credentials, until stopped", async () => {
+    const alice = system.state.principals?.find((p) => p.name === 'alice');
+    const { jobId: alicesJob } = JSON.parse(
+      (await jobs('submit', '--type', 'noop', '--input', '{}', '--json', '--principal', 'alice')).out,
+    );
+    const { jobId: bobsJob } = JSON.parse((await jobs('submit', '--type', 'noop', '--input', '{}', '--json', '--principal', 'bob')).out);
+    const saved = { ...process.env };
+    // The SDK's default chain finds alice's keys in the environment, as it would a user's; the archive is moto's.
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: alice?.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: alice?.secretAccessKey,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: system.state.motoEndpoint,
+    });
+    delete process.env['AWS_SESSION_TOKEN'];
+    delete process.env['AWS_PROFILE'];
+    const port = await freePort();
+    const stop = new AbortController();
+    const printed: string[] = [];
+    const running = run(
+      ['console', '--env', 'dev', '--endpoint', system.apiUrl, '--region', system.state.region, '--port', String(port)],
+      (t) => printed.push(t),
+      {
+        stop: stop.signal,
+      },
+    );
+    try {
+      for (let i = 0; i < 50 && !printed.length; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(printed[0]).toBe(`console of dev (API ${system.apiUrl}) at http://localhost:${port}/console/`);
+      const api = (path: string) => fetch(`http://localhost:${port}/console/api/${path}`, { headers: { 'x-async-jobs-console': '1' } });
+      const listed = (await (await api('jobs?limit=100')).json()) as { jobs: { jobId: string }[] };
+      expect(listed.jobs.map((j) => j.jobId)).toContain(alicesJob);
+      expect(listed.jobs.map((j) => j.jobId)).not.toContain(bobsJob);
+      // dev's archive is not on this moto: the refusal is passed on, named.
+      expect(await (await api('archive')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect((await fetch(`http://localhost:${port}/console/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    } finally {
+      stop.abort();
+      process.env = saved;
+    }
+    expect(await running).toBe(EXIT.ok);
+    await expect(fetch(`http://localhost:${port}/console/`)).rejects.toThrow();
   });
 
   it('runs as `npx async-jobs` from the repository', () => {

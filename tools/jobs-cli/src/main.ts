@@ -12,6 +12,7 @@ import {
   type JobView,
 } from '@async-jobs/client';
 import { resourceNames } from '@async-jobs/platform';
+import { consoleCommand } from './console-command';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, jobDidNotSucceed: 1, usage: 2, api: 3, timeout: 4 } as const;
@@ -24,6 +25,8 @@ const USAGE = `Usage: npx async-jobs <command> [options]   (or: npm run jobs -- 
   retry <jobId> [--wait] [--timeout <s>]   run again the consumers of a job that ended FAILED
   watch <jobId> [--timeout <s>]
   replay --from <ISO time> [--to <ISO time>] [--environment <env> --account <id>]
+  console --env <env> [--port <n>] [--profile <p>] [--endpoint <url>]   the web console of a deployed environment on
+          localhost:4000, signing with your AWS credentials (npm start serves the local system's at /console/)
 Options: --endpoint <url> (or JOBS_API_URL; the running local system by default), --region <region>,
          --profile <aws profile>, --principal <name> (a principal of the local system started with --auth;
          the first caller by default), --json (machine-readable output)
@@ -58,6 +61,8 @@ const FLAGS_WITH_VALUES = [
   'output',
   'consumer',
   'notify',
+  'env',
+  'port',
 ];
 const BOOLEAN_FLAGS = ['wait', 'json', 'help'];
 
@@ -212,7 +217,11 @@ async function watch(client: JobsClient, jobId: string, flags: Parsed['flags'], 
   return job.status === 'SUCCEEDED' ? EXIT.ok : EXIT.jobDidNotSucceed;
 }
 
-export async function run(argv: string[], print: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+export async function run(
+  argv: string[],
+  print: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+  options: { stop?: AbortSignal } = {},
+): Promise<number> {
   try {
     const { command, positional, flags } = parse(argv);
     const json = flags['json'] === true;
@@ -285,6 +294,20 @@ export async function run(argv: string[], print: (text: string) => void = (t) =>
         return await watch(clientFor(flags), jobIdArgument(), flags, print);
       case 'replay':
         return await replay(flags, show);
+      case 'console':
+        await consoleCommand(
+          {
+            ...(flags['env'] !== undefined ? { env: String(flags['env']) } : {}),
+            ...(flags['port'] !== undefined ? { port: String(flags['port']) } : {}),
+            ...(flags['profile'] !== undefined ? { profile: String(flags['profile']) } : {}),
+            ...(flags['region'] !== undefined ? { region: String(flags['region']) } : {}),
+            ...(flags['endpoint'] !== undefined ? { endpoint: String(flags['endpoint']) } : {}),
+            ...(flags['state-file'] !== undefined ? { stateFile: String(flags['state-file']) } : {}),
+          },
+          print,
+          options.stop ?? untilInterrupted(),
+        );
+        return EXIT.ok;
       case 'help':
       case '--help':
         print(USAGE);
@@ -367,4 +390,11 @@ async function replay(flags: Parsed['flags'], show: (value: unknown, text: strin
     `replay ${name} started (${started.State}): archived failures from ${from.toISOString()} to ${to.toISOString()} go back to the error handler`,
   );
   return EXIT.ok;
+}
+
+/** Aborts on Ctrl-C or SIGTERM: how a long-running command (the console) ends. */
+function untilInterrupted(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  return controller.signal;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { writeConsoleAnswer, type ConsoleHandler } from '@async-jobs/console';
 import type { FieldError } from '@async-jobs/domain';
 import type { LocalFunction } from './local-function';
 import type { RequestModelValidator } from './request-model-validator';
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   principals?: readonly LocalPrincipal[];
   /** Extra routes under `/_local/` (fault injection for end-to-end tests), when enabled. */
   admin?: (path: string, body: unknown) => Promise<unknown>;
+  /** The console, under /console: its page and its signing proxy, which signs for the browser (so it needs no signature itself). */
+  console?: ConsoleHandler;
   log: RuntimeLog;
 }
 
@@ -58,6 +61,9 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   if (body === undefined)
     return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
 
+  if (options.console && (url.pathname === '/console' || url.pathname.startsWith('/console/'))) {
+    return writeConsoleAnswer(res, await options.console({ method: req.method ?? 'GET', target, headers: req.headers, body }));
+  }
   if (options.admin && url.pathname.startsWith('/_local/')) {
     return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);
   }

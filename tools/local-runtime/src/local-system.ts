@@ -30,6 +30,7 @@ import {
 } from '@async-jobs/platform';
 import { AsyncInvoker, type DestinationEnvelope } from './async-invoker';
 import { DynamoDbFaultProxy } from './dynamodb-fault-proxy';
+import { consoleHandler, localConsoleBackend } from '@async-jobs/console';
 import { startHttpGateway } from './http-gateway';
 import { startLambdaApi, type AsyncTarget } from './lambda-api';
 import { LocalFunction } from './local-function';
@@ -62,6 +63,8 @@ export interface LocalSystemOptions {
   stateFile: string;
   /** The built Lambda bundles (`nx build`). */
   bundlesDir: string;
+  /** The console's built page (dist/tools/console): served under /console when given. */
+  consoleDir?: string;
   /** Overrides the local environment's outage patience (seconds), for tests that ride an outage out or not. */
   outagePatienceSeconds?: number;
   /** Waits between Lambda's asynchronous retries; AWS waits about 1 and 2 minutes. */
@@ -360,6 +363,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     };
 
     const principals = options.auth ? localPrincipals(LOCAL_ACCOUNT_ID) : undefined;
+    const apiUrl = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
     const server: Server = await startHttpGateway({
       port: options.port,
       host: options.host,
@@ -369,6 +373,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       validator: new RequestModelValidator(submitJobRequestModel(catalog)),
       principals,
       log,
+      console: options.consoleDir
+        ? consoleHandler({
+            assetsDir: options.consoleDir,
+            backend: localConsoleBackend({ apiUrl, region: settings.region, motoEndpoint, principals }),
+          })
+        : undefined,
       admin: options.faults
         ? async (path, body) => {
             const request = body as LocalFaults & { jobId?: string };
@@ -433,7 +443,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     const state: RuntimeState = {
       pid: process.pid,
-      apiUrl: `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`,
+      apiUrl,
       region: settings.region,
       dynamodbEndpoint: dynamodb.endpoint,
       motoEndpoint,

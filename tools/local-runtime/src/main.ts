@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { builtConsoleDir } from '@async-jobs/console';
 import { countArgument, parseArguments, portArgument, secondsArgument } from './cli-arguments';
 import { startLocalSystem, type LocalSystem } from './local-system';
 import { consoleRuntimeLog } from './runtime-log';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     corsOrigins: typeof args['cors-origin'] === 'string' ? args['cors-origin'].split(',').map((o) => o.trim()) : undefined,
     stateFile: resolve(String(args['state-file'] ?? '.local/runtime.json')),
     bundlesDir: resolve(__dirname, '..', '..', 'apps'),
+    consoleDir: builtConsoleDir(),
     asyncRetryDelaysMs: [1000, 2000],
     runnerConcurrency:
       typeof args['runner-concurrency'] === 'string' ? countArgument(args['runner-concurrency'], 'runner-concurrency') : undefined,
@@ -80,7 +82,8 @@ function printSummary(system: LocalSystem, dataDir: string | undefined, ms: numb
   const s = settings.stream;
   const lines = [
     `async-jobs is running locally (environment "local", up in ${(ms / 1000).toFixed(1)} s)`,
-    `  API             ${state.apiUrl}   POST /jobs · GET /jobs · GET /jobs/{jobId} · POST /jobs/{jobId}/cancel · GET /openapi.json`,
+    `  API             ${state.apiUrl}   POST /jobs · GET /jobs · GET /jobs/{jobId} · POST /jobs/{jobId}/cancel|retry · GET /openapi.json`,
+    `  console         ${state.apiUrl.replace('127.0.0.1', 'localhost')}/console/   jobs, submit, cancel, retry, failures and replay, overview${state.principals ? ' (act as any principal)' : ''}`,
     state.principals
       ? `  auth            SigV4 required (region ${state.region}, service execute-api); each caller sees only its own jobs, operators every job`
       : '  auth            off: one anonymous owner (start with --auth to require SigV4 signatures from distinct principals)',

@@ -1,0 +1,196 @@
+import { ApiError, call, get } from '../api';
+import { h, show } from '../dom';
+import { bytes, every, shortId, time } from '../format';
+import { groupFailures } from '../model/failure-groups';
+import type { Page, PageContext } from '../page';
+import type { ArchiveSummary, ReplaySummary } from '../../server/failed-events-archive';
+import { jobsSince } from './list-all';
+
+const WINDOW_HOURS = 24;
+const CAP = 500;
+
+/** Recent FAILED jobs grouped by reason, with a retry per group; the failed-events archive and its replays. */
+export const failuresPage: Page = (ctx) => {
+  const groups = h('div', { class: 'groups' });
+  const archive = h('section', { 'aria-labelledby': 'archive-heading' });
+  show(ctx.main, h('h1', null, 'Failures'), h('h2', null, `FAILED in the last ${WINDOW_HOURS} hours, by reason`), groups, archive);
+  const drawGroups = async () => {
+    const since = new Date(Date.now() - WINDOW_HOURS * 3600_000);
+    const { jobs, capped } = await jobsSince({ status: 'FAILED' }, since, CAP);
+    const grouped = groupFailures(jobs);
+    if (!grouped.length) return show(groups, h('p', { class: 'muted' }, 'No job failed.'));
+    show(
+      groups,
+      capped ? h('p', { class: 'muted' }, `The newest ${CAP} failed jobs.`) : null,
+      grouped.map((g) =>
+        h(
+          'section',
+          { class: 'failure-group', 'data-code': g.code, 'aria-labelledby': `group-${g.code}` },
+          h(
+            'h3',
+            { id: `group-${g.code}` },
+            g.code,
+            h('span', { class: 'count' }, ` ${g.jobIds.length} job${g.jobIds.length === 1 ? '' : 's'}`),
+          ),
+          h('p', { class: 'reason' }, g.message),
+          h('p', { class: 'muted' }, `Types: ${g.types.join(', ')} · latest `, time(g.latestAt)),
+          h(
+            'ul',
+            { class: 'job-links' },
+            g.jobIds.slice(0, 10).map((id) => h('li', null, h('a', { href: `#/jobs/${id}` }, shortId(id)))),
+          ),
+          h('button', { type: 'button', onclick: () => void retryAll(ctx, g.jobIds, drawGroups) }, `Retry all ${g.jobIds.length}`),
+        ),
+      ),
+    );
+  };
+  void drawGroups().catch((e: ApiError) => ctx.announce(`Listing failures failed: ${e.message}`, 'error'));
+  if (ctx.identity.operator === false)
+    show(
+      archive,
+      h('h2', { id: 'archive-heading' }, 'Failed-events archive'),
+      h('p', { class: 'muted' }, 'Only operators see the failed-events archive and replay it.'),
+    );
+  const stopArchive = ctx.session.archive && ctx.identity.operator !== false ? drawArchive(ctx, archive) : undefined;
+  const stopGroups = every(5000, drawGroups);
+  return () => {
+    stopGroups();
+    stopArchive?.();
+  };
+};
+
+async function retryAll(ctx: PageContext, jobIds: string[], redraw: () => Promise<void>): Promise<void> {
+  let sent = 0;
+  const refused: string[] = [];
+  for (const id of jobIds) {
+    try {
+      await call('POST', `jobs/${encodeURIComponent(id)}/retry`);
+      sent++;
+    } catch (error) {
+      refused.push(`${id}: ${(error as ApiError).code}`);
+    }
+  }
+  ctx.announce(
+    `${sent} job${sent === 1 ? '' : 's'} sent to run again${refused.length ? `; refused: ${refused.join(', ')}` : ''}`,
+    refused.length ? 'error' : 'info',
+  );
+  await redraw();
+}
+
+/** `2026-11-30T20:41` in local time, as a datetime-local input takes it. */
+function localInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
+  const stats = h('dl', { class: 'facts' });
+  const replays = h('tbody');
+  const from = h('input', {
+    id: 'replay-from',
+    name: 'from',
+    type: 'datetime-local',
+    step: '1',
+    value: localInput(new Date(Date.now() - 3600_000)),
+  });
+  const to = h('input', {
+    id: 'replay-to',
+    name: 'to',
+    type: 'datetime-local',
+    step: '1',
+    value: localInput(new Date(Date.now() + 60_000)),
+  });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    {
+      class: 'toolbar',
+      'aria-label': 'Replay a window of the archive',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void start();
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'replay-from' }, 'From'), from),
+    h('div', { class: 'field' }, h('label', { for: 'replay-to' }, 'To'), to),
+    h('button', { type: 'submit' }, 'Replay window'),
+  );
+  const start = async () => {
+    error.hidden = true;
+    for (const input of [from, to]) input.removeAttribute('aria-invalid');
+    const toIso = (value: string) => (value ? new Date(value).toISOString() : '');
+    try {
+      const { data } = await call<ReplaySummary>('POST', 'replays', { body: { from: toIso(from.value), to: toIso(to.value) } });
+      ctx.announce(`Replay ${data?.name ?? ''} started`);
+      await refresh();
+    } catch (failure) {
+      const e = failure as ApiError;
+      const detail = e.details[0];
+      error.hidden = false;
+      error.textContent = detail ? `${detail.code}: ${detail.field.slice(1)}: ${detail.message}` : `${e.code}: ${e.message}`;
+      for (const input of [from, to]) if (detail && `/${input.name}` === detail.field) input.setAttribute('aria-invalid', 'true');
+    }
+  };
+  const refresh = async () => {
+    try {
+      const a = await get<ArchiveSummary>('archive');
+      show(
+        stats,
+        [h('dt', null, 'Archive'), h('dd', { class: 'mono' }, a.name)],
+        [h('dt', null, 'State'), h('dd', null, a.state)],
+        [h('dt', null, 'Events'), h('dd', { 'data-archive-events': String(a.eventCount) }, String(a.eventCount))],
+        [h('dt', null, 'Size'), h('dd', null, bytes(a.sizeBytes))],
+        [h('dt', null, 'Kept'), h('dd', null, a.retentionDays ? `${a.retentionDays} days` : 'for ever')],
+      );
+      const { replays: list } = await get<{ replays: ReplaySummary[] }>('replays');
+      show(
+        replays,
+        list.map((r) =>
+          h(
+            'tr',
+            { 'data-replay': r.name },
+            h('td', { class: 'mono' }, r.name),
+            h('td', null, time(r.from), ' – ', time(r.to)),
+            h('td', { class: 'replay-state' }, r.state),
+            h('td', null, r.stateReason ?? ''),
+          ),
+        ),
+      );
+    } catch (failure) {
+      const e = failure as ApiError;
+      show(stats, h('p', { role: 'alert' }, `${e.code}: ${e.message}`));
+    }
+  };
+  show(
+    container,
+    h('h2', { id: 'archive-heading' }, 'Failed-events archive'),
+    h(
+      'p',
+      { class: 'muted' },
+      'When the error handler itself fails, the failure notice lands on the failed-events bus and is archived here. Replaying a window sends its notices back to the error handler, which records them on their jobs.',
+    ),
+    stats,
+    form,
+    error,
+    h(
+      'table',
+      null,
+      h('caption', null, 'Replays started from this console'),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Replay'),
+          h('th', { scope: 'col' }, 'Window'),
+          h('th', { scope: 'col' }, 'State'),
+          h('th', { scope: 'col' }, 'Reason'),
+        ),
+      ),
+      replays,
+    ),
+  );
+  void refresh();
+  return every(2000, refresh);
+}

@@ -1,0 +1,162 @@
+import { ApiError, get } from '../api';
+import { h, show } from '../dom';
+import { badge, every, shortId, time } from '../format';
+import { STATUSES, type JobsPage, type JobView } from '../model/api-types';
+import type { Page } from '../page';
+import { jobTypes } from './job-types';
+
+const PAGE_SIZE = 25;
+
+/** Jobs newest first, by type and status, refreshed every 2 s; a box to open a job by its id. */
+export const jobsPage: Page = (ctx, route) => {
+  const status = route.query.get('status') ?? '';
+  const type = route.query.get('type') ?? '';
+  const operator = ctx.identity.operator !== false;
+  let jobs: JobView[] = [];
+  let nextToken: string | undefined;
+
+  const filter = (name: string, value: string) => {
+    const query = new URLSearchParams(route.query);
+    if (value) query.set(name, value);
+    else query.delete(name);
+    ctx.navigate(`#/jobs${query.toString() ? `?${query}` : ''}`);
+  };
+  const typeSelect = h(
+    'select',
+    { id: 'filter-type', name: 'type', onchange: (e: Event) => filter('type', (e.target as HTMLSelectElement).value) },
+    h('option', { value: '' }, 'All types'),
+  );
+  void jobTypes().then((types) => {
+    for (const t of types) typeSelect.append(h('option', { value: t, selected: t === type }, t));
+    typeSelect.value = type;
+  });
+  const statusSelect = h(
+    'select',
+    { id: 'filter-status', name: 'status', onchange: (e: Event) => filter('status', (e.target as HTMLSelectElement).value) },
+    h('option', { value: '' }, 'All statuses'),
+    STATUSES.map((s) => h('option', { value: s, selected: s === status }, s)),
+  );
+  const idInput = h('input', {
+    id: 'find-id',
+    name: 'jobId',
+    type: 'search',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'a job id',
+  });
+  const find = h(
+    'form',
+    {
+      class: 'inline',
+      role: 'search',
+      'aria-label': 'Find a job',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const id = idInput.value.trim();
+        if (id) ctx.navigate(`#/jobs/${encodeURIComponent(id)}`);
+      },
+    },
+    h('label', { for: 'find-id' }, 'Job id'),
+    h('div', { class: 'row' }, idInput, h('button', { type: 'submit' }, 'Open')),
+  );
+  const live = h('input', { id: 'live', type: 'checkbox', checked: true });
+  const updated = h('span', { class: 'muted', id: 'updated' });
+  const body = h('tbody');
+  const table = h(
+    'table',
+    { class: 'jobs' },
+    h('caption', null, `Jobs${type ? ` of type ${type}` : ''}${status ? ` ${status}` : ''}, newest first`),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Job'),
+        h('th', { scope: 'col' }, 'Type'),
+        h('th', { scope: 'col' }, 'Status'),
+        h('th', { scope: 'col' }, 'Consumers'),
+        h('th', { scope: 'col' }, 'Created'),
+        operator ? h('th', { scope: 'col' }, 'Owner') : null,
+      ),
+    ),
+    body,
+  );
+  const more = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');
+  const empty = h('p', { class: 'muted', hidden: true }, 'No jobs match.');
+
+  const row = (job: JobView) =>
+    h(
+      'tr',
+      { 'data-job-id': job.jobId },
+      h('td', null, h('a', { href: `#/jobs/${job.jobId}` }, shortId(job.jobId))),
+      h('td', null, job.type),
+      h('td', null, badge(job.status)),
+      h(
+        'td',
+        { class: 'consumers' },
+        Object.entries(job.consumers).map(([id, c]) =>
+          h(
+            'span',
+            { class: 'consumer' },
+            `${id}: `,
+            badge(c.status),
+            c.status === 'RUNNING' && c.progress ? ` ${Math.round(c.progress.percent)}%` : '',
+            c.attempts > 1 ? h('span', { title: `${c.attempts} attempts` }, ` ×${c.attempts}`) : '',
+          ),
+        ),
+      ),
+      h('td', null, time(job.createdAt)),
+      operator ? h('td', { class: 'owner' }, job.owner ?? '') : null,
+    );
+  const draw = () => {
+    show(body, jobs.map(row));
+    empty.hidden = jobs.length > 0;
+    more.hidden = !nextToken;
+    show(updated, 'Updated ', time(new Date().toISOString()));
+  };
+  const query = (limit: number, token?: string) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (status) q.set('status', status);
+    if (type) q.set('type', type);
+    if (token) q.set('nextToken', token);
+    return `jobs?${q}`;
+  };
+  async function load(append = false): Promise<void> {
+    try {
+      const page = await get<JobsPage>(query(PAGE_SIZE, append ? nextToken : undefined));
+      jobs = append ? [...jobs, ...page.jobs] : page.jobs;
+      nextToken = page.nextToken;
+      draw();
+    } catch (error) {
+      ctx.announce(`Listing jobs failed: ${(error as ApiError).message}`, 'error');
+    }
+  }
+  /** The live refresh reads again as many jobs as are shown (up to the API's 100), so that loaded pages stay current. */
+  async function refresh(): Promise<void> {
+    if (!live.checked) return;
+    const page = await get<JobsPage>(query(Math.min(100, Math.max(PAGE_SIZE, jobs.length))));
+    const kept = jobs.length > 100 ? jobs.slice(page.jobs.length) : [];
+    jobs = [...page.jobs, ...kept.filter((j) => !page.jobs.some((p) => p.jobId === j.jobId))];
+    if (jobs.length <= 100) nextToken = page.nextToken;
+    draw();
+  }
+
+  show(
+    ctx.main,
+    h('h1', null, 'Jobs'),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('div', { class: 'field' }, h('label', { for: 'filter-type' }, 'Type'), typeSelect),
+      h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSelect),
+      find,
+      h('div', { class: 'field live' }, live, h('label', { for: 'live' }, 'Live updates'), updated),
+    ),
+    table,
+    empty,
+    more,
+  );
+  void load();
+  return every(2000, refresh);
+};

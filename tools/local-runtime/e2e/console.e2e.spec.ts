@@ -1,0 +1,281 @@
+import { join } from 'node:path';
+import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { JobsClient, localSystemClientOptions, type JobView } from '@async-jobs/client';
+import { RunningLocalSystem } from '@async-jobs/local-services';
+import type { Browser, Page } from 'playwright-core';
+import { accessibilityViolations, expectCount, expectText, launchChromium, SCREENSHOTS } from './browser';
+
+/**
+ * The console in a real browser (Debian's Chromium, driven by playwright-core) against the whole local system with
+ * --auth: every page is used as a person would, by its labels and roles, checked by axe-core, and saved as a
+ * screenshot under dist/test-artifacts/console.
+ */
+describe('the console (npm start, /console/)', () => {
+  let system: RunningLocalSystem;
+  let browser: Browser;
+  let page: Page;
+  let alice: JobsClient;
+  let bob: JobsClient;
+  let ops: JobsClient;
+  const pageErrors: string[] = [];
+  const consoleUrl = (hash = '') => `${system.apiUrl.replace('127.0.0.1', 'localhost')}/console/${hash}`;
+  const statusOf = (p: Page) => p.locator('.status-line [data-status]').first();
+  const actAs = async (name: string) => {
+    if ((await page.getByLabel('Act as').inputValue()) === name) return;
+    await page.getByLabel('Act as').selectOption(name);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Acting as ${name}` })
+      .waitFor();
+  };
+  const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const expectAccessible = async () => expect(await accessibilityViolations(page)).toEqual([]);
+
+  beforeAll(async () => {
+    system = await RunningLocalSystem.start(['--auth', '--faults']);
+    const as = (principal: string) =>
+      new JobsClient({ ...localSystemClientOptions({ principal, stateFile: system.stateFile }), maxAttempts: 1 });
+    [alice, bob, ops] = [as('alice'), as('bob'), as('ops')];
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content.Security.Policy|Refused to/i.test(message.text())) pageErrors.push(message.text());
+    });
+    await page.goto(consoleUrl());
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+  });
+  afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    system?.cleanUp();
+  });
+
+  it('is served where npm start says, and its server signs only for its own page', async () => {
+    expect(system.output).toContain(`${system.apiUrl.replace('127.0.0.1', 'localhost')}/console/`);
+    const session = `${system.apiUrl}/console/api/session`;
+    const asked = (headers: Record<string, string>) => fetch(session, { headers }).then((r) => r.status);
+    expect(await asked({ 'x-async-jobs-console': '1' })).toBe(200);
+    // A cross-site page can send neither the header (without a preflight the console never answers) nor its own origin.
+    expect(await asked({})).toBe(403);
+    expect(await asked({ 'x-async-jobs-console': '1', origin: 'https://evil.example' })).toBe(403);
+    expect(await asked({ 'x-async-jobs-console': '1', 'sec-fetch-site': 'cross-site' })).toBe(403);
+    const page = await fetch(`${system.apiUrl}/console/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('submits from the form generated from the schema, shows the API’s errors on their fields, and watches the job go PENDING → RUNNING → SUCCEEDED', async () => {
+    await page.goto(consoleUrl('#/submit?type=sleep'));
+    const seconds = page.getByLabel('seconds (required)');
+    await seconds.fill('0');
+    await page.getByRole('button', { name: 'Submit job' }).click();
+
+    await expectText(page.locator('#error-input-seconds'), 'OUT_OF_RANGE: must be >= 1');
+    expect(await seconds.getAttribute('aria-invalid')).toBe('true');
+    expect(await seconds.getAttribute('aria-describedby')).toContain('error-input-seconds');
+    await expectText(page.getByRole('alert'), containing('/input/seconds'));
+    expect((await alice.listJobs({ limit: 100 })).jobs).toEqual([]);
+    await expectAccessible();
+    await screenshot('submit-errors');
+
+    // Every status the job page shows, in order, from the moment the form is sent.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => {
+        const status = document.querySelector<HTMLElement>('.status-line [data-status]')?.dataset['status'];
+        if (status && seen[seen.length - 1] !== status) seen.push(status);
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+    await seconds.fill('3');
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
+    await expectText(statusOf(page), 'SUCCEEDED', 30_000);
+
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['PENDING', 'RUNNING', 'SUCCEEDED']);
+    const jobId = decodeURIComponent(page.url().split('#/jobs/')[1]);
+    expect((await alice.getJob(jobId)).status).toBe('SUCCEEDED');
+    for (const consumer of ['a', 'b']) {
+      const events = await page
+        .getByRole('list', { name: `Consumer ${consumer} timeline` })
+        .getByRole('listitem')
+        .allTextContents();
+      expect(events[0]).toMatch(/Created$/);
+      expect(events.some((e) => /Claimed$/.test(e))).toBe(true);
+      expect(events[events.length - 1]).toMatch(/Succeeded$/);
+    }
+    await expectText(page.locator('pre.result').first(), JSON.stringify({ sleptSeconds: 3 }, null, 2));
+    await page.getByText('Raw view (JSON)').click();
+    expect(JSON.parse((await page.locator('pre.raw').textContent()) ?? '')).toMatchObject({ jobId, status: 'SUCCEEDED' });
+    await expectAccessible();
+    await screenshot('job');
+  });
+
+  it('cancels a running job', async () => {
+    const { jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 60 } });
+    await page.goto(consoleUrl(`#/jobs/${jobId}`));
+    await expectText(statusOf(page), 'RUNNING', 15_000);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+
+    await expectText(statusOf(page), 'CANCELLED');
+    expect(await alice.getJob(jobId)).toMatchObject({ status: 'CANCELLED', cancelledBy: 'arn:aws:iam::123456789012:user/alice' });
+    await expectCount(page.getByRole('button', { name: 'Cancel job' }), 0);
+    await expectText(page.getByRole('list', { name: 'Consumer a timeline' }), containing('by arn:aws:iam::123456789012:user/alice'));
+  });
+
+  it('groups failures by reason, shows the reason, and retries a failed job to success', async () => {
+    // Fails its first three attempts: all of its first round, so it ends FAILED; a retry's next attempt succeeds.
+    const { jobId } = await alice.submitJob({ type: 'flaky', input: { failures: 3 } });
+    await alice.waitFor(jobId, { pollMs: 200, timeoutMs: 30_000 });
+    await page.goto(consoleUrl('#/failures'));
+
+    const group = page.locator('.failure-group[data-code="ATTEMPTS_EXHAUSTED"]');
+    await expectText(group.getByRole('heading'), 'ATTEMPTS_EXHAUSTED 1 job');
+    await expectText(group.locator('.reason'), /^Attempt 3 of 3 failed: JOB_RUN_ERROR: attempt 3 fails on purpose/);
+    await page.getByText('Only operators see the failed-events archive').waitFor();
+    await expectAccessible();
+    await screenshot('failures');
+    await group.getByRole('link').click();
+
+    await expectText(statusOf(page), 'FAILED');
+    await expectText(page.locator('.error-reason').first(), containing('ATTEMPTS_EXHAUSTED: Attempt 3 of 3 failed'));
+    await page.getByRole('button', { name: 'Retry failed consumers' }).click();
+    await expectText(statusOf(page), 'SUCCEEDED', 30_000);
+    const job = await alice.getJob(jobId);
+    expect(Object.values(job.consumers).map((c) => [c.status, c.attempts])).toEqual([
+      ['SUCCEEDED', 4],
+      ['SUCCEEDED', 4],
+    ]);
+    await page.goto(consoleUrl('#/failures'));
+    await page.getByText('No job failed.').waitFor();
+  });
+
+  it("shows each caller its own jobs only, and an operator every owner's; a foreign id answers as a missing one", async () => {
+    const { jobId: bobs } = await bob.submitJob({ type: 'noop', input: {} });
+    await bob.waitFor(bobs, { pollMs: 200 });
+    await page.goto(consoleUrl('#/jobs'));
+    await page.locator('tr[data-job-id]').first().waitFor();
+    await expectCount(page.locator(`tr[data-job-id="${bobs}"]`), 0);
+    await page.getByLabel('Job id').fill(bobs);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), 'No such job');
+    await expectText(page.getByRole('alert'), containing('JOB_NOT_FOUND'));
+
+    await actAs('ops');
+    await page.goto(consoleUrl('#/jobs'));
+    const row = page.locator(`tr[data-job-id="${bobs}"]`);
+    await row.waitFor();
+    await expectText(row.locator('.owner'), 'arn:aws:iam::123456789012:role/async-jobs-local-callers-invoke');
+    await page.getByLabel('Type').selectOption('noop');
+    await page.waitForURL(/#\/jobs\?type=noop$/);
+    await expectCount(page.locator('tr[data-job-id]'), 1);
+    await page.getByLabel('Type').selectOption('');
+    await page.getByLabel('Status').selectOption('SUCCEEDED');
+    await expectText(page.locator('tr[data-job-id] [data-status]').first(), 'SUCCEEDED');
+    await page.getByLabel('Status').selectOption('');
+    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ limit: 100 })).jobs.length);
+    await expectAccessible();
+    await screenshot('jobs');
+  });
+
+  it('shows a live list: a job submitted elsewhere appears and finishes without a reload', async () => {
+    await page.goto(consoleUrl('#/jobs'));
+    await page.locator('tr[data-job-id]').first().waitFor();
+    const { jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 3 } });
+    const row = page.locator(`tr[data-job-id="${jobId}"]`);
+    await expectText(row.locator('td').nth(2), /PENDING|RUNNING/, 10_000);
+    await expectText(row.locator('td').nth(2), 'SUCCEEDED', 20_000);
+  });
+
+  it('replays a window of the failed-events archive to the error handler, which then records the failure', async () => {
+    const events = new EventBridgeClient({
+      region: system.state.region,
+      endpoint: system.state.motoEndpoint,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const archived = async () =>
+      (await events.send(new DescribeArchiveCommand({ ArchiveName: system.state.resources.archiveName }))).EventCount ?? 0;
+    const before = await archived();
+    await system.admin('faults', { errorHandler: 'Injected error handler failure' });
+    let jobId: string;
+    try {
+      ({ jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 301 } }));
+      // Both consumers' notices fail in the error handler three times each, then land on the bus and in the archive.
+      for (let i = 0; i < 100 && (await archived()) < before + 2; i++) await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await system.admin('faults', { errorHandler: null });
+    }
+    expect((await alice.getJob(jobId)).status).toBe('RUNNING');
+
+    await page.goto(consoleUrl('#/failures'));
+    await expectText(page.locator('[data-archive-events]'), String(await archived()));
+    await page.getByRole('button', { name: 'Replay window' }).click();
+    const replay = page.locator('tr[data-replay] .replay-state').first();
+    await expectText(replay, 'COMPLETED', 30_000);
+    await expectAccessible();
+    await screenshot('failures-replayed');
+
+    await page.goto(consoleUrl(`#/jobs/${jobId}`));
+    await expectText(statusOf(page), 'FAILED', 30_000);
+    await expectText(page.locator('.error-reason').first(), containing('SLEEP_TOO_LONG'));
+    events.destroy();
+  });
+
+  it('refuses a reversed replay window on its field, and replays nothing', async () => {
+    await page.goto(consoleUrl('#/failures'));
+    await actAs('ops');
+    const from = page.getByLabel('From', { exact: true });
+    const to = page.getByLabel('To', { exact: true });
+    await from.fill('2026-01-02T10:00:00');
+    await to.fill('2026-01-02T09:00:00');
+    const replays = await page.locator('tr[data-replay]').count();
+    await page.getByRole('button', { name: 'Replay window' }).click();
+    await expectText(page.locator('.field-error[role=alert]'), 'EMPTY_WINDOW: to: to must be after from');
+    await expectCount(page.locator('tr[data-replay]'), replays);
+    expect([await from.getAttribute('aria-invalid'), await to.getAttribute('aria-invalid')]).toEqual([null, 'true']);
+  });
+
+  it('counts the last hour by status per type, as a chart and a table that agree with the API', async () => {
+    const all = (await ops.listJobs({ limit: 100 })).jobs;
+    // Only finished jobs: their counts cannot move while the page draws.
+    expect(all.filter((j) => j.status === 'PENDING' || j.status === 'RUNNING')).toEqual([]);
+    const expected = (type: string, status: JobView['status']) => all.filter((j) => j.type === type && j.status === status).length;
+    await page.goto(consoleUrl('#/overview'));
+    for (const [type, status] of [
+      ['sleep', 'SUCCEEDED'],
+      ['sleep', 'CANCELLED'],
+      ['sleep', 'FAILED'],
+      ['flaky', 'SUCCEEDED'],
+      ['noop', 'SUCCEEDED'],
+    ] as const) {
+      await expectText(page.locator(`tr[data-type="${type}"] td[data-status="${status}"]`), String(expected(type, status)));
+    }
+    expect(expected('sleep', 'SUCCEEDED')).toBe(2);
+    await expectCount(page.locator('svg g[data-type="sleep"] rect'), 3);
+    await expectAccessible();
+    await screenshot('overview');
+  });
+
+  it('can be driven from the keyboard: the skip link, then the form submitted with Enter', async () => {
+    // A fresh load: focus starts at the top of the document.
+    await page.goto('about:blank');
+    await page.goto(consoleUrl('#/submit?type=noop'));
+    await page.getByRole('button', { name: 'Submit job' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.getByLabel('Job type').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('https://not-allowed.example/hook');
+    await page.keyboard.press('Enter');
+    await expectText(
+      page.locator('#error-notify'),
+      /^INVALID_VALUE: The host not-allowed\.example is not on this environment's allow-list/,
+    );
+    expect(await page.getByLabel('Notify URL (optional)').getAttribute('aria-invalid')).toBe('true');
+  });
+});
