@@ -299,6 +299,24 @@ describe.each(ENVIRONMENTS)('stack jobs-%s', (environment) => {
     ]);
   });
 
+  it("lets the operators' roles, and no caller's, read the failed-events archive and replay windows of it named as the console names them", () => {
+    const operatorGroups = Object.entries(settings.access.groups).filter(([, g]) => g.operator);
+    expect(operatorGroups.length).toBeGreaterThan(0);
+    const grants = all(environment, 'aws_iam_role_policy').filter((p) => p.name === 'replay-failed-events');
+    expect(grants).toHaveLength(operatorGroups.length);
+    for (const [group] of operatorGroups) expect(grants.some((g) => String(g.role).includes(`_${group}-role_`))).toBe(true);
+    for (const [group] of Object.entries(settings.access.groups).filter(([, g]) => !g.operator))
+      expect(grants.some((g) => String(g.role).includes(`_${group}-role_`))).toBe(false);
+    const replay = policyDocuments(environment).find((d) => d.statement.some((s: any) => s.sid === 'ReplayAWindowOfIt'));
+    const archive = expect.stringMatching(/^\$\{aws_cloudwatch_event_archive\.[\w-]+\.arn\}$/);
+    const replays = expect.stringMatching(new RegExp(`:replay/${names.consoleReplayPrefix}\\*$`));
+    expect(replay?.statement).toEqual([
+      expect.objectContaining({ sid: 'ReadTheFailedEventsArchive', actions: ['events:DescribeArchive'], resources: [archive] }),
+      expect.objectContaining({ sid: 'ReplayAWindowOfIt', actions: ['events:StartReplay'], resources: [archive, replays] }),
+      expect.objectContaining({ sid: 'FollowTheReplay', actions: ['events:DescribeReplay'], resources: [replays] }),
+    ]);
+  });
+
   it('sweeps stalled entries on a schedule, with a function that may query only the unfinished-entries indexes', () => {
     const rule = all(environment, 'aws_cloudwatch_event_rule').find((r) => r.name === names.sweeperSchedule);
     expect(rule).toMatchObject({

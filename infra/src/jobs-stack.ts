@@ -23,6 +23,7 @@ import { JobRunner } from './constructs/job-runner';
 import { JobSweeper } from './constructs/job-sweeper';
 import { JobsRestApi } from './constructs/jobs-rest-api';
 import { JobsTable } from './constructs/jobs-table';
+import { OperatorReplayGrant } from './constructs/operator-replay-grant';
 import { Operations } from './constructs/operations';
 import { ResultsBucket } from './constructs/results-bucket';
 import { Webhooks } from './constructs/webhooks';
@@ -191,6 +192,14 @@ export class JobsStack extends TerraformStack {
       jobEventsBusName: this.jobEvents.bus.name,
       key,
       emulated,
+    });
+    new OperatorReplayGrant(this, 'operator-replay', {
+      environment: settings.environment,
+      roles: Object.fromEntries(Object.entries(this.restApi.access.roles).filter(([group]) => settings.access.groups[group]?.operator)),
+      archiveArn: this.errorHandling.archive.arn,
+      region: settings.region,
+      accountId: account.accountId,
+      partition,
     });
     this.operations = new Operations(this, 'operations', { settings, key, region: settings.region, processorTimeoutSeconds });
     if (settings.deletionProtection) Aspects.of(this).add(new ProtectStatefulResources());

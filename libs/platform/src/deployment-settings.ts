@@ -298,6 +298,8 @@ export function resourceNames(environment: string) {
     webhookSecret: name('webhook-secret'),
     failedEventsArchive: name('failed-events-archive'),
     replayRule: name('replay-to-error-handler'),
+    /** What the names of replays started from the console begin with: the operators' replay grant covers these only. */
+    consoleReplayPrefix: `${name('console')}-`,
     jobsApiFunction: name('jobs-api'),
     errorHandlerFunction: name('error-handler'),
     runnerFunction: name('job-runner'),

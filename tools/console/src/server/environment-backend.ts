@@ -20,11 +20,6 @@ export interface EnvironmentConsoleOptions {
   credentials?: AwsCredentialIdentityProvider;
 }
 
-/** The name replays started from an environment's console begin with: the operators' replay grant is scoped to it. */
-export function consoleReplayPrefix(environment: string): string {
-  return `${resourceNames(environment).api.replace(/-api$/, '')}-console-`;
-}
-
 /**
  * The console of a deployed environment: it signs with the user's own AWS credentials, so it shows what IAM and the
  * API's owner scoping let them see, and replays only if their role grants it (the operators' roles do).
@@ -48,7 +43,7 @@ export async function environmentConsoleBackend(options: EnvironmentConsoleOptio
     archive: new FailedEventsArchive(new EventBridgeClient(aws), {
       archive: names.failedEventsArchive,
       replayRule: names.replayRule,
-      replayPrefix: consoleReplayPrefix(options.environment),
+      replayPrefix: names.consoleReplayPrefix,
     }),
   };
 }

@@ -49,7 +49,7 @@ export function localConsoleBackend(state: Pick<LocalSystemState, 'apiUrl' | 're
     archive: new FailedEventsArchive(events, {
       archive: names.failedEventsArchive,
       replayRule: names.replayRule,
-      replayPrefix: 'async-jobs-local-console-',
+      replayPrefix: names.consoleReplayPrefix,
     }),
   };
 }
