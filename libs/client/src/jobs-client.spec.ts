@@ -59,6 +59,12 @@ describe('JobsClient against the local system with SigV4 required', () => {
     expect(((await listed.json()) as { jobs: { jobId: string }[] }).jobs.map((j) => j.jobId)).toContain(jobId);
   });
 
+  it('signs a path with percent escapes as AWS reads it: an id that is no UUID is the API’s 400, not a bad signature', async () => {
+    for (const id of ['a b', 'a/b', 'é']) {
+      await expect(client.getJob(id)).rejects.toMatchObject({ status: 400, code: 'INVALID_JOB_ID' });
+    }
+  });
+
   it('lists and cancels', async () => {
     const { jobId } = await client.submitJob({ seconds: 5 });
     const cancelled = await client.cancelJob(jobId);

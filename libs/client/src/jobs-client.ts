@@ -216,7 +216,8 @@ export class JobsClient {
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port ? Number(url.port) : undefined,
-      path: decodeURIComponent(url.pathname),
+      // As sent, percent escapes and all: SigV4 (outside S3) encodes the path as the request carries it, once more.
+      path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers,
       body,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtConsoleDir, consoleHandler, environmentConsoleBackend, startConsoleServer } from '@async-jobs/console';
@@ -33,16 +34,18 @@ export async function consoleCommand(flags: ConsoleFlags, print: (text: string) 
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
   });
+  // It signs with real credentials: on a shared machine, only the browser that opened the printed address may use it.
+  const accessToken = randomBytes(24).toString('base64url');
   const server = await startConsoleServer({
     port,
-    handler: consoleHandler({ assetsDir: builtConsoleDir(), backend }),
+    handler: consoleHandler({ assetsDir: builtConsoleDir(), backend, accessToken }),
     onError: (error) => process.stderr.write(`console: ${error.stack ?? error.message}\n`),
   }).catch((error: NodeJS.ErrnoException) => {
     throw new Error(error.code === 'EADDRINUSE' ? `Port ${port} is in use; choose another with --port` : error.message);
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  print(`console of ${flags.env} (API ${backend.apiUrl}) at http://localhost:${bound}/console/`);
+  print(`console of ${flags.env} (API ${backend.apiUrl}) at http://localhost:${bound}/console/?token=${accessToken}`);
   print(`signing as ${backend.identities[0].principal}; nothing leaves this machine but signed API calls. Stop with Ctrl-C.`);
   await new Promise<void>((done) => (stop.aborted ? done() : stop.addEventListener('abort', () => done(), { once: true })));
   server.closeAllConnections();

@@ -154,7 +154,8 @@ describe('the jobs CLI against the local system', () => {
       (await jobs('submit', '--type', 'noop', '--input', '{}', '--json', '--principal', 'alice')).out,
     );
     const { jobId: bobsJob } = JSON.parse((await jobs('submit', '--type', 'noop', '--input', '{}', '--json', '--principal', 'bob')).out);
-    const saved = { ...process.env };
+    const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_EVENTBRIDGE', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
     // The SDK's default chain finds alice's keys in the environment, as it would a user's; the archive is moto's.
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: alice?.accessKeyId,
@@ -175,8 +176,20 @@ describe('the jobs CLI against the local system', () => {
     );
     try {
       for (let i = 0; i < 50 && !printed.length; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(printed[0]).toBe(`console of dev (API ${system.apiUrl}) at http://localhost:${port}/console/`);
-      const api = (path: string) => fetch(`http://localhost:${port}/console/api/${path}`, { headers: { 'x-async-jobs-console': '1' } });
+      const printedUrl = /^console of dev \(API (\S+)\) at (http:\/\/localhost:\d+\/console\/\?token=[\w-]{32})$/.exec(printed[0]);
+      expect(printedUrl?.[1]).toBe(system.apiUrl);
+      // Only a browser that opened the printed address (its token, now a cookie) may use the console's credentials.
+      const withoutToken = await fetch(`http://localhost:${port}/console/api/session`, { headers: { 'x-async-jobs-console': '1' } });
+      expect(withoutToken.status).toBe(403);
+      const opened = await fetch(printedUrl?.[2] ?? '', { redirect: 'manual' });
+      const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0];
+      expect([opened.status, opened.headers.get('location'), cookie]).toEqual([
+        303,
+        '/console/',
+        expect.stringMatching(/^async-jobs-console=/),
+      ]);
+      const api = (path: string) =>
+        fetch(`http://localhost:${port}/console/api/${path}`, { headers: { 'x-async-jobs-console': '1', cookie } });
       const listed = (await (await api('jobs?limit=100')).json()) as { jobs: { jobId: string }[] };
       expect(listed.jobs.map((j) => j.jobId)).toContain(alicesJob);
       expect(listed.jobs.map((j) => j.jobId)).not.toContain(bobsJob);
@@ -185,7 +198,10 @@ describe('the jobs CLI against the local system', () => {
       expect((await fetch(`http://localhost:${port}/console/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     } finally {
       stop.abort();
-      process.env = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
     expect(await running).toBe(EXIT.ok);
     await expect(fetch(`http://localhost:${port}/console/`)).rejects.toThrow();

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { JobsClient, localSystemClientOptions, type JobView } from '@async-jobs/client';
@@ -27,6 +28,11 @@ describe('the console (npm start, /console/)', () => {
       .getByRole('status')
       .filter({ hasText: `Acting as ${name}` })
       .waitFor();
+  };
+  /** Opens a page of the console as one of the principals (the choice is kept by the browser across pages). */
+  const open = async (hash: string, as: 'alice' | 'bob' | 'ops') => {
+    await page.goto(consoleUrl(hash));
+    await actAs(as);
   };
   const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const containing = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -62,21 +68,30 @@ describe('the console (npm start, /console/)', () => {
     expect(await asked({})).toBe(403);
     expect(await asked({ 'x-async-jobs-console': '1', origin: 'https://evil.example' })).toBe(403);
     expect(await asked({ 'x-async-jobs-console': '1', 'sec-fetch-site': 'cross-site' })).toBe(403);
+    // fetch sends its own Host: a rebound name is sent as a browser would, with node:http.
+    const rebound = await new Promise<number | undefined>((resolve, reject) =>
+      get(session, { headers: { host: 'evil.example', 'x-async-jobs-console': '1' } }, (res) => (res.resume(), resolve(res.statusCode))).on(
+        'error',
+        reject,
+      ),
+    );
+    expect(rebound).toBe(403);
     const page = await fetch(`${system.apiUrl}/console/`);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   it('submits from the form generated from the schema, shows the API’s errors on their fields, and watches the job go PENDING → RUNNING → SUCCEEDED', async () => {
-    await page.goto(consoleUrl('#/submit?type=sleep'));
+    await open('#/submit?type=sleep', 'alice');
+    const before = (await alice.listJobs({ limit: 100 })).jobs.length;
     const seconds = page.getByLabel('seconds (required)');
     await seconds.fill('0');
     await page.getByRole('button', { name: 'Submit job' }).click();
 
     await expectText(page.locator('#error-input-seconds'), 'OUT_OF_RANGE: must be >= 1');
     expect(await seconds.getAttribute('aria-invalid')).toBe('true');
-    expect(await seconds.getAttribute('aria-describedby')).toContain('error-input-seconds');
+    expect(await seconds.getAttribute('aria-describedby')).toBe('hint-input-seconds error-input-seconds');
     await expectText(page.getByRole('alert'), containing('/input/seconds'));
-    expect((await alice.listJobs({ limit: 100 })).jobs).toEqual([]);
+    expect((await alice.listJobs({ limit: 100 })).jobs).toHaveLength(before);
     await expectAccessible();
     await screenshot('submit-errors');
 
@@ -113,50 +128,61 @@ describe('the console (npm start, /console/)', () => {
     await screenshot('job');
   });
 
-  it('cancels a running job', async () => {
+  it('cancels a running job, after asking', async () => {
     const { jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 60 } });
-    await page.goto(consoleUrl(`#/jobs/${jobId}`));
+    await open(`#/jobs/${jobId}`, 'alice');
     await expectText(statusOf(page), 'RUNNING', 15_000);
-    page.once('dialog', (dialog) => void dialog.accept());
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
     await page.getByRole('button', { name: 'Cancel job' }).click();
 
     await expectText(statusOf(page), 'CANCELLED');
+    expect(asked).toBe(`Cancel job ${jobId}? Its runs stop at their next heartbeat.`);
     expect(await alice.getJob(jobId)).toMatchObject({ status: 'CANCELLED', cancelledBy: 'arn:aws:iam::123456789012:user/alice' });
     await expectCount(page.getByRole('button', { name: 'Cancel job' }), 0);
     await expectText(page.getByRole('list', { name: 'Consumer a timeline' }), containing('by arn:aws:iam::123456789012:user/alice'));
   });
 
-  it('groups failures by reason, shows the reason, and retries a failed job to success', async () => {
-    // Fails its first three attempts: all of its first round, so it ends FAILED; a retry's next attempt succeeds.
-    const { jobId } = await alice.submitJob({ type: 'flaky', input: { failures: 3 } });
-    await alice.waitFor(jobId, { pollMs: 200, timeoutMs: 30_000 });
-    await page.goto(consoleUrl('#/failures'));
+  it('groups failures by reason, shows the reason, and retries a failed job, then a whole group, to success', async () => {
+    // Each fails its first three attempts: all of its first round, so it ends FAILED; a retry's next attempt succeeds.
+    const ids = await Promise.all([0, 1].map(async () => (await alice.submitJob({ type: 'flaky', input: { failures: 3 } })).jobId));
+    for (const id of ids) expect((await alice.waitFor(id, { pollMs: 200, timeoutMs: 30_000 })).status).toBe('FAILED');
+    await open('#/failures', 'alice');
 
     const group = page.locator('.failure-group[data-code="ATTEMPTS_EXHAUSTED"]');
-    await expectText(group.getByRole('heading'), 'ATTEMPTS_EXHAUSTED 1 job');
+    await expectText(group.getByRole('heading'), 'ATTEMPTS_EXHAUSTED 2 jobs');
     await expectText(group.locator('.reason'), /^Attempt 3 of 3 failed: JOB_RUN_ERROR: attempt 3 fails on purpose/);
     await page.getByText('Only operators see the failed-events archive').waitFor();
     await expectAccessible();
     await screenshot('failures');
-    await group.getByRole('link').click();
+    await group.locator(`a[href="#/jobs/${ids[0]}"]`).click();
 
     await expectText(statusOf(page), 'FAILED');
     await expectText(page.locator('.error-reason').first(), containing('ATTEMPTS_EXHAUSTED: Attempt 3 of 3 failed'));
     await page.getByRole('button', { name: 'Retry failed consumers' }).click();
     await expectText(statusOf(page), 'SUCCEEDED', 30_000);
-    const job = await alice.getJob(jobId);
+    const job = await alice.getJob(ids[0]);
     expect(Object.values(job.consumers).map((c) => [c.status, c.attempts])).toEqual([
       ['SUCCEEDED', 4],
       ['SUCCEEDED', 4],
     ]);
-    await page.goto(consoleUrl('#/failures'));
-    await page.getByText('No job failed.').waitFor();
+
+    await open('#/failures', 'alice');
+    await expectText(group.getByRole('heading'), 'ATTEMPTS_EXHAUSTED 1 job');
+    await group.getByRole('button', { name: 'Retry all 1' }).click();
+    await expectText(page.getByRole('status'), '1 job sent to run again');
+    expect((await alice.waitFor(ids[1], { pollMs: 200, timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    await expectCount(group, 0, 15_000);
   });
 
   it("shows each caller its own jobs only, and an operator every owner's; a foreign id answers as a missing one", async () => {
     const { jobId: bobs } = await bob.submitJob({ type: 'noop', input: {} });
     await bob.waitFor(bobs, { pollMs: 200 });
-    await page.goto(consoleUrl('#/jobs'));
+    await alice.submitJob({ type: 'noop', input: {} });
+    await open('#/jobs', 'alice');
     await page.locator('tr[data-job-id]').first().waitFor();
     await expectCount(page.locator(`tr[data-job-id="${bobs}"]`), 0);
     await page.getByLabel('Job id').fill(bobs);
@@ -164,29 +190,36 @@ describe('the console (npm start, /console/)', () => {
     await expectText(page.getByRole('heading', { level: 1 }), 'No such job');
     await expectText(page.getByRole('alert'), containing('JOB_NOT_FOUND'));
 
-    await actAs('ops');
-    await page.goto(consoleUrl('#/jobs'));
+    await open('#/jobs', 'ops');
     const row = page.locator(`tr[data-job-id="${bobs}"]`);
     await row.waitFor();
     await expectText(row.locator('.owner'), 'arn:aws:iam::123456789012:role/async-jobs-local-callers-invoke');
     await page.getByLabel('Type').selectOption('noop');
     await page.waitForURL(/#\/jobs\?type=noop$/);
-    await expectCount(page.locator('tr[data-job-id]'), 1);
+    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ type: 'noop', limit: 100 })).jobs.length);
     await page.getByLabel('Type').selectOption('');
     await page.getByLabel('Status').selectOption('SUCCEEDED');
-    await expectText(page.locator('tr[data-job-id] [data-status]').first(), 'SUCCEEDED');
+    await page.waitForURL(/#\/jobs\?status=SUCCEEDED$/);
+    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ status: 'SUCCEEDED', limit: 100 })).jobs.length);
+    expect(new Set(await page.locator('tr[data-job-id] td:nth-child(3)').allTextContents())).toEqual(new Set(['SUCCEEDED']));
     await page.getByLabel('Status').selectOption('');
-    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ limit: 100 })).jobs.length);
+    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ limit: 25 })).jobs.length);
     await expectAccessible();
     await screenshot('jobs');
   });
 
-  it('shows a live list: a job submitted elsewhere appears and finishes without a reload', async () => {
-    await page.goto(consoleUrl('#/jobs'));
-    await page.locator('tr[data-job-id]').first().waitFor();
+  it('keeps the list live: a job submitted elsewhere appears and finishes without a reload, and focus stays on its link', async () => {
+    const { jobId: earlier } = await alice.submitJob({ type: 'noop', input: {} });
+    await alice.waitFor(earlier, { pollMs: 200 });
+    await open('#/jobs', 'alice');
+    const first = page.locator('tr[data-job-id] a').first();
+    await first.focus();
+    const focused = await first.getAttribute('href');
     const { jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 3 } });
     const row = page.locator(`tr[data-job-id="${jobId}"]`);
-    await expectText(row.locator('td').nth(2), /PENDING|RUNNING/, 10_000);
+    await row.waitFor({ timeout: 10_000 });
+    // The list was redrawn with the new row; the focused link is the same job's.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(focused);
     await expectText(row.locator('td').nth(2), 'SUCCEEDED', 20_000);
   });
 
@@ -208,25 +241,27 @@ describe('the console (npm start, /console/)', () => {
     } finally {
       await system.admin('faults', { errorHandler: null });
     }
+    expect(await archived()).toBeGreaterThanOrEqual(before + 2);
     expect((await alice.getJob(jobId)).status).toBe('RUNNING');
 
-    await page.goto(consoleUrl('#/failures'));
+    await open('#/failures', 'ops');
     await expectText(page.locator('[data-archive-events]'), String(await archived()));
     await page.getByRole('button', { name: 'Replay window' }).click();
-    const replay = page.locator('tr[data-replay] .replay-state').first();
-    await expectText(replay, 'COMPLETED', 30_000);
+    await expectText(page.getByRole('status'), /^Replay async-jobs-local-console-\d+-[0-9a-f]{6} started$/);
+    const name = ((await page.getByRole('status').textContent()) ?? '').split(' ')[1];
+    await expectText(page.locator(`tr[data-replay="${name}"] .replay-state`), 'COMPLETED', 30_000);
     await expectAccessible();
     await screenshot('failures-replayed');
 
-    await page.goto(consoleUrl(`#/jobs/${jobId}`));
+    await open(`#/jobs/${jobId}`, 'ops');
     await expectText(statusOf(page), 'FAILED', 30_000);
     await expectText(page.locator('.error-reason').first(), containing('SLEEP_TOO_LONG'));
     events.destroy();
   });
 
   it('refuses a reversed replay window on its field, and replays nothing', async () => {
-    await page.goto(consoleUrl('#/failures'));
-    await actAs('ops');
+    await open('#/failures', 'ops');
+    await page.locator('tbody[data-loaded]').waitFor();
     const from = page.getByLabel('From', { exact: true });
     const to = page.getByLabel('To', { exact: true });
     await from.fill('2026-01-02T10:00:00');
@@ -239,22 +274,23 @@ describe('the console (npm start, /console/)', () => {
   });
 
   it('counts the last hour by status per type, as a chart and a table that agree with the API', async () => {
-    const all = (await ops.listJobs({ limit: 100 })).jobs;
-    // Only finished jobs: their counts cannot move while the page draws.
-    expect(all.filter((j) => j.status === 'PENDING' || j.status === 'RUNNING')).toEqual([]);
-    const expected = (type: string, status: JobView['status']) => all.filter((j) => j.type === type && j.status === status).length;
-    await page.goto(consoleUrl('#/overview'));
-    for (const [type, status] of [
-      ['sleep', 'SUCCEEDED'],
-      ['sleep', 'CANCELLED'],
-      ['sleep', 'FAILED'],
-      ['flaky', 'SUCCEEDED'],
-      ['noop', 'SUCCEEDED'],
-    ] as const) {
-      await expectText(page.locator(`tr[data-type="${type}"] td[data-status="${status}"]`), String(expected(type, status)));
+    const { jobId } = await ops.submitJob({ type: 'noop', input: {} });
+    await ops.waitFor(jobId, { pollMs: 200 });
+    // Only once nothing runs: finished jobs' counts cannot move while the page draws.
+    const deadline = Date.now() + 30_000;
+    let all = (await ops.listJobs({ limit: 100 })).jobs;
+    while (all.some((j) => j.status === 'PENDING' || j.status === 'RUNNING') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      all = (await ops.listJobs({ limit: 100 })).jobs;
     }
-    expect(expected('sleep', 'SUCCEEDED')).toBe(2);
-    await expectCount(page.locator('svg g[data-type="sleep"] rect'), 3);
+    const expected = (type: string, status: JobView['status']) => all.filter((j) => j.type === type && j.status === status).length;
+    await open('#/overview', 'ops');
+    const types = [...new Set(all.map((j) => j.type))];
+    for (const type of types)
+      for (const status of ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const)
+        await expectText(page.locator(`tr[data-type="${type}"] td[data-status="${status}"]`), String(expected(type, status)));
+    const noopStatuses = (['SUCCEEDED', 'FAILED', 'CANCELLED'] as const).filter((s) => expected('noop', s) > 0).length;
+    await expectCount(page.locator('svg g[data-type="noop"] rect'), noopStatuses);
     await expectAccessible();
     await screenshot('overview');
   });

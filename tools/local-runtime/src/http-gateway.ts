@@ -62,7 +62,10 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
     return send(res, 413, gatewayError('PAYLOAD_TOO_LARGE', 'The request is larger than API Gateway accepts (10 MB)'), headersOut);
 
   if (options.console && (url.pathname === '/console' || url.pathname.startsWith('/console/'))) {
-    return writeConsoleAnswer(res, await options.console({ method: req.method ?? 'GET', target, headers: req.headers, body }));
+    return writeConsoleAnswer(
+      res,
+      await options.console({ method: req.method ?? 'GET', target, headers: req.headers, body, remoteAddress: req.socket.remoteAddress }),
+    );
   }
   if (options.admin && url.pathname.startsWith('/_local/')) {
     return send(res, 200, await options.admin(url.pathname, body.length ? JSON.parse(body.toString('utf8')) : {}), headersOut);

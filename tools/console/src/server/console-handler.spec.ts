@@ -34,18 +34,25 @@ describe('the console handler', () => {
       ({
         send: async (method: string, path: string, options: Parameters<JobsClient['send']>[2]) => {
           sent.push({ identity, method, path, options });
-          return answer;
+          return answer.clone();
         },
       }) as unknown as JobsClient,
     archive: archive as unknown as FailedEventsArchive,
   };
   const handle = consoleHandler({ assetsDir, backend });
   const api = { host: 'localhost:3000', 'x-async-jobs-console': '1' };
-  const request = (method: string, target: string, headers: Record<string, string> = api, body = ''): ConsoleRequest => ({
+  const request = (
+    method: string,
+    target: string,
+    headers: Record<string, string> = api,
+    body = '',
+    remoteAddress = '127.0.0.1',
+  ): ConsoleRequest => ({
     method,
     target,
     headers,
     body: Buffer.from(body),
+    remoteAddress,
   });
   const json = (body: Buffer | string) => JSON.parse(body.toString());
 
@@ -64,7 +71,13 @@ describe('the console handler', () => {
       'text/html; charset=utf-8',
       '<!doctype html><title>console</title>',
     ]);
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'.*frame-ancestors 'none'/);
+    expect(page.headers).toMatchObject({
+      'content-security-policy': expect.stringMatching(
+        /^default-src 'none'; script-src 'self'; style-src 'self';.*frame-ancestors 'none'$/,
+      ),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
     expect((await handle(request('GET', '/console', { host: 'localhost:3000' }))).headers['location']).toBe('/console/');
     for (const target of ['/console/notes.txt', '/console/../package.json', '/console/%2e%2e/package.json'])
       expect((await handle(request('GET', target, { host: 'localhost:3000' }))).status).toBe(404);
@@ -78,13 +91,39 @@ describe('the console handler', () => {
     expect(await status({ ...api, host: '127.0.0.1:3000' })).toBe(200);
     expect(await status({ ...api, host: '[::1]:3000' })).toBe(200);
     // DNS rebinding: a page of attacker.example resolved to 127.0.0.1 still sends its own host.
-    expect(await status({ ...api, host: 'attacker.example:3000' })).toBe(403);
+    for (const host of ['attacker.example:3000', 'localhost.attacker.example:3000', '127.0.0.1.nip.io:3000', 'xlocalhost:3000'])
+      expect(await status({ ...api, host })).toBe(403);
     expect(await status({ host: 'attacker.example:3000' }, '/console/')).toBe(403);
     expect(await status({ host: 'localhost:3000' })).toBe(403);
     expect(await status({ ...api, origin: 'http://localhost:3001' })).toBe(403);
     expect(await status({ ...api, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' })).toBe(200);
     expect(await status({ ...api, 'sec-fetch-site': 'same-site' })).toBe(403);
     expect(sent).toEqual([]);
+  });
+
+  it('answers this machine only, whatever Host another one sends (the local API may listen on every address)', async () => {
+    const from = async (remoteAddress: string | undefined) =>
+      (await handle({ ...request('GET', '/console/api/jobs'), remoteAddress })).status;
+    expect(await from('::1')).toBe(200);
+    expect(await from('::ffff:127.0.0.1')).toBe(200);
+    for (const remote of ['192.168.1.20', '::ffff:10.0.0.7', 'fe80::1', undefined]) expect(await from(remote)).toBe(403);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('with an access token, serves API calls only to the browser that opened the printed address, whose cookie it set', async () => {
+    const guarded = consoleHandler({ assetsDir, backend, accessToken: 'secret-token' });
+    const call = (headers: Record<string, string>) => guarded(request('GET', '/console/api/jobs', { ...api, ...headers }));
+    expect((await call({})).status).toBe(403);
+    expect((await call({ cookie: 'async-jobs-console=wrong-token!' })).status).toBe(403);
+    expect((await guarded(request('GET', '/console/?token=wrong', { host: 'localhost:4000' }))).status).toBe(403);
+    const opened = await guarded(request('GET', '/console/?token=secret-token', { host: 'localhost:4000' }));
+    expect([opened.status, opened.headers['location'], opened.headers['set-cookie']]).toEqual([
+      303,
+      '/console/',
+      'async-jobs-console=secret-token; HttpOnly; SameSite=Strict; Path=/console',
+    ]);
+    expect((await call({ cookie: 'other=1; async-jobs-console=secret-token' })).status).toBe(200);
+    expect(sent).toHaveLength(1);
   });
 
   it('signs the API routes only, as the chosen identity, passing on the query, conditional and idempotency headers', async () => {
@@ -177,6 +216,14 @@ describe('the console handler', () => {
     expect((await handle(request('GET', '/console/api/replays/mine', asOps))).status).toBe(200);
     expect((await handle(request('GET', '/console/api/replays/someone-elses', asOps))).status).toBe(404);
     expect(archive.describeReplay).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves the archive to IAM for an identity whose role the console cannot know (an AWS profile)', async () => {
+    const profile = consoleHandler({
+      assetsDir,
+      backend: { ...backend, identities: [{ name: 'default', principal: 'the default AWS credentials' }] },
+    });
+    expect((await profile(request('GET', '/console/api/archive'))).status).toBe(200);
   });
 
   it("tells an AWS refusal of the archive as the user's lack of a grant", async () => {

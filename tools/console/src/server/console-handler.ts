@@ -1,5 +1,5 @@
 import { readConsoleAssets } from './console-assets';
-import { refusal } from './console-guard';
+import { refusal, sameSecret, TOKEN_COOKIE } from './console-guard';
 import type { ConsoleAnswer, ConsoleBackend, ConsoleRequest } from './console-types';
 import { ReplayWindowError } from './failed-events-archive';
 
@@ -29,17 +29,26 @@ export type ConsoleHandler = (request: ConsoleRequest) => Promise<ConsoleAnswer>
  * The console under `/console`: its page, and under `/console/api/` the API's routes signed as the chosen identity,
  * the session (who may be acted as) and the failed-events archive with its replays.
  */
-export function consoleHandler(options: { assetsDir: string; backend: ConsoleBackend }): ConsoleHandler {
+export function consoleHandler(options: { assetsDir: string; backend: ConsoleBackend; accessToken?: string }): ConsoleHandler {
   const assets = readConsoleAssets(options.assetsDir);
-  const { backend } = options;
+  const { backend, accessToken } = options;
   return async (request) => {
     const url = new URL(request.target, 'http://console');
     // `/console/../x` arrives normalized to `/x`: nothing outside /console is the console's.
     if (url.pathname !== '/console' && !url.pathname.startsWith('/console/'))
       return error(404, 'NOT_FOUND', `The console has no ${url.pathname}`);
     const isApiCall = url.pathname.startsWith('/console/api/');
-    const refused = refusal(request, isApiCall);
+    const refused = refusal(request, isApiCall, accessToken);
     if (refused) return error(403, 'FORBIDDEN', refused);
+    if (accessToken !== undefined && url.pathname === '/console/' && url.searchParams.has('token')) {
+      // The printed address: its token becomes a cookie only this origin's own requests carry, and leaves the address bar.
+      if (!sameSecret(url.searchParams.get('token') ?? '', accessToken)) return error(403, 'FORBIDDEN', 'That is not this console’s token');
+      return {
+        status: 303,
+        headers: { location: '/console/', 'set-cookie': `${TOKEN_COOKIE}=${accessToken}; HttpOnly; SameSite=Strict; Path=/console` },
+        body: '',
+      };
+    }
     if (!isApiCall) {
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return error(405, 'METHOD_NOT_ALLOWED', 'The console page is read with GET');

@@ -48,5 +48,14 @@ async function serve(handler: ConsoleHandler, req: IncomingMessage, res: ServerR
     writeConsoleAnswer(res, { status: 308, headers: { location: '/console/' }, body: '' });
     return;
   }
-  writeConsoleAnswer(res, await handler({ method: req.method ?? 'GET', target, headers: req.headers, body: Buffer.concat(chunks) }));
+  writeConsoleAnswer(
+    res,
+    await handler({
+      method: req.method ?? 'GET',
+      target,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+      remoteAddress: req.socket.remoteAddress,
+    }),
+  );
 }

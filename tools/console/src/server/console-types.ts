@@ -9,6 +9,8 @@ export interface ConsoleRequest {
   target: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The peer's address, as the socket has it: the console answers this machine only. */
+  remoteAddress: string | undefined;
 }
 
 export interface ConsoleAnswer {

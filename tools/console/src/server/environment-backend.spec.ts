@@ -25,7 +25,7 @@ describe("a deployed environment's console", () => {
     await apiGateway.send(new DeleteRestApiCommand({ restApiId: id }));
   });
 
-  it("signs with the user's credentials, names its replays with the prefix the operators' grant allows, and refuses an unknown environment", async () => {
+  it("names the environment's API and archive, with replays under the prefix the operators' grant allows, and refuses an unknown environment", async () => {
     const backend = await environmentConsoleBackend({ environment: 'prod', endpoint: 'https://api.example/prod' });
     expect(backend).toMatchObject({ environment: 'prod', apiUrl: 'https://api.example/prod', identities: [{ name: 'default' }] });
     expect(backend.archive?.names).toEqual({

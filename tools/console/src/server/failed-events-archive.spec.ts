@@ -31,8 +31,19 @@ describe('the failed-events archive', () => {
 
   it('replays a window to the replay rule under its own prefix, ends it at now, and describes what it started', async () => {
     const now = new Date();
+    const sent = jest.spyOn(events, 'send');
     const started = await archive.replay(new Date(now.getTime() - 3600_000), new Date(now.getTime() + 3600_000), now);
-    expect(started).toMatchObject({ name: `${names.replayPrefix}${now.getTime()}`, to: now.toISOString() });
+    expect(started.name).toMatch(new RegExp(`^${names.replayPrefix}${now.getTime()}-[0-9a-f]{6}$`));
+    expect(started.to).toBe(now.toISOString());
+    // To the replay rule only: no other rule of the bus sees a replayed event twice.
+    const start = sent.mock.calls
+      .map(([command]) => command.input as { ReplayName?: string; Destination?: unknown })
+      .find((i) => i.ReplayName);
+    expect(start?.Destination).toEqual({
+      Arn: `arn:aws:events:us-east-1:123456789012:event-bus/bus-${suffix}`,
+      FilterArns: [`arn:aws:events:us-east-1:123456789012:rule/bus-${suffix}/${names.replayRule}`],
+    });
+    sent.mockRestore();
     expect(archive.owns(started.name)).toBe(true);
     expect(archive.owns('someone-else')).toBe(false);
     let described = await archive.describeReplay(started.name);
@@ -41,7 +52,13 @@ describe('the failed-events archive', () => {
       described = await archive.describeReplay(started.name);
     }
     expect(described).toMatchObject({ name: started.name, state: 'COMPLETED', from: started.from, to: started.to });
-    expect((await archive.recentReplays()).map((r) => r.name)).toEqual([started.name]);
+    expect((await archive.recentReplays()).map((r) => [r.name, r.state])).toEqual([[started.name, 'COMPLETED']]);
+  });
+
+  it('measures a window that runs past now from its start to now: six days back and three ahead is six days', async () => {
+    const now = new Date();
+    const started = await archive.replay(new Date(now.getTime() - 6 * 24 * 3600_000), new Date(now.getTime() + 3 * 24 * 3600_000), now);
+    expect(started.to).toBe(now.toISOString());
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DescribeArchiveCommand, DescribeReplayCommand, StartReplayCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 
 export interface ArchiveSummary {
@@ -71,11 +72,13 @@ export class FailedEventsArchive {
     if (Number.isNaN(to.getTime())) throw new ReplayWindowError('to', 'INVALID_TIME', 'to is not a time');
     if (from >= to) throw new ReplayWindowError('to', 'EMPTY_WINDOW', 'to must be after from');
     if (from > now) throw new ReplayWindowError('from', 'IN_THE_FUTURE', 'from is in the future: nothing is archived there yet');
-    if (to.getTime() - from.getTime() > MAX_REPLAY_WINDOW_MS)
+    // Nothing is archived after now: the window ends there, and its length is what is replayed.
+    const end = to > now ? now : to;
+    if (end.getTime() - from.getTime() > MAX_REPLAY_WINDOW_MS)
       throw new ReplayWindowError('to', 'WINDOW_TOO_LONG', 'A replay covers at most 7 days: replay a longer span in parts');
     const archive = await this.describe();
-    const name = `${this.names.replayPrefix}${now.getTime()}`;
-    const end = to > now ? now : to;
+    // Unique however many replays start in the same millisecond (EventBridge refuses a name in use).
+    const name = `${this.names.replayPrefix}${now.getTime()}-${randomBytes(3).toString('hex')}`;
     const ruleArn = `${archive.busArn.replace(':event-bus/', ':rule/')}/${this.names.replayRule}`;
     const answer = await this.events.send(
       new StartReplayCommand({
@@ -115,7 +118,15 @@ export class FailedEventsArchive {
 
   /** The replays this console started (listing every replay of the account would need a grant on `*`), each as it is now. */
   async recentReplays(): Promise<ReplaySummary[]> {
-    return Promise.all(this.started.map((r) => this.describeReplay(r.name).catch(() => r)));
+    return Promise.all(
+      this.started.map((r) =>
+        this.describeReplay(r.name).catch((error: Error) => ({
+          ...r,
+          state: 'UNKNOWN',
+          stateReason: `Cannot describe it: ${error.message}`,
+        })),
+      ),
+    );
   }
 
   /** Whether a replay name is one of this console's own: it describes no other. */

@@ -74,9 +74,11 @@ async function start(): Promise<void> {
   const header = document.getElementById('top') as HTMLElement;
   show(header, h('a', { class: 'brand', href: '#/jobs' }, 'async-jobs', h('span', { class: 'env' }, session.environment)), nav, who);
 
-  let stop: (() => void) | void;
+  let current: AbortController | undefined;
+  let shownPath: string | undefined;
   function route(): void {
-    stop?.();
+    const initial = current === undefined;
+    current?.abort();
     const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
     const [first, id] = path.split('/');
     const entry = PAGES.find((p) => p.path === first);
@@ -90,8 +92,12 @@ async function start(): Promise<void> {
     }
     const label = id ? `Job ${decodeURIComponent(id)}` : entry.label;
     document.title = `${label} · async-jobs console (${session.environment})`;
-    const ctx: PageContext = { session, identity, main, announce, navigate };
-    stop = (id ? jobPage : entry.page)(ctx, { ...(id ? { id: decodeURIComponent(id) } : {}), query: new URLSearchParams(queryString) });
+    current = new AbortController();
+    const ctx: PageContext = { session, identity, main, announce, navigate, signal: current.signal };
+    (id ? jobPage : entry.page)(ctx, { ...(id ? { id: decodeURIComponent(id) } : {}), query: new URLSearchParams(queryString) });
+    // A new page is where keyboard and screen-reader users are taken, as a page load would (not a filter's change).
+    if (!initial && path !== shownPath) main.focus();
+    shownPath = path;
   }
   window.addEventListener('hashchange', route);
   route();

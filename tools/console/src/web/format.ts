@@ -25,18 +25,36 @@ export function shortId(id: string): HTMLElement {
   return h('span', { class: 'mono', title: id }, id.length > 13 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id);
 }
 
-/** Runs `task` every `ms` while the page is visible, never two at once; the returned function stops it. */
-export function every(ms: number, task: () => Promise<void>): () => void {
-  let stopped = false;
+/**
+ * Runs `task` every `ms` while the page is visible and `signal` not aborted, never two at once. A failed run is told to
+ * `onError` (the page says its data is stale), and the next one tries again.
+ */
+export function every(ms: number, task: () => Promise<void>, signal: AbortSignal, onError: (error: Error) => void): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const tick = async () => {
-    if (stopped) return;
-    if (!document.hidden) await task().catch(() => undefined);
-    if (!stopped) timer = setTimeout(() => void tick(), ms);
+    if (signal.aborted) return;
+    if (!document.hidden) await task().catch((error: Error) => signal.aborted || onError(error));
+    if (!signal.aborted) timer = setTimeout(() => void tick(), ms);
   };
   timer = setTimeout(() => void tick(), ms);
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-  };
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+}
+
+/** Runs `action` with the button disabled, so that a second click cannot send it twice. */
+export async function whileDisabled(button: HTMLButtonElement, action: () => Promise<void>): Promise<void> {
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    await action();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Whether `value` differs from what `key` last drew: unchanged data is not redrawn, so focus and selection stay put. */
+export function changedSince(previous: { value?: string }, value: unknown): boolean {
+  const text = JSON.stringify(value);
+  if (previous.value === text) return false;
+  previous.value = text;
+  return true;
 }

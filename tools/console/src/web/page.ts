@@ -15,7 +15,9 @@ export interface PageContext {
   /** Says a sentence in the page's live region (and shows it in the status bar). */
   announce(message: string, tone?: 'info' | 'error'): void;
   navigate(hash: string): void;
+  /** Aborted when the page is left (another route, another identity): it then draws nothing more and stops its reads. */
+  signal: AbortSignal;
 }
 
-/** A page draws itself into ctx.main and returns what stops its live updates. */
-export type Page = (ctx: PageContext, route: { id?: string; query: URLSearchParams }) => (() => void) | void;
+/** A page draws itself into ctx.main, and keeps it live until ctx.signal aborts. */
+export type Page = (ctx: PageContext, route: { id?: string; query: URLSearchParams }) => void;

@@ -1,6 +1,6 @@
 import { ApiError, call, get } from '../api';
 import { h, show } from '../dom';
-import { bytes, every, shortId, time } from '../format';
+import { bytes, changedSince, every, shortId, time, whileDisabled } from '../format';
 import { groupFailures } from '../model/failure-groups';
 import type { Page, PageContext } from '../page';
 import type { ArchiveSummary, ReplaySummary } from '../../server/failed-events-archive';
@@ -14,10 +14,12 @@ export const failuresPage: Page = (ctx) => {
   const groups = h('div', { class: 'groups' });
   const archive = h('section', { 'aria-labelledby': 'archive-heading' });
   show(ctx.main, h('h1', null, 'Failures'), h('h2', null, `FAILED in the last ${WINDOW_HOURS} hours, by reason`), groups, archive);
+  const lastGroups: { value?: string } = {};
   const drawGroups = async () => {
     const since = new Date(Date.now() - WINDOW_HOURS * 3600_000);
     const { jobs, capped } = await jobsSince({ status: 'FAILED' }, since, CAP);
     const grouped = groupFailures(jobs);
+    if (ctx.signal.aborted || !changedSince(lastGroups, { grouped, capped })) return;
     if (!grouped.length) return show(groups, h('p', { class: 'muted' }, 'No job failed.'));
     show(
       groups,
@@ -39,25 +41,31 @@ export const failuresPage: Page = (ctx) => {
             { class: 'job-links' },
             g.jobIds.slice(0, 10).map((id) => h('li', null, h('a', { href: `#/jobs/${id}` }, shortId(id)))),
           ),
-          h('button', { type: 'button', onclick: () => void retryAll(ctx, g.jobIds, drawGroups) }, `Retry all ${g.jobIds.length}`),
+          retryAllButton(ctx, g.jobIds, drawGroups),
         ),
       ),
     );
   };
-  void drawGroups().catch((e: ApiError) => ctx.announce(`Listing failures failed: ${e.message}`, 'error'));
+  const failed = (e: Error) => ctx.announce(`Listing failures failed: ${e.message}`, 'error');
+  void drawGroups().catch(failed);
   if (ctx.identity.operator === false)
     show(
       archive,
       h('h2', { id: 'archive-heading' }, 'Failed-events archive'),
       h('p', { class: 'muted' }, 'Only operators see the failed-events archive and replay it.'),
     );
-  const stopArchive = ctx.session.archive && ctx.identity.operator !== false ? drawArchive(ctx, archive) : undefined;
-  const stopGroups = every(5000, drawGroups);
-  return () => {
-    stopGroups();
-    stopArchive?.();
-  };
+  if (ctx.session.archive && ctx.identity.operator !== false) drawArchive(ctx, archive);
+  every(5000, drawGroups, ctx.signal, failed);
 };
+
+function retryAllButton(ctx: PageContext, jobIds: string[], redraw: () => Promise<void>): HTMLButtonElement {
+  const button: HTMLButtonElement = h(
+    'button',
+    { type: 'button', onclick: () => void whileDisabled(button, () => retryAll(ctx, jobIds, redraw)) },
+    `Retry all ${jobIds.length}`,
+  );
+  return button;
+}
 
 async function retryAll(ctx: PageContext, jobIds: string[], redraw: () => Promise<void>): Promise<void> {
   let sent = 0;
@@ -83,7 +91,7 @@ function localInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
+function drawArchive(ctx: PageContext, container: HTMLElement): void {
   const stats = h('dl', { class: 'facts' });
   const replays = h('tbody');
   const from = h('input', {
@@ -101,6 +109,8 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
     value: localInput(new Date(Date.now() + 60_000)),
   });
   const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const replayButton = h('button', { type: 'submit' }, 'Replay window');
+  const lastReplays: { value?: string } = {};
   const form = h(
     'form',
     {
@@ -108,12 +118,12 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
       'aria-label': 'Replay a window of the archive',
       onsubmit: (e: Event) => {
         e.preventDefault();
-        void start();
+        void whileDisabled(replayButton, start);
       },
     },
     h('div', { class: 'field' }, h('label', { for: 'replay-from' }, 'From'), from),
     h('div', { class: 'field' }, h('label', { for: 'replay-to' }, 'To'), to),
-    h('button', { type: 'submit' }, 'Replay window'),
+    replayButton,
   );
   const start = async () => {
     error.hidden = true;
@@ -134,6 +144,7 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
   const refresh = async () => {
     try {
       const a = await get<ArchiveSummary>('archive');
+      if (ctx.signal.aborted) return;
       show(
         stats,
         [h('dt', null, 'Archive'), h('dd', { class: 'mono' }, a.name)],
@@ -143,6 +154,8 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
         [h('dt', null, 'Kept'), h('dd', null, a.retentionDays ? `${a.retentionDays} days` : 'for ever')],
       );
       const { replays: list } = await get<{ replays: ReplaySummary[] }>('replays');
+      replays.dataset['loaded'] = 'true';
+      if (ctx.signal.aborted || !changedSince(lastReplays, list)) return;
       show(
         replays,
         list.map((r) =>
@@ -158,7 +171,7 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
       );
     } catch (failure) {
       const e = failure as ApiError;
-      show(stats, h('p', { role: 'alert' }, `${e.code}: ${e.message}`));
+      if (!ctx.signal.aborted) show(stats, h('p', { role: 'alert' }, `${e.code}: ${e.message}`));
     }
   };
   show(
@@ -192,5 +205,5 @@ function drawArchive(ctx: PageContext, container: HTMLElement): () => void {
     ),
   );
   void refresh();
-  return every(2000, refresh);
+  every(2000, refresh, ctx.signal, () => undefined);
 }

@@ -1,6 +1,6 @@
 import { ApiError, call } from '../api';
 import { h, show } from '../dom';
-import { badge, bytes, every, time } from '../format';
+import { badge, bytes, changedSince, every, time, whileDisabled } from '../format';
 import { FINISHED_STATUSES, type ConsumerView, type JobView, type SubmitAccepted } from '../model/api-types';
 import { consumerTimeline } from '../model/timeline';
 import type { Page } from '../page';
@@ -16,15 +16,18 @@ export const jobPage: Page = (ctx, route) => {
   const jobId = route.id ?? '';
   let etag: string | undefined;
   let job: JobView | undefined;
+  let missing = false;
   const header = h('div', { class: 'job-header' });
   const actions = h('div', { class: 'actions' });
   const consumers = h('div', { class: 'consumer-list' });
   const raw = h('pre', { class: 'raw', tabindex: '0' });
 
+  const lastActions: { value?: string } = {};
   const act = async (action: 'cancel' | 'retry') => {
     if (action === 'cancel' && !window.confirm(`Cancel job ${jobId}? Its runs stop at their next heartbeat.`)) return;
     try {
       const { data } = await call<JobView>('POST', `jobs/${encodeURIComponent(jobId)}/${action}`);
+      if (ctx.signal.aborted) return;
       ctx.announce(action === 'cancel' ? 'Job cancelled' : 'Job sent to run again');
       if (data) draw(data);
       etag = undefined;
@@ -32,6 +35,14 @@ export const jobPage: Page = (ctx, route) => {
       const e = error as ApiError;
       ctx.announce(`${action === 'cancel' ? 'Cancel' : 'Retry'} refused: ${e.code}: ${e.message}`, 'error');
     }
+  };
+  const actionButton = (label: string, action: 'cancel' | 'retry', danger = false) => {
+    const button: HTMLButtonElement = h(
+      'button',
+      { type: 'button', ...(danger ? { class: 'danger' } : {}), onclick: () => void whileDisabled(button, () => act(action)) },
+      label,
+    );
+    return button;
   };
 
   const draw = (view: JobView) => {
@@ -51,13 +62,13 @@ export const jobPage: Page = (ctx, route) => {
         fact('Input', h('code', null, JSON.stringify(view.input))),
       ),
     );
-    show(
-      actions,
-      view.status === 'PENDING' || view.status === 'RUNNING'
-        ? h('button', { type: 'button', class: 'danger', onclick: () => void act('cancel') }, 'Cancel job')
-        : null,
-      view.status === 'FAILED' ? h('button', { type: 'button', onclick: () => void act('retry') }, 'Retry failed consumers') : null,
-    );
+    // Redrawn only when what may be done changes, so a focused button stays focused while the job runs on.
+    if (changedSince(lastActions, view.status))
+      show(
+        actions,
+        view.status === 'PENDING' || view.status === 'RUNNING' ? actionButton('Cancel job', 'cancel', true) : null,
+        view.status === 'FAILED' ? actionButton('Retry failed consumers', 'retry') : null,
+      );
     show(
       consumers,
       Object.entries(view.consumers).map(([id, c]) => consumerSection(view, id, c)),
@@ -68,18 +79,21 @@ export const jobPage: Page = (ctx, route) => {
   const read = async () => {
     try {
       const answer = await call<JobView>('GET', `jobs/${encodeURIComponent(jobId)}`, etag ? { etag } : {});
+      if (ctx.signal.aborted) return;
       etag = answer.etag ?? etag;
       if (answer.data) draw(answer.data);
     } catch (error) {
       const e = error as ApiError;
-      if (e.status === 404)
+      if (ctx.signal.aborted) return;
+      if (e.status === 404 || e.status === 400) {
+        missing = true;
         show(
           ctx.main,
           h('h1', null, 'No such job'),
           h('p', { role: 'alert' }, `${e.code}: ${e.message}`),
           h('p', null, 'A job you may not see answers as a missing one.'),
         );
-      else ctx.announce(`Reading the job failed: ${e.code}: ${e.message}`, 'error');
+      } else ctx.announce(`Reading the job failed: ${e.code}: ${e.message}`, 'error');
     }
   };
 
@@ -105,10 +119,15 @@ export const jobPage: Page = (ctx, route) => {
   void read();
   // Fast while it runs; slower once finished, to see a retry or a cancel made elsewhere.
   let slowTicks = 0;
-  return every(1000, async () => {
-    if (job && FINISHED_STATUSES.includes(job.status) && ++slowTicks % 5 !== 0) return;
-    await read();
-  });
+  every(
+    1000,
+    async () => {
+      if (missing || (job && FINISHED_STATUSES.includes(job.status) && ++slowTicks % 5 !== 0)) return;
+      await read();
+    },
+    ctx.signal,
+    (error) => ctx.announce(`Reading the job failed: ${error.message}`, 'error'),
+  );
 };
 
 function fact(term: string, ...value: (Node | string | null)[]) {

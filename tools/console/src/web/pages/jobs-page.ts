@@ -1,11 +1,13 @@
 import { ApiError, get } from '../api';
 import { h, show } from '../dom';
-import { badge, every, shortId, time } from '../format';
+import { badge, changedSince, every, shortId, time } from '../format';
 import { STATUSES, type JobsPage, type JobView } from '../model/api-types';
 import type { Page } from '../page';
 import { jobTypes } from './job-types';
 
 const PAGE_SIZE = 25;
+/** The API's largest page: the live refresh reads again what is shown in one request, so up to this many. */
+const LIVE_LIMIT = 100;
 
 /** Jobs newest first, by type and status, refreshed every 2 s; a box to open a job by its id. */
 export const jobsPage: Page = (ctx, route) => {
@@ -14,6 +16,11 @@ export const jobsPage: Page = (ctx, route) => {
   const operator = ctx.identity.operator !== false;
   let jobs: JobView[] = [];
   let nextToken: string | undefined;
+  // Each read's number: an answer older than the newest read already drawn is dropped, not drawn over it.
+  let issued = 0;
+  let drawn = 0;
+  let appending = false;
+  const lastDrawn: { value?: string } = {};
 
   const filter = (name: string, value: string) => {
     const query = new URLSearchParams(route.query);
@@ -110,10 +117,14 @@ export const jobsPage: Page = (ctx, route) => {
       operator ? h('td', { class: 'owner' }, job.owner ?? '') : null,
     );
   const draw = () => {
+    show(updated, 'Updated ', time(new Date().toISOString()));
+    if (!changedSince(lastDrawn, { jobs, nextToken })) return;
+    // Redrawn rows replace the focused link: focus goes back to the same job's link.
+    const focused = (document.activeElement as HTMLElement | null)?.closest('tr')?.dataset['jobId'];
     show(body, jobs.map(row));
+    if (focused) body.querySelector<HTMLElement>(`tr[data-job-id="${focused}"] a`)?.focus();
     empty.hidden = jobs.length > 0;
     more.hidden = !nextToken;
-    show(updated, 'Updated ', time(new Date().toISOString()));
   };
   const query = (limit: number, token?: string) => {
     const q = new URLSearchParams({ limit: String(limit) });
@@ -122,23 +133,38 @@ export const jobsPage: Page = (ctx, route) => {
     if (token) q.set('nextToken', token);
     return `jobs?${q}`;
   };
+  /** The first page, or (`append`) the next one after what is shown. */
   async function load(append = false): Promise<void> {
+    const mine = ++issued;
+    appending = append;
     try {
       const page = await get<JobsPage>(query(PAGE_SIZE, append ? nextToken : undefined));
-      jobs = append ? [...jobs, ...page.jobs] : page.jobs;
+      if (ctx.signal.aborted || mine < drawn) return;
+      drawn = mine;
+      jobs = append ? [...jobs, ...page.jobs.filter((j) => !jobs.some((k) => k.jobId === j.jobId))] : page.jobs;
       nextToken = page.nextToken;
       draw();
     } catch (error) {
-      ctx.announce(`Listing jobs failed: ${(error as ApiError).message}`, 'error');
+      if (!ctx.signal.aborted) ctx.announce(`Listing jobs failed: ${(error as ApiError).message}`, 'error');
+    } finally {
+      if (append) appending = false;
     }
   }
-  /** The live refresh reads again as many jobs as are shown (up to the API's 100), so that loaded pages stay current. */
+  /** Reads again, in one request, as many jobs as are shown; past the API's page size, live updates stop (and say so). */
   async function refresh(): Promise<void> {
-    if (!live.checked) return;
-    const page = await get<JobsPage>(query(Math.min(100, Math.max(PAGE_SIZE, jobs.length))));
-    const kept = jobs.length > 100 ? jobs.slice(page.jobs.length) : [];
-    jobs = [...page.jobs, ...kept.filter((j) => !page.jobs.some((p) => p.jobId === j.jobId))];
-    if (jobs.length <= 100) nextToken = page.nextToken;
+    // The next page is on its way: a refresh now would be dropped by it, or drop it.
+    if (!live.checked || appending) return;
+    if (jobs.length > LIVE_LIMIT) {
+      live.checked = false;
+      show(updated, `Live updates paused: more than ${LIVE_LIMIT} jobs are shown`);
+      return;
+    }
+    const mine = ++issued;
+    const page = await get<JobsPage>(query(Math.max(PAGE_SIZE, jobs.length)));
+    if (ctx.signal.aborted || mine < drawn) return;
+    drawn = mine;
+    jobs = page.jobs;
+    nextToken = page.nextToken;
     draw();
   }
 
@@ -158,5 +184,5 @@ export const jobsPage: Page = (ctx, route) => {
     more,
   );
   void load();
-  return every(2000, refresh);
+  every(2000, refresh, ctx.signal, (error) => show(updated, `Update failed (${error.message}): the list may be out of date`));
 };

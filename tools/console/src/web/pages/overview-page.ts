@@ -25,12 +25,14 @@ export const overviewPage: Page = (ctx) => {
     const since = new Date(Date.now() - 3600_000);
     const { jobs, capped } = await jobsSince({}, since, CAP);
     const rows = countByTypeAndStatus(jobs, since);
+    if (ctx.signal.aborted) return;
     show(note, capped ? `The newest ${CAP} jobs only: the hour holds more. ` : '', 'As of ', time(new Date().toISOString()));
     show(chart, barChart(rows), h('figcaption', null, 'Jobs per type in the last hour, stacked by status'));
     show(table, countsTable(rows));
   };
-  void draw().catch((e: ApiError) => ctx.announce(`Counting jobs failed: ${e.message}`, 'error'));
-  return every(10_000, draw);
+  const failed = (e: Error) => show(note, `Counting jobs failed (${(e as ApiError).message}): the counts below may be out of date`);
+  void draw().catch(failed);
+  every(10_000, draw, ctx.signal, failed);
 };
 
 function barChart(rows: TypeCounts[]): SVGElement {

@@ -28,11 +28,19 @@ export const submitPage: Page = (ctx, route) => {
     );
     const controls = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
     const errors = new Map<string, HTMLElement>();
+    const hints = new Map<string, string | undefined>();
+    /** A field's description: its hint, and its error while it shows one. */
+    const describe = (key: string, withError: boolean) => {
+      const ids = [hints.get(key), withError ? `error-${key}` : undefined].filter(Boolean).join(' ');
+      if (ids) controls.get(key)?.setAttribute('aria-describedby', ids);
+      else controls.get(key)?.removeAttribute('aria-describedby');
+    };
     const fieldBlock = (key: string, label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string) => {
       const error = h('p', { class: 'field-error', id: `error-${key}`, hidden: true });
       const hintId = hint ? `hint-${key}` : undefined;
       control.id = `field-${key}`;
       if (hintId) control.setAttribute('aria-describedby', hintId);
+      hints.set(key, hintId);
       controls.set(key, control);
       errors.set(key, error);
       return h(
@@ -56,9 +64,7 @@ export const submitPage: Page = (ctx, route) => {
       for (const [key, error] of errors) {
         error.hidden = true;
         controls.get(key)?.removeAttribute('aria-invalid');
-        controls
-          .get(key)
-          ?.setAttribute('aria-describedby', controls.get(key)?.getAttribute('aria-describedby')?.replace(` error-${key}`, '') ?? '');
+        describe(key, false);
       }
     };
     const showErrors = (message: string, details: readonly { field: string; code: string; message: string }[]) => {
@@ -68,9 +74,8 @@ export const submitPage: Page = (ctx, route) => {
         if (key && error) {
           error.hidden = false;
           error.textContent = `${d.code}: ${d.message}`;
-          const c = controls.get(key);
-          c?.setAttribute('aria-invalid', 'true');
-          c?.setAttribute('aria-describedby', `${c.getAttribute('aria-describedby') ?? ''} error-${key}`.trim());
+          controls.get(key)?.setAttribute('aria-invalid', 'true');
+          describe(key, true);
         }
         const text = `${d.field || '(body)'}: ${d.code}: ${d.message}`;
         return h(
