@@ -1,5 +1,6 @@
 import { report, type BenchResult } from './bench-result';
 import { coldStartBench } from './cold-start-bench';
+import { consoleProxyBench } from './console-proxy-bench';
 import { contentionBench } from './contention-bench';
 import { longThroughputBench } from './long-throughput-bench';
 import { mixedLoadBench } from './mixed-load-bench';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'owner-refusal': ownerRefusalBench,
   'mixed-load': mixedLoadBench,
   'long-throughput': longThroughputBench,
+  'console-proxy': consoleProxyBench,
 };
 
 /** `npm run bench` runs them all; `npm run bench -- pipeline contention` runs those. */

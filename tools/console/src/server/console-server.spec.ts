@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { startConsoleServer } from './console-server';
 import type { ConsoleRequest } from './console-types';
 
-describe('the console server of `async-jobs console --env`', () => {
+describe('the console server (of the CLI command console --env)', () => {
   let server: Server;
   let seen: ConsoleRequest[];
   const url = (path: string) => `http://localhost:${(server.address() as AddressInfo).port}${path}`;
