@@ -80,7 +80,7 @@ export async function consoleProxyBench(): Promise<BenchResult> {
         },
       ],
       notes: [
-        'Through the console a read is one more local HTTP hop and a second signature (the console signs what the page sent); the API does the same work either way.',
+        'Through the console a read is one more local HTTP hop (the page to the console, which signs and forwards it); the signing and the API’s work are the same either way.',
         'The conditional poll is what an open job page costs while nothing changes: a 304 with no body, every second.',
       ],
     };
