@@ -208,6 +208,25 @@ describe('the console (npm start, /console/)', () => {
     await screenshot('jobs');
   });
 
+  it('pages with Load more, and keeps every loaded row through the live refresh', async () => {
+    await Promise.all(Array.from({ length: 30 }, () => bob.submitJob({ type: 'noop', input: {} })));
+    const total = (await bob.listJobs({ limit: 100 })).jobs.length;
+    await open('#/jobs', 'bob');
+    await expectCount(page.locator('tr[data-job-id]'), 25);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expectCount(page.locator('tr[data-job-id]'), Math.min(total, 50));
+    const shown = await page.locator('tr[data-job-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['jobId']));
+    expect(new Set(shown).size).toBe(shown.length);
+    // Two live refreshes later, the same rows, none lost.
+    for (let refresh = 0; refresh < 2; refresh++) {
+      const before = await page.locator('#updated').textContent();
+      await page.waitForFunction((text) => document.getElementById('updated')?.textContent !== text, before, { timeout: 10_000 });
+    }
+    expect(await page.locator('tr[data-job-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['jobId']))).toEqual(
+      shown,
+    );
+  });
+
   it('keeps the list live: a job submitted elsewhere appears and finishes without a reload, and focus stays on its link', async () => {
     const { jobId: earlier } = await alice.submitJob({ type: 'noop', input: {} });
     await alice.waitFor(earlier, { pollMs: 200 });
