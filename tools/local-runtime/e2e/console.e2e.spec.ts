@@ -194,6 +194,15 @@ describe('the console (npm start, /console/)', () => {
     const row = page.locator(`tr[data-job-id="${bobs}"]`);
     await row.waitFor();
     await expectText(row.locator('.owner'), 'arn:aws:iam::123456789012:role/async-jobs-local-callers-invoke');
+    const bobsRole = 'arn:aws:iam::123456789012:role/async-jobs-local-callers-invoke';
+    await page.getByLabel('Owner').fill(bobsRole);
+    await page.getByLabel('Owner').press('Enter');
+    await page.waitForURL(/#\/jobs\?owner=/);
+    await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ owner: bobsRole, limit: 25 })).jobs.length);
+    expect(new Set(await page.locator('tr[data-job-id] .owner').allTextContents())).toEqual(new Set([bobsRole]));
+    await page.getByLabel('Owner').fill('');
+    await page.getByLabel('Owner').press('Enter');
+    await page.waitForURL(/#\/jobs$/);
     await page.getByLabel('Type').selectOption('noop');
     await page.waitForURL(/#\/jobs\?type=noop$/);
     await expectCount(page.locator('tr[data-job-id]'), (await ops.listJobs({ type: 'noop', limit: 100 })).jobs.length);

@@ -13,6 +13,7 @@ const LIVE_LIMIT = 100;
 export const jobsPage: Page = (ctx, route) => {
   const status = route.query.get('status') ?? '';
   const type = route.query.get('type') ?? '';
+  const owner = route.query.get('owner') ?? '';
   const operator = ctx.identity.operator !== false;
   let jobs: JobView[] = [];
   let nextToken: string | undefined;
@@ -43,6 +44,17 @@ export const jobsPage: Page = (ctx, route) => {
     h('option', { value: '' }, 'All statuses'),
     STATUSES.map((s) => h('option', { value: s, selected: s === status }, s)),
   );
+  // Operators may list one owner's jobs (the API's ?owner=, by any ARN of that principal).
+  const ownerInput = h('input', {
+    id: 'filter-owner',
+    name: 'owner',
+    type: 'search',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'every owner',
+    value: owner,
+    onchange: (e: Event) => filter('owner', (e.target as HTMLInputElement).value.trim()),
+  });
   const idInput = h('input', {
     id: 'find-id',
     name: 'jobId',
@@ -72,7 +84,11 @@ export const jobsPage: Page = (ctx, route) => {
   const table = h(
     'table',
     { class: 'jobs' },
-    h('caption', null, `Jobs${type ? ` of type ${type}` : ''}${status ? ` ${status}` : ''}, newest first`),
+    h(
+      'caption',
+      null,
+      `Jobs${type ? ` of type ${type}` : ''}${status ? ` ${status}` : ''}${owner && operator ? ` of ${owner}` : ''}, newest first`,
+    ),
     h(
       'thead',
       null,
@@ -130,6 +146,7 @@ export const jobsPage: Page = (ctx, route) => {
     const q = new URLSearchParams({ limit: String(limit) });
     if (status) q.set('status', status);
     if (type) q.set('type', type);
+    if (owner && operator) q.set('owner', owner);
     if (token) q.set('nextToken', token);
     return `jobs?${q}`;
   };
@@ -176,6 +193,7 @@ export const jobsPage: Page = (ctx, route) => {
       { class: 'toolbar' },
       h('div', { class: 'field' }, h('label', { for: 'filter-type' }, 'Type'), typeSelect),
       h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSelect),
+      operator ? h('div', { class: 'field' }, h('label', { for: 'filter-owner' }, 'Owner'), ownerInput) : null,
       find,
       h('div', { class: 'field live' }, live, h('label', { for: 'live' }, 'Live updates'), updated),
     ),
