@@ -6,7 +6,7 @@ import { leastPrivilegePolicy } from './least-privilege-policy';
 
 /**
  * What the console needs of an operator beyond calling the API: to read the failed-events archive and replay a window
- * of it. Replays are named by the console (`async-jobs-<env>-console-<time>`), so the grant names them by that prefix:
+ * of it. Replays are named by the console (`async-jobs-<env>-console-<ms>-<hex>`), so the grant names them by that prefix:
  * no `*` resource, and listing the account's replays (which takes one) is left out: the console shows its own.
  */
 export class OperatorReplayGrant extends Construct {

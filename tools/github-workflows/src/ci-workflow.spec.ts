@@ -75,6 +75,14 @@ describe('CI (.github/workflows/ci.yml)', () => {
     expect(stepRunning(/npx nx affected /).index).toBeGreaterThan(install);
   });
 
+  it("gives the console's browser tests a Chromium before they run, and keeps their screenshots whatever the outcome", () => {
+    const chromium = stepRunning(/CHROMIUM_PATH=\$\(command -v google-chrome\)" >> "\$GITHUB_ENV"/);
+    expect(chromium.index).toBeLessThan(stepRunning(/npx nx affected /).index);
+    const upload = stepUsing(job, 'actions/upload-artifact');
+    expect(upload).toMatchObject({ if: 'always()', with: { path: 'dist/test-artifacts/console/' } });
+    expect(indexUsing('actions/upload-artifact')).toBeGreaterThan(stepRunning(/npx nx affected /).index);
+  });
+
   it('builds each ref once at a time, cancelling a superseded pull request build but never a build of main', () => {
     expect(ci.concurrency).toEqual({ group: 'ci-${{ github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
     expect(job['timeout-minutes']).toBeGreaterThanOrEqual(30);

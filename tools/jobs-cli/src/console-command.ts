@@ -45,7 +45,7 @@ export async function consoleCommand(flags: ConsoleFlags, print: (text: string) 
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  print(`console of ${flags.env} (API ${backend.apiUrl}) at http://localhost:${bound}/console/?token=${accessToken}`);
+  print(`console of ${flags.env} (API ${backend.apiUrl}) at http://localhost:${bound}/console/#token=${accessToken}`);
   print(`signing as ${backend.identities[0].principal}; nothing leaves this machine but signed API calls. Stop with Ctrl-C.`);
   await new Promise<void>((done) => (stop.aborted ? done() : stop.addEventListener('abort', () => done(), { once: true })));
   server.closeAllConnections();

@@ -12,7 +12,14 @@ export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'dist', 'test-artif
  * @throws Error saying how to install it when there is none: a browser spec never passes without a browser.
  */
 export async function launchChromium(): Promise<Browser> {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', which('chromium')];
+  const candidates = [
+    process.env['CHROMIUM_PATH'],
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    which('chromium'),
+    // GitHub's runners and many desktops have Google Chrome rather than Chromium: the same engine.
+    which('google-chrome'),
+  ];
   const executablePath = candidates.find((path): path is string => !!path && existsSync(path));
   if (!executablePath)
     throw new Error('No Chromium: install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH; see the README prerequisites');

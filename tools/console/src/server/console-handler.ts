@@ -1,5 +1,5 @@
 import { readConsoleAssets } from './console-assets';
-import { refusal, sameSecret, TOKEN_COOKIE } from './console-guard';
+import { refusal } from './console-guard';
 import type { ConsoleAnswer, ConsoleBackend, ConsoleRequest } from './console-types';
 import { ReplayWindowError } from './failed-events-archive';
 
@@ -40,15 +40,6 @@ export function consoleHandler(options: { assetsDir: string; backend: ConsoleBac
     const isApiCall = url.pathname.startsWith('/console/api/');
     const refused = refusal(request, isApiCall, accessToken);
     if (refused) return error(403, 'FORBIDDEN', refused);
-    if (accessToken !== undefined && url.pathname === '/console/' && url.searchParams.has('token')) {
-      // The printed address: its token becomes a cookie only this origin's own requests carry, and leaves the address bar.
-      if (!sameSecret(url.searchParams.get('token') ?? '', accessToken)) return error(403, 'FORBIDDEN', 'That is not this console’s token');
-      return {
-        status: 303,
-        headers: { location: '/console/', 'set-cookie': `${TOKEN_COOKIE}=${accessToken}; HttpOnly; SameSite=Strict; Path=/console` },
-        body: '',
-      };
-    }
     if (!isApiCall) {
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return error(405, 'METHOD_NOT_ALLOWED', 'The console page is read with GET');

@@ -13,6 +13,18 @@ export class ApiError extends Error {
 }
 
 let identity: string | undefined;
+const TOKEN_KEY = 'async-jobs-console-token';
+
+/**
+ * Keeps the access token of the printed address (`#token=…`, never sent to a server as part of the address) in this
+ * tab's session storage, which no other port of localhost can read, and leaves the address bar without it.
+ */
+export function takeTokenFromAddress(): void {
+  const token = /^#token=([\w-]+)$/.exec(location.hash)?.[1];
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  history.replaceState(null, '', `${location.pathname}#/jobs`);
+}
 
 /** Whom the console's server signs as: one of the session's identities. */
 export function actAs(name: string): void {
@@ -38,6 +50,8 @@ export async function call<T>(
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'x-async-jobs-console': '1', accept: 'application/json' };
   if (identity) headers['x-async-jobs-identity'] = identity;
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers['x-async-jobs-console-token'] = token;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.etag) headers['if-none-match'] = options.etag;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;

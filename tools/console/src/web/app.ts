@@ -1,4 +1,4 @@
-import { actAs, get, type ApiError } from './api';
+import { actAs, get, takeTokenFromAddress, type ApiError } from './api';
 import { h, show } from './dom';
 import type { Page, PageContext, Session } from './page';
 import { failuresPage } from './pages/failures-page';
@@ -17,13 +17,17 @@ const IDENTITY_KEY = 'async-jobs-console-identity';
 
 /** The console: a hash-routed page per view (`#/jobs`, `#/jobs/<id>`, `#/submit`, `#/failures`, `#/overview`). */
 async function start(): Promise<void> {
+  takeTokenFromAddress();
   const main = document.getElementById('main') as HTMLElement;
   const status = document.getElementById('status') as HTMLElement;
+  const alerts = document.getElementById('alerts') as HTMLElement;
   let session: Session;
   try {
     session = await get<Session>('session');
   } catch (error) {
     show(main, h('h1', null, 'The console cannot start'), h('p', { role: 'alert' }, (error as ApiError).message));
+    // Pasting the printed address (#token=…) into this tab changes only the hash: start again with it.
+    window.addEventListener('hashchange', () => location.reload(), { once: true });
     return;
   }
   const saved = localStorage.getItem(IDENTITY_KEY);
@@ -31,11 +35,15 @@ async function start(): Promise<void> {
   actAs(identity.name);
 
   let clearStatus: ReturnType<typeof setTimeout> | undefined;
+  // What an action did goes to the polite region, what went wrong to the assertive one; the same words again (a
+  // refresh that keeps failing) are not said again.
   const announce = (message: string, tone: 'info' | 'error' = 'info') => {
-    status.textContent = message;
-    status.className = `status-bar ${tone}`;
+    const [region, other] = tone === 'error' ? [alerts, status] : [status, alerts];
+    if (region.textContent === message) return;
+    other.textContent = '';
+    region.textContent = message;
     if (clearStatus) clearTimeout(clearStatus);
-    clearStatus = setTimeout(() => (status.textContent = ''), 10_000);
+    clearStatus = setTimeout(() => (region.textContent = ''), 10_000);
   };
   const navigate = (hash: string) => {
     if (location.hash === hash) route();
@@ -78,6 +86,8 @@ async function start(): Promise<void> {
   let shownPath: string | undefined;
   function route(): void {
     const initial = current === undefined;
+    // A filter's change redraws its page: the control that changed it keeps the focus.
+    const focusedId = document.activeElement && document.activeElement !== document.body ? document.activeElement.id : '';
     current?.abort();
     const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
     const [first, id] = path.split('/');
@@ -97,6 +107,7 @@ async function start(): Promise<void> {
     (id ? jobPage : entry.page)(ctx, { ...(id ? { id: decodeURIComponent(id) } : {}), query: new URLSearchParams(queryString) });
     // A new page is where keyboard and screen-reader users are taken, as a page load would (not a filter's change).
     if (!initial && path !== shownPath) main.focus();
+    else if (focusedId) document.getElementById(focusedId)?.focus();
     shownPath = path;
   }
   window.addEventListener('hashchange', route);

@@ -13,7 +13,13 @@ const CAP = 500;
 export const failuresPage: Page = (ctx) => {
   const groups = h('div', { class: 'groups' });
   const archive = h('section', { 'aria-labelledby': 'archive-heading' });
-  show(ctx.main, h('h1', null, 'Failures'), h('h2', null, `FAILED in the last ${WINDOW_HOURS} hours, by reason`), groups, archive);
+  show(
+    ctx.main,
+    h('h1', null, 'Failures'),
+    h('h2', { id: 'failures-heading', tabindex: '-1' }, `Jobs created in the last ${WINDOW_HOURS} hours that FAILED, by reason`),
+    groups,
+    archive,
+  );
   const lastGroups: { value?: string } = {};
   const drawGroups = async () => {
     const since = new Date(Date.now() - WINDOW_HOURS * 3600_000);
@@ -38,8 +44,9 @@ export const failuresPage: Page = (ctx) => {
           h('p', { class: 'muted' }, `Types: ${g.types.join(', ')} · latest `, time(g.latestAt)),
           h(
             'ul',
-            { class: 'job-links' },
+            { class: 'job-links', 'aria-label': `${g.code} jobs` },
             g.jobIds.slice(0, 10).map((id) => h('li', null, h('a', { href: `#/jobs/${id}` }, shortId(id)))),
+            g.jobIds.length > 10 ? h('li', { class: 'muted' }, `and ${g.jobIds.length - 10} more`) : null,
           ),
           retryAllButton(ctx, g.jobIds, drawGroups),
         ),
@@ -83,6 +90,8 @@ async function retryAll(ctx: PageContext, jobIds: string[], redraw: () => Promis
     refused.length ? 'error' : 'info',
   );
   await redraw();
+  // The group (and the button pressed) may be gone: focus goes to the list of groups.
+  document.getElementById('failures-heading')?.focus();
 }
 
 /** `2026-11-30T20:41` in local time, as a datetime-local input takes it. */
@@ -108,8 +117,12 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
     step: '1',
     value: localInput(new Date(Date.now() + 60_000)),
   });
-  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const error = h('p', { class: 'field-error', id: 'replay-error', role: 'alert', hidden: true });
   const replayButton = h('button', { type: 'submit' }, 'Replay window');
+  // The archive's reads stop when the page is left, or when they are refused (no grant: asking again says so again).
+  const stopped = new AbortController();
+  ctx.signal.addEventListener('abort', () => stopped.abort(), { once: true });
+
   const lastReplays: { value?: string } = {};
   const form = h(
     'form',
@@ -127,7 +140,10 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
   );
   const start = async () => {
     error.hidden = true;
-    for (const input of [from, to]) input.removeAttribute('aria-invalid');
+    for (const input of [from, to]) {
+      input.removeAttribute('aria-invalid');
+      input.removeAttribute('aria-describedby');
+    }
     const toIso = (value: string) => (value ? new Date(value).toISOString() : '');
     try {
       const { data } = await call<ReplaySummary>('POST', 'replays', { body: { from: toIso(from.value), to: toIso(to.value) } });
@@ -138,7 +154,11 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
       const detail = e.details[0];
       error.hidden = false;
       error.textContent = detail ? `${detail.code}: ${detail.field.slice(1)}: ${detail.message}` : `${e.code}: ${e.message}`;
-      for (const input of [from, to]) if (detail && `/${input.name}` === detail.field) input.setAttribute('aria-invalid', 'true');
+      for (const input of [from, to])
+        if (detail && `/${input.name}` === detail.field) {
+          input.setAttribute('aria-invalid', 'true');
+          input.setAttribute('aria-describedby', 'replay-error');
+        }
     }
   };
   const refresh = async () => {
@@ -171,7 +191,11 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
       );
     } catch (failure) {
       const e = failure as ApiError;
-      if (!ctx.signal.aborted) show(stats, h('p', { role: 'alert' }, `${e.code}: ${e.message}`));
+      if (ctx.signal.aborted) return;
+      show(stats, h('p', { class: 'field-error' }, `${e.code}: ${e.message}`));
+      ctx.announce(`Reading the archive failed: ${e.code}: ${e.message}`, 'error');
+      // Refused (no grant): asking again every 2 s would only say so again.
+      if (e.status === 403) stopped.abort();
     }
   };
   show(
@@ -205,5 +229,5 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
     ),
   );
   void refresh();
-  every(2000, refresh, ctx.signal, () => undefined);
+  every(2000, refresh, stopped.signal, () => undefined);
 }

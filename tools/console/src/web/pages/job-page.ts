@@ -28,9 +28,11 @@ export const jobPage: Page = (ctx, route) => {
     try {
       const { data } = await call<JobView>('POST', `jobs/${encodeURIComponent(jobId)}/${action}`);
       if (ctx.signal.aborted) return;
-      ctx.announce(action === 'cancel' ? 'Job cancelled' : 'Job sent to run again');
       if (data) draw(data);
+      ctx.announce(action === 'cancel' ? 'Job cancelled' : 'Job sent to run again');
       etag = undefined;
+      // The button pressed is gone: focus goes to the status it changed.
+      header.querySelector<HTMLElement>('.status-line')?.focus();
     } catch (error) {
       const e = error as ApiError;
       ctx.announce(`${action === 'cancel' ? 'Cancel' : 'Retry'} refused: ${e.code}: ${e.message}`, 'error');
@@ -46,10 +48,13 @@ export const jobPage: Page = (ctx, route) => {
   };
 
   const draw = (view: JobView) => {
+    // A read sent before a cancel or retry may answer after it: never draw an older version over a newer one.
+    if (job && view.version < job.version) return;
+    if (job && job.status !== view.status) ctx.announce(`Job ${view.status}`);
     job = view;
     show(
       header,
-      h('p', { class: 'status-line' }, 'Status ', badge(view.status), ` · version ${view.version}`),
+      h('p', { class: 'status-line', tabindex: '-1' }, 'Status ', badge(view.status), ` · version ${view.version}`),
       h(
         'dl',
         { class: 'facts' },
@@ -78,6 +83,10 @@ export const jobPage: Page = (ctx, route) => {
 
   const read = async () => {
     try {
+      // A stored result's link expires: past its expiry, read the job whole again for a fresh one (not a 304).
+      const expired =
+        job && Object.values(job.consumers).some((c) => c.resultUrlExpiresAt && Date.parse(c.resultUrlExpiresAt) <= Date.now());
+      if (expired) etag = undefined;
       const answer = await call<JobView>('GET', `jobs/${encodeURIComponent(jobId)}`, etag ? { etag } : {});
       if (ctx.signal.aborted) return;
       etag = answer.etag ?? etag;

@@ -139,7 +139,8 @@ export const jobsPage: Page = (ctx, route) => {
     const focused = (document.activeElement as HTMLElement | null)?.closest('tr')?.dataset['jobId'];
     show(body, jobs.map(row));
     if (focused) body.querySelector<HTMLElement>(`tr[data-job-id="${focused}"] a`)?.focus();
-    empty.hidden = jobs.length > 0;
+    // No row yet, but the list goes on: Load more reads further rather than saying nothing matches.
+    empty.hidden = jobs.length > 0 || nextToken !== undefined;
     more.hidden = !nextToken;
   };
   const query = (limit: number, token?: string) => {
@@ -150,12 +151,27 @@ export const jobsPage: Page = (ctx, route) => {
     if (token) q.set('nextToken', token);
     return `jobs?${q}`;
   };
+  /**
+   * Up to `limit` jobs from `token` on: a page of the API may hold fewer than its limit while its nextToken goes on
+   * (a status filter applies after the read), so this reads on, a few pages at most, until it has them or none are left.
+   */
+  async function readPage(limit: number, token?: string): Promise<JobsPage> {
+    const found: JobView[] = [];
+    let next = token;
+    for (let reads = 0; reads < 5; reads++) {
+      const page = await get<JobsPage>(query(limit - found.length, next));
+      found.push(...page.jobs);
+      next = page.nextToken;
+      if (!next || found.length >= limit) break;
+    }
+    return { jobs: found, ...(next ? { nextToken: next } : {}) };
+  }
   /** The first page, or (`append`) the next one after what is shown. */
   async function load(append = false): Promise<void> {
     const mine = ++issued;
     appending = append;
     try {
-      const page = await get<JobsPage>(query(PAGE_SIZE, append ? nextToken : undefined));
+      const page = await readPage(PAGE_SIZE, append ? nextToken : undefined);
       if (ctx.signal.aborted || mine < drawn) return;
       drawn = mine;
       jobs = append ? [...jobs, ...page.jobs.filter((j) => !jobs.some((k) => k.jobId === j.jobId))] : page.jobs;
@@ -177,7 +193,7 @@ export const jobsPage: Page = (ctx, route) => {
       return;
     }
     const mine = ++issued;
-    const page = await get<JobsPage>(query(Math.max(PAGE_SIZE, jobs.length)));
+    const page = await readPage(Math.max(PAGE_SIZE, jobs.length));
     if (ctx.signal.aborted || mine < drawn) return;
     drawn = mine;
     jobs = page.jobs;
@@ -202,5 +218,8 @@ export const jobsPage: Page = (ctx, route) => {
     more,
   );
   void load();
-  every(2000, refresh, ctx.signal, (error) => show(updated, `Update failed (${error.message}): the list may be out of date`));
+  every(2000, refresh, ctx.signal, (error) => {
+    show(updated, 'Update failed: the list may be out of date');
+    ctx.announce(`Updating the list failed: ${error.message}`, 'error');
+  });
 };

@@ -1,6 +1,6 @@
 import type { ApiError } from '../api';
 import { h, show, svg } from '../dom';
-import { every, time } from '../format';
+import { changedSince, every, time } from '../format';
 import { STATUSES } from '../model/api-types';
 import { countByTypeAndStatus, type TypeCounts } from '../model/status-counts';
 import type { Page } from '../page';
@@ -21,12 +21,14 @@ export const overviewPage: Page = (ctx) => {
     chart,
     table,
   );
+  const drawn: { value?: string } = {};
   const draw = async () => {
     const since = new Date(Date.now() - 3600_000);
     const { jobs, capped } = await jobsSince({}, since, CAP);
     const rows = countByTypeAndStatus(jobs, since);
     if (ctx.signal.aborted) return;
     show(note, capped ? `The newest ${CAP} jobs only: the hour holds more. ` : '', 'As of ', time(new Date().toISOString()));
+    if (!changedSince(drawn, { rows, capped })) return;
     show(chart, barChart(rows), h('figcaption', null, 'Jobs per type in the last hour, stacked by status'));
     show(table, countsTable(rows));
   };
