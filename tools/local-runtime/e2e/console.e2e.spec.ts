@@ -341,7 +341,7 @@ describe('the console (npm start, /console/)', () => {
     const key = system.state.principals?.find((p) => p.name === 'alice');
     const { jobId } = await alice.submitJob({ type: 'noop', input: {} });
     await alice.waitFor(jobId, { pollMs: 200 });
-    // What `async-jobs console --env` starts, with alice's keys standing in for the user's AWS credentials.
+    // What the CLI's console command starts for an environment, with alice's keys standing in for the user's AWS credentials.
     const backend = await environmentConsoleBackend({
       environment: 'dev',
       endpoint: system.apiUrl,
