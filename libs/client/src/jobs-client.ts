@@ -175,15 +175,13 @@ export class JobsClient {
     path: string,
     options: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
   ): Promise<Response> {
-    const url = new URL(path, this.endpoint);
-    for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     for (let attempt = 1; ; attempt++) {
       let answer: Response | undefined;
       let failure: unknown;
       try {
-        const headers = await this.headersFor(method, url, body, options.headers ?? {});
-        answer = await fetch(url, { method, headers, body });
+        // Signed afresh each attempt: a retry after a backoff must not carry a stale signature date.
+        answer = await this.send(method, path, { ...options, body });
       } catch (error) {
         failure = error;
       }

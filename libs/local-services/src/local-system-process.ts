@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -163,6 +164,31 @@ export class RunningLocalSystem {
 
   async admin(path: string, body: unknown): Promise<unknown> {
     return (await this.request('POST', `/_local/${path}`, JSON.stringify(body))).body;
+  }
+
+  /** How many events the failed-events archive holds, as moto describes it. */
+  async archivedEvents(): Promise<number> {
+    const events = new EventBridgeClient({
+      region: this.state.region,
+      endpoint: this.state.motoEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      return (await events.send(new DescribeArchiveCommand({ ArchiveName: this.state.resources.archiveName }))).EventCount ?? 0;
+    } finally {
+      events.destroy();
+    }
+  }
+
+  /** Polls the archive until it holds at least `count` events (or the time is up), and returns what it holds. */
+  async waitForArchived(count: number, timeoutMs = 20_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let held = await this.archivedEvents();
+    while (held < count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      held = await this.archivedEvents();
+    }
+    return held;
   }
 
   /** `npm run replay -- --from … --to …` against this system. */

@@ -1,7 +1,6 @@
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DescribeArchiveCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { JobsClient, localSystemClientOptions, type JobView } from '@async-jobs/client';
 import { builtConsoleDir, consoleHandler, environmentConsoleBackend, startConsoleServer } from '@async-jobs/console';
 import { RunningLocalSystem } from '@async-jobs/local-services';
@@ -265,28 +264,21 @@ describe('the console (npm start, /console/)', () => {
   });
 
   it('replays a window of the failed-events archive to the error handler, which then records the failure', async () => {
-    const events = new EventBridgeClient({
-      region: system.state.region,
-      endpoint: system.state.motoEndpoint,
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
-    const archived = async () =>
-      (await events.send(new DescribeArchiveCommand({ ArchiveName: system.state.resources.archiveName }))).EventCount ?? 0;
-    const before = await archived();
+    const before = await system.archivedEvents();
     await system.admin('faults', { errorHandler: 'Injected error handler failure' });
     let jobId: string;
     try {
       ({ jobId } = await alice.submitJob({ type: 'sleep', input: { seconds: 301 } }));
       // Both consumers' notices fail in the error handler three times each, then land on the bus and in the archive.
-      for (let i = 0; i < 100 && (await archived()) < before + 2; i++) await new Promise((r) => setTimeout(r, 200));
+      await system.waitForArchived(before + 2);
     } finally {
       await system.admin('faults', { errorHandler: null });
     }
-    expect(await archived()).toBeGreaterThanOrEqual(before + 2);
+    expect(await system.archivedEvents()).toBeGreaterThanOrEqual(before + 2);
     expect((await alice.getJob(jobId)).status).toBe('RUNNING');
 
     await open('#/failures', 'ops');
-    await expectText(page.locator('[data-archive-events]'), String(await archived()));
+    await expectText(page.locator('[data-archive-events]'), String(await system.archivedEvents()));
     await page.getByRole('button', { name: 'Replay window' }).click();
     await expectText(page.getByRole('status'), /^Replay async-jobs-local-console-\d+-[0-9a-f]{6} started$/);
     const name = ((await page.getByRole('status').textContent()) ?? '').split(' ')[1];
@@ -297,7 +289,6 @@ describe('the console (npm start, /console/)', () => {
     await open(`#/jobs/${jobId}`, 'ops');
     await expectText(statusOf(page), 'FAILED', 30_000);
     await expectText(page.locator('.error-reason').first(), containing('SLEEP_TOO_LONG'));
-    events.destroy();
   });
 
   it('refuses a reversed replay window on its field, and replays nothing', async () => {

@@ -44,3 +44,16 @@ export function show(container: Element, ...children: Child[]): void {
   container.replaceChildren();
   append(container, children);
 }
+
+/** A table's head: one row of column headers. */
+export function tableHead(...columns: (string | null | false)[]): HTMLTableSectionElement {
+  return h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      columns.map((c) => (c === null || c === false ? null : h('th', { scope: 'col' }, c))),
+    ),
+  );
+}

@@ -1,5 +1,5 @@
 import { ApiError, call, get } from '../api';
-import { h, show } from '../dom';
+import { h, show, tableHead } from '../dom';
 import { bytes, changedSince, every, shortId, time, whileDisabled } from '../format';
 import { groupFailures } from '../model/failure-groups';
 import type { Page, PageContext } from '../page';
@@ -209,24 +209,7 @@ function drawArchive(ctx: PageContext, container: HTMLElement): void {
     stats,
     form,
     error,
-    h(
-      'table',
-      null,
-      h('caption', null, 'Replays started from this console'),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, 'Replay'),
-          h('th', { scope: 'col' }, 'Window'),
-          h('th', { scope: 'col' }, 'State'),
-          h('th', { scope: 'col' }, 'Reason'),
-        ),
-      ),
-      replays,
-    ),
+    h('table', null, h('caption', null, 'Replays started from this console'), tableHead('Replay', 'Window', 'State', 'Reason'), replays),
   );
   void refresh();
   every(2000, refresh, stopped.signal, () => undefined);

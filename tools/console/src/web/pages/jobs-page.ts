@@ -1,5 +1,5 @@
 import { ApiError, get } from '../api';
-import { h, show } from '../dom';
+import { h, show, tableHead } from '../dom';
 import { badge, changedSince, every, shortId, time } from '../format';
 import { STATUSES, type JobsPage, type JobView } from '../model/api-types';
 import type { Page } from '../page';
@@ -89,20 +89,7 @@ export const jobsPage: Page = (ctx, route) => {
       null,
       `Jobs${type ? ` of type ${type}` : ''}${status ? ` ${status}` : ''}${owner && operator ? ` of ${owner}` : ''}, newest first`,
     ),
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', { scope: 'col' }, 'Job'),
-        h('th', { scope: 'col' }, 'Type'),
-        h('th', { scope: 'col' }, 'Status'),
-        h('th', { scope: 'col' }, 'Consumers'),
-        h('th', { scope: 'col' }, 'Created'),
-        operator ? h('th', { scope: 'col' }, 'Owner') : null,
-      ),
-    ),
+    tableHead('Job', 'Type', 'Status', 'Consumers', 'Created', operator && 'Owner'),
     body,
   );
   const more = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');

@@ -1,5 +1,5 @@
 import type { ApiError } from '../api';
-import { h, show, svg } from '../dom';
+import { h, show, svg, tableHead } from '../dom';
 import { changedSince, every, time } from '../format';
 import { STATUSES } from '../model/api-types';
 import { countByTypeAndStatus, type TypeCounts } from '../model/status-counts';
@@ -88,17 +88,7 @@ function countsTable(rows: TypeCounts[]): HTMLElement {
     'table',
     { class: 'counts' },
     h('caption', null, 'Counts in the last hour'),
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', { scope: 'col' }, 'Type'),
-        STATUSES.map((s) => h('th', { scope: 'col' }, s)),
-        h('th', { scope: 'col' }, 'Total'),
-      ),
-    ),
+    tableHead('Type', ...STATUSES, 'Total'),
     h(
       'tbody',
       null,
